@@ -1,0 +1,207 @@
+//! Scope-typed clients: an AWS SDK client bound to the one scope it may touch.
+//!
+//! A `CapsuleClient<DynamoDb>` wraps an `aws_sdk_dynamodb::Client` together with its
+//! [`Capsule`]; only [`AwsClientFactory`](crate::AwsClientFactory) can build one, and cloning
+//! one costs two reference-count increments.
+
+use std::fmt;
+
+use crate::error::{IsolationViolation, ScopeError};
+use crate::ident::BaseName;
+use crate::role::OperatorRole;
+use crate::scope::{Capsule, Platform, Scope, Tenant};
+use crate::table::TableName;
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::DynamoDb {}
+    impl Sealed for super::Sts {}
+}
+
+/// An AWS service a scoped client can wrap.
+pub trait Service: sealed::Sealed + 'static {
+    /// The SDK's client type for the service.
+    type Client: Clone + fmt::Debug + Send + Sync + 'static;
+}
+
+/// Amazon DynamoDB: scoped clients wrap [`aws_sdk_dynamodb::Client`].
+#[derive(Debug, Clone, Copy)]
+pub enum DynamoDb {}
+
+impl Service for DynamoDb {
+    type Client = aws_sdk_dynamodb::Client;
+}
+
+/// AWS STS: operator clients wrap [`aws_sdk_sts::Client`].
+#[derive(Debug, Clone, Copy)]
+pub enum Sts {}
+
+impl Service for Sts {
+    type Client = aws_sdk_sts::Client;
+}
+
+/// Defines a scoped client type for one data scope.
+macro_rules! scoped_client {
+    ($(#[$doc:meta])* $name:ident, $scope:ident, $getter_doc:literal) => {
+        $(#[$doc])*
+        pub struct $name<S: Service> {
+            scope: $scope,
+            client: S::Client,
+        }
+
+        impl<S: Service> $name<S> {
+            pub(crate) fn new(scope: $scope, client: S::Client) -> Self {
+                Self { scope, client }
+            }
+
+            #[doc = $getter_doc]
+            #[must_use]
+            pub fn scope(&self) -> &$scope {
+                &self.scope
+            }
+
+            /// The name of this scope's table with base name `base`.
+            ///
+            /// # Errors
+            ///
+            /// [`ScopeError::BaseName`] if `base` breaks the
+            /// [base name rule](crate#naming-rules); a bad base is never turned into some other
+            /// table name.
+            pub fn table_name(&self, base: &str) -> Result<TableName, ScopeError> {
+                Ok(self.scope.table(&BaseName::new(base)?))
+            }
+
+            /// Checks that `pk` is a partition key of exactly this client's scope, comparing
+            /// whole segments, never substrings.
+            ///
+            /// # Errors
+            ///
+            /// [`IsolationViolation`] naming the key and the segment that differs.
+            pub fn validate_pk(&self, pk: &str) -> Result<(), IsolationViolation> {
+                self.scope.check_key(pk)
+            }
+
+            /// The SDK client underneath, for operations this crate does not wrap.
+            ///
+            /// Requests sent through it are not checked against the scope: build table names
+            /// with [`table_name`](Self::table_name), keys with
+            /// [`Scope::partition_key`], and check foreign keys with
+            /// [`validate_pk`](Self::validate_pk).
+            #[must_use]
+            pub fn raw(&self) -> &S::Client {
+                &self.client
+            }
+        }
+
+        impl<S: Service> Clone for $name<S> {
+            fn clone(&self) -> Self {
+                Self {
+                    scope: self.scope.clone(),
+                    client: self.client.clone(),
+                }
+            }
+        }
+
+        impl<S: Service> fmt::Debug for $name<S> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("scope", &self.scope)
+                    .finish_non_exhaustive()
+            }
+        }
+    };
+}
+
+scoped_client! {
+    /// A client for the platform scope's tables and keys.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), scoped_runtime::Error> {
+    /// let factory = scoped_runtime::AwsClientFactory::from_env().await?;
+    /// let events = factory.platform_dynamodb();
+    /// assert_eq!(events.table_name("events")?, "events");
+    /// # Ok(()) }
+    /// ```
+    PlatformClient, Platform, "The platform scope."
+}
+
+scoped_client! {
+    /// A client for one tenant's tables (`{tenant_id}_{base}`) and keys
+    /// (`TENANT#{tenant_id}#…`), signing with the tenant's role when it has one.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), scoped_runtime::Error> {
+    /// use scoped_runtime::{AwsClientFactory, Tenant};
+    ///
+    /// let factory = AwsClientFactory::from_env().await?;
+    /// let tenant = Tenant::new("tenant-123", "Acme")?;
+    /// let client = factory.tenant_dynamodb(&tenant);
+    /// assert_eq!(client.table_name("notifications")?, "tenant-123_notifications");
+    /// assert!(client.validate_pk("TENANT#tenant-1234#WEBHOOK#w1").is_err());
+    /// # Ok(()) }
+    /// ```
+    TenantClient, Tenant, "The tenant this client is bound to."
+}
+
+scoped_client! {
+    /// A client for one capsule's tables (`{capsule_code}_{base}`) and keys
+    /// (`TENANT#{tenant_id}#CAPSULE#{capsule_id}#…`).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), scoped_runtime::Error> {
+    /// use scoped_runtime::{AwsClientFactory, Capsule};
+    ///
+    /// let factory = AwsClientFactory::from_env().await?;
+    /// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+    /// let crm = factory.capsule_dynamodb(&capsule);
+    /// assert_eq!(crm.table_name("crm")?, "PRODUS_crm");
+    /// crm.validate_pk("TENANT#tenant-123#CAPSULE#caps-456#LEAD#lead-789")?;
+    /// assert!(crm.validate_pk("TENANT#tenant-123#CAPSULE#caps-4567#LEAD#lead-789").is_err());
+    /// # Ok(()) }
+    /// ```
+    CapsuleClient, Capsule, "The capsule this client is bound to."
+}
+
+/// A client for operator work: AWS Organizations-level tasks outside any data scope.
+///
+/// It has no table accessors. From [`AwsClientFactory::operator_sts`](crate::AwsClientFactory::operator_sts)
+/// it signs with the factory's own credentials.
+pub struct OperatorClient<S: Service> {
+    role: Option<OperatorRole>,
+    client: S::Client,
+}
+
+impl<S: Service> OperatorClient<S> {
+    pub(crate) fn new(role: Option<OperatorRole>, client: S::Client) -> Self {
+        Self { role, client }
+    }
+
+    /// The role this client signs as, or `None` for the factory's own credentials.
+    #[must_use]
+    pub fn role(&self) -> Option<&OperatorRole> {
+        self.role.as_ref()
+    }
+
+    /// The SDK client underneath.
+    #[must_use]
+    pub fn raw(&self) -> &S::Client {
+        &self.client
+    }
+}
+
+impl<S: Service> Clone for OperatorClient<S> {
+    fn clone(&self) -> Self {
+        Self {
+            role: self.role.clone(),
+            client: self.client.clone(),
+        }
+    }
+}
+
+impl<S: Service> fmt::Debug for OperatorClient<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OperatorClient")
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,183 @@
+//! Errors: each names the offending value and the rule it broke.
+
+use crate::key::MAX_PARTITION_KEY_BYTES;
+use crate::rule::Rule;
+use crate::scope::ScopeKind;
+
+/// A value that cannot be part of a scope: a bad id, code, name or ARN.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScopeError {
+    /// A tenant id broke [the tenant id rule](crate#naming-rules).
+    #[error("invalid tenant id {value:?}: {rule}")]
+    TenantId {
+        /// The rejected value.
+        value: String,
+        /// The rule it broke.
+        rule: Rule,
+    },
+    /// A tenant display name is empty, too long or contains control characters.
+    #[error("invalid tenant name {value:?}: {rule}")]
+    TenantName {
+        /// The rejected value.
+        value: String,
+        /// The rule it broke.
+        rule: Rule,
+    },
+    /// A capsule id broke [the capsule id rule](crate#naming-rules).
+    #[error("invalid capsule id {value:?}: {rule}")]
+    CapsuleId {
+        /// The rejected value.
+        value: String,
+        /// The rule it broke.
+        rule: Rule,
+    },
+    /// A capsule code broke [the capsule code rule](crate#naming-rules).
+    #[error("invalid capsule code {value:?}: {rule}")]
+    CapsuleCode {
+        /// The rejected value.
+        value: String,
+        /// The rule it broke.
+        rule: Rule,
+    },
+    /// A base table name broke [the base name rule](crate#naming-rules).
+    #[error("invalid base table name {value:?}: {rule}")]
+    BaseName {
+        /// The rejected value.
+        value: String,
+        /// The rule it broke.
+        rule: Rule,
+    },
+    /// An entity tag broke [the entity tag rule](crate#naming-rules).
+    #[error("invalid entity tag {value:?}: {rule}")]
+    EntityTag {
+        /// The rejected value.
+        value: String,
+        /// The rule it broke.
+        rule: Rule,
+    },
+    /// An IAM role ARN is not of the form `arn:{partition}:iam::{account}:role/{path}{name}`.
+    #[error("invalid IAM role ARN {value:?}: {rule}")]
+    RoleArn {
+        /// The rejected value.
+        value: String,
+        /// The rule it broke.
+        rule: Rule,
+    },
+    /// An STS role session name broke STS's rule (2–64 of `[A-Za-z0-9+=,.@_-]`).
+    #[error("invalid role session name {value:?}: {rule}")]
+    SessionName {
+        /// The rejected value.
+        value: String,
+        /// The rule it broke.
+        rule: Rule,
+    },
+    /// An STS external id broke STS's rule (2–1224 of `[A-Za-z0-9+=,.@:/_-]`).
+    #[error("invalid external id {value:?}: {rule}")]
+    ExternalId {
+        /// The rejected value.
+        value: String,
+        /// The rule it broke.
+        rule: Rule,
+    },
+}
+
+/// A partition key that cannot be built or parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// An id segment is empty; an empty id is almost always a missing value.
+    #[error("id #{position} of entity {entity} is empty: key ids must not be empty")]
+    EmptyId {
+        /// The entity whose key was being built.
+        entity: String,
+        /// The 1-based position of the empty id among the entity's ids.
+        position: usize,
+    },
+    /// A key needs at least one id.
+    #[error("entity {entity} was given no id: a partition key needs at least one")]
+    NoIds {
+        /// The entity whose key was being built.
+        entity: String,
+    },
+    /// The key would exceed DynamoDB's partition-key limit.
+    #[error(
+        "partition key starting {prefix:?} is {len} bytes long, over DynamoDB's limit of {max} bytes",
+        max = MAX_PARTITION_KEY_BYTES
+    )]
+    TooLong {
+        /// The first characters of the key.
+        prefix: String,
+        /// The key's length in bytes.
+        len: usize,
+    },
+    /// The text is not a key this codec produces.
+    #[error("malformed partition key {key:?}: {reason}")]
+    Malformed {
+        /// The rejected key.
+        key: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+}
+
+/// A key or table that belongs to another scope than the client's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IsolationViolation {
+    /// The key belongs to another tenant.
+    #[error(
+        "partition key {key:?} belongs to tenant {found:?}, not to this client's tenant {expected:?}"
+    )]
+    CrossTenant {
+        /// The rejected key.
+        key: String,
+        /// The client's tenant id.
+        expected: String,
+        /// The tenant id the key carries.
+        found: String,
+    },
+    /// The key belongs to another capsule of the same tenant.
+    #[error(
+        "partition key {key:?} belongs to capsule {found:?}, not to this client's capsule {expected:?}"
+    )]
+    CrossCapsule {
+        /// The rejected key.
+        key: String,
+        /// The client's capsule id.
+        expected: String,
+        /// The capsule id the key carries.
+        found: String,
+    },
+    /// The key has another scope's shape (a tenant key given to a capsule client, say).
+    #[error("partition key {key:?} is a {found} key, but this client is {expected}-scoped")]
+    WrongScope {
+        /// The rejected key.
+        key: String,
+        /// The client's scope.
+        expected: ScopeKind,
+        /// The scope the key's shape belongs to.
+        found: ScopeKind,
+    },
+    /// The text is not a key the codec produces, so it belongs to no scope.
+    #[error("partition key rejected: {0}")]
+    Malformed(#[source] KeyError),
+}
+
+/// Any error of this crate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// See [`ScopeError`].
+    #[error(transparent)]
+    Scope(#[from] ScopeError),
+    /// See [`KeyError`].
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// See [`IsolationViolation`].
+    #[error(transparent)]
+    Isolation(#[from] IsolationViolation),
+    /// The AWS configuration cannot build clients.
+    #[error("AWS configuration is incomplete: {0}")]
+    Config(&'static str),
+}

@@ -1,0 +1,337 @@
+//! The naming rules every identifier obeys, as `const fn`s.
+//!
+//! The rules are `const` so that the same code checks a value at run time (in the validating
+//! constructors) and at compile time (in generated code and `const` items). They are chosen so
+//! that table names and partition keys are injective; see the crate docs, "Naming rules".
+
+use core::fmt;
+
+/// A set of ASCII characters an identifier may be made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Charset {
+    /// `a-z`, `0-9`.
+    LowerAlnum,
+    /// `a-z`, `0-9`, `-`.
+    LowerAlnumDash,
+    /// `a-z`, `0-9`, `.`, `-`.
+    LowerAlnumDotDash,
+    /// `A-Z`.
+    Upper,
+    /// `A-Z`, `0-9`.
+    UpperAlnum,
+    /// `A-Z`, `0-9`, `_`.
+    UpperAlnumUnderscore,
+}
+
+impl Charset {
+    const fn contains(self, b: u8) -> bool {
+        match self {
+            Self::LowerAlnum => b.is_ascii_lowercase() || b.is_ascii_digit(),
+            Self::LowerAlnumDash => b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-',
+            Self::LowerAlnumDotDash => {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'
+            }
+            Self::Upper => b.is_ascii_uppercase(),
+            Self::UpperAlnum => b.is_ascii_uppercase() || b.is_ascii_digit(),
+            Self::UpperAlnumUnderscore => b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_',
+        }
+    }
+
+    const fn describe(self) -> &'static str {
+        match self {
+            Self::LowerAlnum => "lowercase ASCII letters and digits",
+            Self::LowerAlnumDash => "lowercase ASCII letters, digits and `-`",
+            Self::LowerAlnumDotDash => "lowercase ASCII letters, digits, `.` and `-`",
+            Self::Upper => "uppercase ASCII letters",
+            Self::UpperAlnum => "uppercase ASCII letters and digits",
+            Self::UpperAlnumUnderscore => "uppercase ASCII letters, digits and `_`",
+        }
+    }
+}
+
+/// The shape of one kind of identifier: its length bounds and alphabet.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Spec {
+    pub(crate) min: usize,
+    pub(crate) max: usize,
+    pub(crate) first: Charset,
+    pub(crate) rest: Charset,
+}
+
+/// Tenant ids: `tenant-123`. No `_` (it separates the tenant id from the base in table names)
+/// and no `#` (it separates key segments), and never an uppercase letter, so a tenant table
+/// prefix can never equal a capsule code.
+pub(crate) const TENANT_ID: Spec = Spec {
+    min: 1,
+    max: 64,
+    first: Charset::LowerAlnum,
+    rest: Charset::LowerAlnumDash,
+};
+
+/// Capsule ids: `caps-456`. Same alphabet as tenant ids.
+pub(crate) const CAPSULE_ID: Spec = TENANT_ID;
+
+/// Capsule codes: `PRODUS`. Start with an uppercase letter, so `{capsule_code}_` never equals a
+/// tenant id prefix, and contain no `_`.
+pub(crate) const CAPSULE_CODE: Spec = Spec {
+    min: 1,
+    max: 32,
+    first: Charset::Upper,
+    rest: Charset::UpperAlnum,
+};
+
+/// Base table names: `crm`. No `_`, so the first `_` of a scoped table name always ends the
+/// scope prefix, and a platform table (which has no prefix) never contains one. At least three
+/// characters so a platform table name meets DynamoDB's minimum; at most 128 so that the
+/// longest prefix plus base stays within DynamoDB's 255.
+pub(crate) const BASE_NAME: Spec = Spec {
+    min: 3,
+    max: 128,
+    first: Charset::LowerAlnum,
+    rest: Charset::LowerAlnumDotDash,
+};
+
+/// Entity tags: `LEAD`. Uppercase, never `#`, never one of [`RESERVED_ENTITY_TAGS`].
+pub(crate) const ENTITY_TAG: Spec = Spec {
+    min: 1,
+    max: 64,
+    first: Charset::Upper,
+    rest: Charset::UpperAlnumUnderscore,
+};
+
+/// Key segment markers that an entity tag may not be, so a key's scope is read from its
+/// segments alone.
+pub(crate) const RESERVED_ENTITY_TAGS: [&str; 2] = ["TENANT", "CAPSULE"];
+
+/// The rule an identifier broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// The value is empty.
+    Empty,
+    /// The value is shorter than the minimum.
+    TooShort {
+        /// The minimum length in characters.
+        min: usize,
+        /// The value's length.
+        len: usize,
+    },
+    /// The value is longer than the maximum.
+    TooLong {
+        /// The maximum length in characters.
+        max: usize,
+        /// The value's length.
+        len: usize,
+    },
+    /// The first character is not one of the allowed ones.
+    InvalidStart {
+        /// The offending character.
+        ch: char,
+        /// What a value may start with.
+        allowed: &'static str,
+    },
+    /// A character other than the first is not allowed.
+    InvalidChar {
+        /// The offending character.
+        ch: char,
+        /// Its byte offset in the value.
+        index: usize,
+        /// What a value may contain.
+        allowed: &'static str,
+    },
+    /// The value is a word the key format reserves.
+    Reserved,
+    /// The value does not have the documented structure (an ARN, say).
+    Format(&'static str),
+}
+
+impl Rule {
+    /// The rule as a fixed sentence, for compile-time errors where formatting is unavailable.
+    #[must_use]
+    pub const fn summary(&self) -> &'static str {
+        match self {
+            Self::Empty => "must not be empty",
+            Self::TooShort { .. } => "is too short",
+            Self::TooLong { .. } => "is too long",
+            Self::InvalidStart { .. } => "starts with a character that is not allowed",
+            Self::InvalidChar { .. } => "contains a character that is not allowed",
+            Self::Reserved => "is reserved by the key format (TENANT, CAPSULE)",
+            Self::Format(what) => what,
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Empty => f.write_str("must not be empty"),
+            Self::TooShort { min, len } => {
+                write!(f, "must be at least {min} characters long, found {len}")
+            }
+            Self::TooLong { max, len } => {
+                write!(f, "must be at most {max} characters long, found {len}")
+            }
+            Self::InvalidStart { ch, allowed } => {
+                write!(f, "must start with one of {allowed}, found {ch:?}")
+            }
+            Self::InvalidChar { ch, index, allowed } => write!(
+                f,
+                "may contain only {allowed}, found {ch:?} at byte {index}"
+            ),
+            Self::Reserved => f.write_str(
+                "is reserved by the key format (`TENANT` and `CAPSULE` mark key segments)",
+            ),
+            Self::Format(what) => f.write_str(what),
+        }
+    }
+}
+
+/// Checks `value` against `spec`.
+pub(crate) const fn check(value: &str, spec: Spec) -> Result<(), Rule> {
+    let bytes = value.as_bytes();
+    if bytes.is_empty() {
+        return Err(Rule::Empty);
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        let set = if i == 0 { spec.first } else { spec.rest };
+        if !set.contains(bytes[i]) {
+            let ch = char_at(bytes, i);
+            return Err(if i == 0 {
+                Rule::InvalidStart {
+                    ch,
+                    allowed: set.describe(),
+                }
+            } else {
+                Rule::InvalidChar {
+                    ch,
+                    index: i,
+                    allowed: set.describe(),
+                }
+            });
+        }
+        i += 1;
+    }
+    // Every byte is ASCII here, so bytes are characters.
+    if bytes.len() < spec.min {
+        return Err(Rule::TooShort {
+            min: spec.min,
+            len: bytes.len(),
+        });
+    }
+    if bytes.len() > spec.max {
+        return Err(Rule::TooLong {
+            max: spec.max,
+            len: bytes.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks an entity tag: [`ENTITY_TAG`] and not reserved.
+pub(crate) const fn check_entity_tag(value: &str) -> Result<(), Rule> {
+    if let Err(rule) = check(value, ENTITY_TAG) {
+        return Err(rule);
+    }
+    let mut i = 0;
+    while i < RESERVED_ENTITY_TAGS.len() {
+        if bytes_eq(value.as_bytes(), RESERVED_ENTITY_TAGS[i].as_bytes()) {
+            return Err(Rule::Reserved);
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The character that starts at byte `i` of valid UTF-8 (or U+FFFD if `i` is not a boundary).
+const fn char_at(bytes: &[u8], i: usize) -> char {
+    let b0 = bytes[i] as u32;
+    let (width, init) = match bytes[i] {
+        0x00..=0x7F => (1, b0),
+        0xC0..=0xDF => (2, b0 & 0x1F),
+        0xE0..=0xEF => (3, b0 & 0x0F),
+        0xF0..=0xF7 => (4, b0 & 0x07),
+        _ => return char::REPLACEMENT_CHARACTER,
+    };
+    if i + width > bytes.len() {
+        return char::REPLACEMENT_CHARACTER;
+    }
+    let mut code = init;
+    let mut k = 1;
+    while k < width {
+        code = (code << 6) | (bytes[i + k] as u32 & 0x3F);
+        k += 1;
+    }
+    match char::from_u32(code) {
+        Some(ch) => ch,
+        None => char::REPLACEMENT_CHARACTER,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_the_offending_character() {
+        assert_eq!(
+            check("tenant_1", TENANT_ID),
+            Err(Rule::InvalidChar {
+                ch: '_',
+                index: 6,
+                allowed: Charset::LowerAlnumDash.describe()
+            })
+        );
+        assert_eq!(
+            check("é", TENANT_ID),
+            Err(Rule::InvalidStart {
+                ch: 'é',
+                allowed: Charset::LowerAlnum.describe()
+            })
+        );
+        assert_eq!(
+            check("a😀", TENANT_ID),
+            Err(Rule::InvalidChar {
+                ch: '😀',
+                index: 1,
+                allowed: Charset::LowerAlnumDash.describe()
+            })
+        );
+    }
+
+    #[test]
+    fn length_bounds() {
+        assert_eq!(check("", BASE_NAME), Err(Rule::Empty));
+        assert_eq!(
+            check("ab", BASE_NAME),
+            Err(Rule::TooShort { min: 3, len: 2 })
+        );
+        assert_eq!(check(&"a".repeat(128), BASE_NAME), Ok(()));
+        assert_eq!(
+            check(&"a".repeat(129), BASE_NAME),
+            Err(Rule::TooLong { max: 128, len: 129 })
+        );
+    }
+
+    #[test]
+    fn reserved_entity_tags() {
+        assert_eq!(check_entity_tag("TENANT"), Err(Rule::Reserved));
+        assert_eq!(check_entity_tag("CAPSULE"), Err(Rule::Reserved));
+        assert_eq!(check_entity_tag("CAPSULES"), Ok(()));
+        assert_eq!(check_entity_tag("LEAD_NOTE"), Ok(()));
+    }
+}

@@ -1,0 +1,370 @@
+//! The data scopes: [`Platform`], [`Tenant`] and [`Capsule`].
+//!
+//! A scope decides the table names and partition-key prefix of everything stored in it. Scopes
+//! are cheap to clone (an `Arc` inside) and can only be built through their validating
+//! constructors.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::error::{IsolationViolation, KeyError, ScopeError};
+use crate::ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
+use crate::key::{self, DecodedKey, KeyScope};
+use crate::role::RoleArn;
+use crate::table::TableName;
+
+/// Which of the three data scopes a table, key or client belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ScopeKind {
+    /// Cross-tenant infrastructure: `events`, `EVENT#{id}`.
+    Platform,
+    /// One customer: `tenant-123_notifications`, `TENANT#tenant-123#…`.
+    Tenant,
+    /// One SDLC environment of one customer: `PRODUS_crm`, `TENANT#…#CAPSULE#caps-456#…`.
+    Capsule,
+}
+
+impl fmt::Display for ScopeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Platform => "platform",
+            Self::Tenant => "tenant",
+            Self::Capsule => "capsule",
+        })
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Platform {}
+    impl Sealed for super::Tenant {}
+    impl Sealed for super::Capsule {}
+}
+
+/// A data scope: it names tables and prefixes partition keys. Implemented by [`Platform`],
+/// [`Tenant`] and [`Capsule`] only.
+pub trait Scope: sealed::Sealed + Clone + fmt::Debug + Send + Sync + 'static {
+    /// Which scope this is.
+    const KIND: ScopeKind;
+
+    /// The name of this scope's table with base name `base`: `events`, `tenant-123_events` or
+    /// `PRODUS_events`.
+    fn table(&self, base: &BaseName) -> TableName;
+
+    /// The length in bytes of the key prefix [`Scope::write_key_prefix`] writes.
+    #[doc(hidden)]
+    fn key_prefix_len(&self) -> usize;
+
+    /// Writes this scope's partition-key prefix, ending in `#` unless empty.
+    #[doc(hidden)]
+    fn write_key_prefix(&self, out: &mut String);
+
+    /// Whether a decoded key's scope segments are exactly this scope's.
+    #[doc(hidden)]
+    fn owns(&self, key: &DecodedKey<'_>) -> Result<(), IsolationViolation>;
+
+    /// The partition key of entity `entity` with ids `ids` in this scope.
+    ///
+    /// Each id is escaped (`%` → `%25`, `#` → `%23`), so no id can add a segment; the key is
+    /// allocated once, with exact capacity.
+    ///
+    /// ```
+    /// use scoped_runtime::{Capsule, EntityTag, Scope};
+    ///
+    /// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+    /// let key = capsule.partition_key(&EntityTag::from_static("LEAD"), &["lead#789"])?;
+    /// assert_eq!(key, "TENANT#tenant-123#CAPSULE#caps-456#LEAD#lead%23789");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] if an id is empty, no id is given, or the key exceeds 2048 bytes.
+    fn partition_key(&self, entity: &EntityTag, ids: &[&str]) -> Result<String, KeyError> {
+        key::encode(self, entity, ids)
+    }
+
+    /// Checks that `key` is a well-formed partition key of exactly this scope, comparing whole
+    /// segments: `TENANT#t10#…` is not tenant `t1`'s, `…#CAPSULE#caps-4567#…` is not capsule
+    /// `caps-456`'s.
+    ///
+    /// # Errors
+    ///
+    /// [`IsolationViolation`] saying which segment differs, or that the key is malformed.
+    fn check_key(&self, key: &str) -> Result<(), IsolationViolation> {
+        let decoded = DecodedKey::parse(key).map_err(IsolationViolation::Malformed)?;
+        self.owns(&decoded)
+    }
+}
+
+fn wrong_scope(expected: ScopeKind, key: &DecodedKey<'_>) -> IsolationViolation {
+    IsolationViolation::WrongScope {
+        key: key.as_str().to_owned(),
+        expected,
+        found: key.scope().kind(),
+    }
+}
+
+/// The platform scope: tables and keys shared by the whole platform, without a prefix.
+///
+/// ```
+/// use scoped_runtime::{BaseName, Platform, Scope};
+///
+/// let platform = Platform::new();
+/// assert_eq!(platform.table(&BaseName::from_static("events")).as_str(), "events");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Platform {
+    _private: (),
+}
+
+impl Platform {
+    /// The platform scope.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self { _private: () }
+    }
+}
+
+impl Scope for Platform {
+    const KIND: ScopeKind = ScopeKind::Platform;
+
+    fn table(&self, base: &BaseName) -> TableName {
+        TableName::new(None, base)
+    }
+
+    fn key_prefix_len(&self) -> usize {
+        0
+    }
+
+    fn write_key_prefix(&self, _out: &mut String) {}
+
+    fn owns(&self, key: &DecodedKey<'_>) -> Result<(), IsolationViolation> {
+        match key.scope() {
+            KeyScope::Platform => Ok(()),
+            _ => Err(wrong_scope(Self::KIND, key)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct TenantInner {
+    id: TenantId,
+    name: TenantName,
+    role_arn: Option<RoleArn>,
+}
+
+/// One customer of the platform.
+///
+/// ```
+/// use scoped_runtime::{BaseName, Scope, Tenant};
+///
+/// let tenant = Tenant::new("tenant-123", "Acme Corp")?
+///     .with_role_arn("arn:aws:iam::123456789012:role/tenant-123")?;
+/// assert_eq!(tenant.table(&BaseName::from_static("notifications")).as_str(), "tenant-123_notifications");
+/// assert!(Tenant::new("Tenant_123", "Acme").is_err());
+/// # Ok::<(), scoped_runtime::ScopeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tenant {
+    inner: Arc<TenantInner>,
+}
+
+impl Tenant {
+    /// A tenant with id `tenant_id` (see [`TenantId`]) and display name `tenant_name`.
+    ///
+    /// # Errors
+    ///
+    /// [`ScopeError::TenantId`] or [`ScopeError::TenantName`] naming the bad value.
+    pub fn new(
+        tenant_id: impl Into<String>,
+        tenant_name: impl Into<String>,
+    ) -> Result<Self, ScopeError> {
+        Ok(Self {
+            inner: Arc::new(TenantInner {
+                id: TenantId::new(tenant_id)?,
+                name: TenantName::new(tenant_name)?,
+                role_arn: None,
+            }),
+        })
+    }
+
+    /// The same tenant, whose clients sign with the credentials of role `role_arn`.
+    ///
+    /// # Errors
+    ///
+    /// [`ScopeError::RoleArn`] if `role_arn` is not an IAM role ARN.
+    pub fn with_role_arn(self, role_arn: impl Into<String>) -> Result<Self, ScopeError> {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.role_arn = Some(RoleArn::new(role_arn)?);
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The tenant's id.
+    #[must_use]
+    pub fn id(&self) -> &TenantId {
+        &self.inner.id
+    }
+
+    /// The tenant's display name.
+    #[must_use]
+    pub fn name(&self) -> &TenantName {
+        &self.inner.name
+    }
+
+    /// The role the tenant's clients assume, if any.
+    #[must_use]
+    pub fn role_arn(&self) -> Option<&RoleArn> {
+        self.inner.role_arn.as_ref()
+    }
+}
+
+const TENANT_MARK: &str = "TENANT#";
+const CAPSULE_MARK: &str = "#CAPSULE#";
+
+impl Scope for Tenant {
+    const KIND: ScopeKind = ScopeKind::Tenant;
+
+    fn table(&self, base: &BaseName) -> TableName {
+        TableName::new(Some(self.inner.id.as_str()), base)
+    }
+
+    fn key_prefix_len(&self) -> usize {
+        TENANT_MARK.len() + self.inner.id.as_str().len() + 1
+    }
+
+    fn write_key_prefix(&self, out: &mut String) {
+        out.push_str(TENANT_MARK);
+        out.push_str(self.inner.id.as_str());
+        out.push('#');
+    }
+
+    fn owns(&self, key: &DecodedKey<'_>) -> Result<(), IsolationViolation> {
+        match key.scope() {
+            KeyScope::Tenant { tenant_id } if tenant_id == self.inner.id.as_str() => Ok(()),
+            KeyScope::Tenant { tenant_id } => Err(IsolationViolation::CrossTenant {
+                key: key.as_str().to_owned(),
+                expected: self.inner.id.to_string(),
+                found: tenant_id.to_owned(),
+            }),
+            _ => Err(wrong_scope(Self::KIND, key)),
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct CapsuleInner {
+    tenant_id: TenantId,
+    id: CapsuleId,
+    code: CapsuleCode,
+}
+
+/// One SDLC environment (dev, staging, prod…) of one tenant.
+///
+/// Capsule tables are named by capsule code and shared by every tenant's capsule with that
+/// code (`PRODUS_crm` holds all `PRODUS` capsules); keys carry tenant and capsule id.
+///
+/// ```
+/// use scoped_runtime::{BaseName, Capsule, Scope};
+///
+/// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+/// assert_eq!(capsule.table(&BaseName::from_static("crm")).as_str(), "PRODUS_crm");
+/// assert_eq!(capsule.code().as_str(), "PRODUS");
+/// # Ok::<(), scoped_runtime::ScopeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Capsule {
+    inner: Arc<CapsuleInner>,
+}
+
+impl Capsule {
+    /// Capsule `capsule_id` of tenant `tenant_id`, with code `capsule_code` (see
+    /// [`CapsuleCode`]).
+    ///
+    /// # Errors
+    ///
+    /// [`ScopeError::TenantId`], [`ScopeError::CapsuleId`] or [`ScopeError::CapsuleCode`]
+    /// naming the bad value.
+    pub fn new(
+        tenant_id: impl Into<String>,
+        capsule_id: impl Into<String>,
+        capsule_code: impl Into<String>,
+    ) -> Result<Self, ScopeError> {
+        Ok(Self {
+            inner: Arc::new(CapsuleInner {
+                tenant_id: TenantId::new(tenant_id)?,
+                id: CapsuleId::new(capsule_id)?,
+                code: CapsuleCode::new(capsule_code)?,
+            }),
+        })
+    }
+
+    /// The owning tenant's id.
+    #[must_use]
+    pub fn tenant_id(&self) -> &TenantId {
+        &self.inner.tenant_id
+    }
+
+    /// The capsule's id.
+    #[must_use]
+    pub fn id(&self) -> &CapsuleId {
+        &self.inner.id
+    }
+
+    /// The capsule's code.
+    #[must_use]
+    pub fn code(&self) -> &CapsuleCode {
+        &self.inner.code
+    }
+}
+
+impl Scope for Capsule {
+    const KIND: ScopeKind = ScopeKind::Capsule;
+
+    fn table(&self, base: &BaseName) -> TableName {
+        TableName::new(Some(self.inner.code.as_str()), base)
+    }
+
+    fn key_prefix_len(&self) -> usize {
+        TENANT_MARK.len()
+            + self.inner.tenant_id.as_str().len()
+            + CAPSULE_MARK.len()
+            + self.inner.id.as_str().len()
+            + 1
+    }
+
+    fn write_key_prefix(&self, out: &mut String) {
+        out.push_str(TENANT_MARK);
+        out.push_str(self.inner.tenant_id.as_str());
+        out.push_str(CAPSULE_MARK);
+        out.push_str(self.inner.id.as_str());
+        out.push('#');
+    }
+
+    fn owns(&self, key: &DecodedKey<'_>) -> Result<(), IsolationViolation> {
+        let KeyScope::Capsule {
+            tenant_id,
+            capsule_id,
+        } = key.scope()
+        else {
+            return Err(wrong_scope(Self::KIND, key));
+        };
+        if tenant_id != self.inner.tenant_id.as_str() {
+            return Err(IsolationViolation::CrossTenant {
+                key: key.as_str().to_owned(),
+                expected: self.inner.tenant_id.to_string(),
+                found: tenant_id.to_owned(),
+            });
+        }
+        if capsule_id != self.inner.id.as_str() {
+            return Err(IsolationViolation::CrossCapsule {
+                key: key.as_str().to_owned(),
+                expected: self.inner.id.to_string(),
+                found: capsule_id.to_owned(),
+            });
+        }
+        Ok(())
+    }
+}
