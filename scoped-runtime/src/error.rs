@@ -1,8 +1,8 @@
 //! Errors: each names the offending value and the rule it broke.
 
 use crate::key::MAX_PARTITION_KEY_BYTES;
-use crate::rule::Rule;
 use crate::scope::ScopeKind;
+use scoped_rules::Rule;
 
 /// A value that cannot be part of a scope: a bad id, code, name or ARN.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

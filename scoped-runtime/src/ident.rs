@@ -8,7 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::ScopeError;
-use crate::rule::{self, Rule};
+use scoped_rules::{self as rule, Rule};
 
 /// Defines a validated string newtype: constructor, accessors and the usual conversions.
 macro_rules! identifier {
@@ -109,22 +109,6 @@ macro_rules! static_identifier {
     };
 }
 
-const fn check_tenant_id(value: &str) -> Result<(), Rule> {
-    rule::check(value, rule::TENANT_ID)
-}
-
-const fn check_capsule_id(value: &str) -> Result<(), Rule> {
-    rule::check(value, rule::CAPSULE_ID)
-}
-
-const fn check_capsule_code(value: &str) -> Result<(), Rule> {
-    rule::check(value, rule::CAPSULE_CODE)
-}
-
-const fn check_base_name(value: &str) -> Result<(), Rule> {
-    rule::check(value, rule::BASE_NAME)
-}
-
 const MAX_TENANT_NAME: usize = 256;
 
 fn check_tenant_name(value: &str) -> Result<(), Rule> {
@@ -153,7 +137,7 @@ identifier! {
     ///
     /// 1–64 characters of `a-z`, `0-9` and `-`, starting with a letter or digit. It appears in
     /// tenant table names (`{tenant_id}_{base}`) and in every tenant and capsule partition key.
-    TenantId(Box<str>), TenantId, check_tenant_id, "tenant-123"
+    TenantId(Box<str>), TenantId, rule::check_tenant_id, "tenant-123"
 }
 
 identifier! {
@@ -166,7 +150,7 @@ identifier! {
     /// A capsule's id, unique within its tenant: `caps-456`.
     ///
     /// Same rule as [`TenantId`]: 1–64 characters of `a-z`, `0-9` and `-`.
-    CapsuleId(Box<str>), CapsuleId, check_capsule_id, "caps-456"
+    CapsuleId(Box<str>), CapsuleId, rule::check_capsule_id, "caps-456"
 }
 
 identifier! {
@@ -175,7 +159,7 @@ identifier! {
     /// 1–32 characters of `A-Z` and `0-9`, starting with a letter. It prefixes capsule table
     /// names (`{capsule_code}_{base}`); every tenant with a `PRODUS` capsule shares the
     /// `PRODUS_*` tables, told apart by partition key.
-    CapsuleCode(Box<str>), CapsuleCode, check_capsule_code, "PRODUS"
+    CapsuleCode(Box<str>), CapsuleCode, rule::check_capsule_code, "PRODUS"
 }
 
 identifier! {
@@ -183,9 +167,9 @@ identifier! {
     ///
     /// 3–128 characters of `a-z`, `0-9`, `.` and `-`, starting with a letter or digit; never
     /// `_`, which separates the scope prefix from the base.
-    BaseName(Cow<'static, str>), BaseName, check_base_name, "crm"
+    BaseName(Cow<'static, str>), BaseName, rule::check_base_name, "crm"
 }
-static_identifier!(BaseName, check_base_name);
+static_identifier!(BaseName, rule::check_base_name);
 
 identifier! {
     /// An entity's tag in partition keys: `LEAD` in `…#LEAD#lead-789`.

@@ -18,8 +18,8 @@ use std::borrow::Cow;
 
 use crate::error::KeyError;
 use crate::ident::EntityTag;
-use crate::rule;
 use crate::scope::{Scope, ScopeKind};
+use scoped_rules as rule;
 
 /// DynamoDB's limit on the size of a partition key value, in bytes.
 pub const MAX_PARTITION_KEY_BYTES: usize = 2048;
@@ -180,14 +180,14 @@ impl<'a> DecodedKey<'a> {
         };
         let (scope, entity) = if first == "TENANT" {
             let tenant_id = next()
-                .filter(|id| rule::check(id, rule::TENANT_ID).is_ok())
+                .filter(|id| rule::check_tenant_id(id).is_ok())
                 .ok_or_else(|| malformed(key, "`TENANT` must be followed by a valid tenant id"))?;
             let segment = next().ok_or_else(|| {
                 malformed(key, "a tenant key has an entity tag and at least one id")
             })?;
             if segment == "CAPSULE" {
                 let capsule_id = next()
-                    .filter(|id| rule::check(id, rule::CAPSULE_ID).is_ok())
+                    .filter(|id| rule::check_capsule_id(id).is_ok())
                     .ok_or_else(|| {
                         malformed(key, "`CAPSULE` must be followed by a valid capsule id")
                     })?;

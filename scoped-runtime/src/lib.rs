@@ -65,7 +65,6 @@ mod factory;
 mod ident;
 mod key;
 mod role;
-mod rule;
 mod scope;
 mod table;
 
@@ -77,6 +76,6 @@ pub use factory::AwsClientFactory;
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
-pub use rule::Rule;
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
+pub use scoped_rules::Rule;
 pub use table::TableName;

@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::ScopeError;
-use crate::rule::Rule;
+use scoped_rules::Rule;
 
 const MAX_ARN: usize = 2048;
 const MAX_ROLE_NAME: usize = 64;

@@ -1,14 +1,21 @@
-//! The naming rules every identifier obeys, as `const fn`s.
+//! The naming rules of `scoped`'s identifiers, as `const fn`s.
 //!
-//! The rules are `const` so that the same code checks a value at run time (in the validating
-//! constructors) and at compile time (in generated code and `const` items). They are chosen so
-//! that table names and partition keys are injective; see the crate docs, "Naming rules".
+//! One definition serves the runtime crate (its validating constructors) and the macro crate
+//! (which checks attribute literals at compile time), so the two can never disagree. The rules
+//! are chosen so that table names and partition keys are injective; `scoped_runtime`'s crate
+//! docs, "Naming rules", explain why. Use `scoped_runtime` rather than this crate directly.
+
+#![no_std]
+#![deny(missing_docs)]
+
+#[cfg(test)]
+extern crate std;
 
 use core::fmt;
 
 /// A set of ASCII characters an identifier may be made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Charset {
+enum Charset {
     /// `a-z`, `0-9`.
     LowerAlnum,
     /// `a-z`, `0-9`, `-`.
@@ -51,17 +58,17 @@ impl Charset {
 
 /// The shape of one kind of identifier: its length bounds and alphabet.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Spec {
-    pub(crate) min: usize,
-    pub(crate) max: usize,
-    pub(crate) first: Charset,
-    pub(crate) rest: Charset,
+struct Spec {
+    min: usize,
+    max: usize,
+    first: Charset,
+    rest: Charset,
 }
 
 /// Tenant ids: `tenant-123`. No `_` (it separates the tenant id from the base in table names)
 /// and no `#` (it separates key segments), and never an uppercase letter, so a tenant table
 /// prefix can never equal a capsule code.
-pub(crate) const TENANT_ID: Spec = Spec {
+const TENANT_ID: Spec = Spec {
     min: 1,
     max: 64,
     first: Charset::LowerAlnum,
@@ -69,11 +76,11 @@ pub(crate) const TENANT_ID: Spec = Spec {
 };
 
 /// Capsule ids: `caps-456`. Same alphabet as tenant ids.
-pub(crate) const CAPSULE_ID: Spec = TENANT_ID;
+const CAPSULE_ID: Spec = TENANT_ID;
 
 /// Capsule codes: `PRODUS`. Start with an uppercase letter, so `{capsule_code}_` never equals a
 /// tenant id prefix, and contain no `_`.
-pub(crate) const CAPSULE_CODE: Spec = Spec {
+const CAPSULE_CODE: Spec = Spec {
     min: 1,
     max: 32,
     first: Charset::Upper,
@@ -84,7 +91,7 @@ pub(crate) const CAPSULE_CODE: Spec = Spec {
 /// scope prefix, and a platform table (which has no prefix) never contains one. At least three
 /// characters so a platform table name meets DynamoDB's minimum; at most 128 so that the
 /// longest prefix plus base stays within DynamoDB's 255.
-pub(crate) const BASE_NAME: Spec = Spec {
+const BASE_NAME: Spec = Spec {
     min: 3,
     max: 128,
     first: Charset::LowerAlnum,
@@ -92,7 +99,7 @@ pub(crate) const BASE_NAME: Spec = Spec {
 };
 
 /// Entity tags: `LEAD`. Uppercase, never `#`, never one of [`RESERVED_ENTITY_TAGS`].
-pub(crate) const ENTITY_TAG: Spec = Spec {
+const ENTITY_TAG: Spec = Spec {
     min: 1,
     max: 64,
     first: Charset::Upper,
@@ -101,7 +108,7 @@ pub(crate) const ENTITY_TAG: Spec = Spec {
 
 /// Key segment markers that an entity tag may not be, so a key's scope is read from its
 /// segments alone.
-pub(crate) const RESERVED_ENTITY_TAGS: [&str; 2] = ["TENANT", "CAPSULE"];
+const RESERVED_ENTITY_TAGS: [&str; 2] = ["TENANT", "CAPSULE"];
 
 /// The rule an identifier broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,8 +193,44 @@ impl fmt::Display for Rule {
     }
 }
 
+/// Checks a tenant id: 1–64 of `a-z 0-9 -`, starting with a letter or digit.
+///
+/// # Errors
+///
+/// The [`Rule`] the value breaks.
+pub const fn check_tenant_id(value: &str) -> Result<(), Rule> {
+    check(value, TENANT_ID)
+}
+
+/// Checks a capsule id: 1–64 of `a-z 0-9 -`, starting with a letter or digit.
+///
+/// # Errors
+///
+/// The [`Rule`] the value breaks.
+pub const fn check_capsule_id(value: &str) -> Result<(), Rule> {
+    check(value, CAPSULE_ID)
+}
+
+/// Checks a capsule code: 1–32 of `A-Z 0-9`, starting with a letter.
+///
+/// # Errors
+///
+/// The [`Rule`] the value breaks.
+pub const fn check_capsule_code(value: &str) -> Result<(), Rule> {
+    check(value, CAPSULE_CODE)
+}
+
+/// Checks a base table name: 3–128 of `a-z 0-9 . -`, starting with a letter or digit.
+///
+/// # Errors
+///
+/// The [`Rule`] the value breaks.
+pub const fn check_base_name(value: &str) -> Result<(), Rule> {
+    check(value, BASE_NAME)
+}
+
 /// Checks `value` against `spec`.
-pub(crate) const fn check(value: &str, spec: Spec) -> Result<(), Rule> {
+const fn check(value: &str, spec: Spec) -> Result<(), Rule> {
     let bytes = value.as_bytes();
     if bytes.is_empty() {
         return Err(Rule::Empty);
@@ -228,8 +271,13 @@ pub(crate) const fn check(value: &str, spec: Spec) -> Result<(), Rule> {
     Ok(())
 }
 
-/// Checks an entity tag: [`ENTITY_TAG`] and not reserved.
-pub(crate) const fn check_entity_tag(value: &str) -> Result<(), Rule> {
+/// Checks an entity tag: 1–64 of `A-Z 0-9 _`, starting with a letter, and not one of the
+/// reserved segment markers `TENANT` and `CAPSULE`.
+///
+/// # Errors
+///
+/// The [`Rule`] the value breaks.
+pub const fn check_entity_tag(value: &str) -> Result<(), Rule> {
     if let Err(rule) = check(value, ENTITY_TAG) {
         return Err(rule);
     }
