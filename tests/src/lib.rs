@@ -1,1 +1,173 @@
-//! placeholder
+//! Support for the integration tests: the emulator's endpoint, fresh names, and table setup
+//! through the raw SDK.
+//!
+//! The tests run against a real DynamoDB and STS endpoint, moto server, which
+//! `scripts/test.sh` installs, starts and points `AWS_ENDPOINT_URL` at. Without that variable
+//! every test fails with instructions; none is skipped.
+#![allow(
+    clippy::panic,
+    clippy::expect_used,
+    reason = "test support: a failed setup must stop the test with its cause"
+)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_sdk_dynamodb::client::Waiters;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
+    ScalarAttributeType,
+};
+use scoped_runtime::AwsClientFactory;
+
+/// The partition-key attribute of every test table.
+pub const PK: &str = "pk";
+
+const MISSING_ENDPOINT: &str = "AWS_ENDPOINT_URL is not set: these tests need a DynamoDB and STS \
+endpoint. Run them with `bash scripts/test.sh`, which installs moto into .venv and starts it, or \
+start one yourself (`.venv/bin/moto_server -p 5000`) and set AWS_ENDPOINT_URL=http://127.0.0.1:5000 \
+AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing";
+
+/// Panics, saying how to start one, unless an emulator endpoint is configured.
+pub fn require_endpoint() {
+    assert!(
+        std::env::var_os("AWS_ENDPOINT_URL").is_some(),
+        "{MISSING_ENDPOINT}"
+    );
+}
+
+/// A factory configured from the environment, which must point at the emulator.
+pub async fn factory() -> AwsClientFactory {
+    require_endpoint();
+    AwsClientFactory::from_env()
+        .await
+        .expect("the test environment sets a region")
+}
+
+/// A suffix no other test, process or earlier run against the same emulator has used, made of
+/// characters valid in every identifier (`a-z`, `0-9`).
+#[must_use]
+pub fn unique() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_nanos();
+    format!(
+        "{}x{}x{}",
+        radix36(nanos),
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+fn radix36(mut n: u128) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).expect("digits are ASCII")
+}
+
+/// Creates table `name` with a string partition key [`PK`] (if absent) and waits until it is
+/// active.
+pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
+    let created = client
+        .create_table()
+        .table_name(name)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name(PK)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .expect("attribute definition is complete"),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name(PK)
+                .key_type(KeyType::Hash)
+                .build()
+                .expect("key schema is complete"),
+        )
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await;
+    if let Err(err) = created {
+        let in_use = err
+            .as_service_error()
+            .is_some_and(aws_sdk_dynamodb::operation::create_table::CreateTableError::is_resource_in_use_exception);
+        assert!(in_use, "create table {name}: {err:?}");
+    }
+    client
+        .wait_until_table_exists()
+        .table_name(name)
+        .wait(Duration::from_secs(30))
+        .await
+        .unwrap_or_else(|err| panic!("table {name} did not become active: {err:?}"));
+}
+
+/// Writes `{pk: key, value: value}` to `table`.
+pub async fn put(client: &aws_sdk_dynamodb::Client, table: &str, key: &str, value: &str) {
+    client
+        .put_item()
+        .table_name(table)
+        .item(PK, AttributeValue::S(key.to_owned()))
+        .item("value", AttributeValue::S(value.to_owned()))
+        .send()
+        .await
+        .unwrap_or_else(|err| panic!("put {key} into {table}: {err:?}"));
+}
+
+/// Reads the `value` attribute of item `key` in `table`, `None` if there is no such item.
+pub async fn get(client: &aws_sdk_dynamodb::Client, table: &str, key: &str) -> Option<String> {
+    let output = client
+        .get_item()
+        .table_name(table)
+        .key(PK, AttributeValue::S(key.to_owned()))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap_or_else(|err| panic!("get {key} from {table}: {err:?}"));
+    output
+        .item()
+        .and_then(|item| item.get("value"))
+        .map(|value| value.as_s().expect("value is a string").clone())
+}
+
+/// Every partition key stored in `table`, sorted, read with a (test-only) scan.
+pub async fn all_keys(client: &aws_sdk_dynamodb::Client, table: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut pages = client
+        .scan()
+        .table_name(table)
+        .consistent_read(true)
+        .into_paginator()
+        .items()
+        .send();
+    while let Some(item) = pages.next().await {
+        let item = item.unwrap_or_else(|err| panic!("scan {table}: {err:?}"));
+        let key = item
+            .get(PK)
+            .and_then(|v| v.as_s().ok())
+            .expect("every item has a pk");
+        keys.push(key.clone());
+    }
+    keys.sort();
+    keys
+}
+
+/// Every table name the client's account has in the emulator.
+pub async fn table_names(client: &aws_sdk_dynamodb::Client) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut pages = client.list_tables().into_paginator().items().send();
+    while let Some(name) = pages.next().await {
+        names.push(name.unwrap_or_else(|err| panic!("list tables: {err:?}")));
+    }
+    names
+}

@@ -1,0 +1,71 @@
+# shellcheck shell=bash
+# Sourced by the other scripts: installs the pinned moto server into the project's virtualenv
+# and runs it on a free loopback port for the lifetime of the calling script.
+
+SCOPED_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV="$SCOPED_ROOT/.venv"
+MOTO_REQUIREMENTS="$SCOPED_ROOT/scripts/moto-requirements.txt"
+
+die() {
+    echo "error: $*" >&2
+    exit 1
+}
+
+# Creates .venv and installs scripts/moto-requirements.txt into it, unless the installed set
+# already matches (a stamp holds the requirements' checksum).
+ensure_moto() {
+    local stamp="$VENV/.moto-requirements.sha256"
+    local want
+    want=$(sha256sum "$MOTO_REQUIREMENTS" | cut -d' ' -f1)
+    if [[ -x "$VENV/bin/moto_server" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+        return 0
+    fi
+    command -v python3 >/dev/null || die "python3 is required to install moto (Debian: apt-get install python3 python3-venv)"
+    echo "==> installing moto server into $VENV (pinned in scripts/moto-requirements.txt)"
+    python3 -m venv "$VENV" || die "could not create a virtualenv at $VENV (Debian: apt-get install python3-venv)"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$MOTO_REQUIREMENTS" ||
+        die "pip could not install moto from PyPI; check network access to pypi.org"
+    [[ -x "$VENV/bin/moto_server" ]] || die "moto_server is missing from $VENV after installation"
+    echo "$want" >"$stamp"
+}
+
+# Starts moto_server on a free 127.0.0.1 port, waits until it answers, exports the endpoint and
+# test credentials for the AWS SDK, and stops the server when the calling shell exits, whether
+# it succeeds or fails.
+start_moto() {
+    local port log
+    port=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    log="${TMPDIR:-/tmp}/scoped-moto-$port.log"
+    "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+    MOTO_PID=$!
+    trap stop_moto EXIT
+    trap 'exit 130' INT TERM
+    local i
+    for i in $(seq 1 100); do
+        if "$VENV/bin/python" - "$port" <<'PY' 2>/dev/null; then
+import sys, urllib.request
+urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/moto-api/", timeout=1)
+PY
+            break
+        fi
+        kill -0 "$MOTO_PID" 2>/dev/null || die "moto_server exited at start; its log ($log):$(echo; cat "$log")"
+        sleep 0.2
+    done
+    [[ $i -lt 100 ]] || die "moto_server did not answer on port $port within 20 s; see $log"
+    export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+    export AWS_REGION="${AWS_REGION:-us-east-1}"
+    export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-testing}"
+    export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-testing}"
+    # Never let a developer's ~/.aws profile leak into tests.
+    export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+    unset AWS_PROFILE AWS_SESSION_TOKEN
+    echo "==> moto server listening at $AWS_ENDPOINT_URL (log: $log)"
+}
+
+stop_moto() {
+    if [[ -n "${MOTO_PID:-}" ]]; then
+        kill "$MOTO_PID" 2>/dev/null
+        wait "$MOTO_PID" 2>/dev/null
+        MOTO_PID=
+    fi
+}
