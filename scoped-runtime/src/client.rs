@@ -6,7 +6,11 @@
 
 use std::fmt;
 
-use crate::error::{IsolationViolation, ScopeError};
+use crate::entity::{
+    CapsuleEntity, Entity, EntityTable, OperatorEntity, PartitionKey, PlatformEntity, Table,
+    TenantEntity,
+};
+use crate::error::{IsolationViolation, KeyError, ScopeError};
 use crate::ident::BaseName;
 use crate::role::OperatorRole;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
@@ -162,6 +166,44 @@ scoped_client! {
     CapsuleClient, Capsule, "The capsule this client is bound to."
 }
 
+/// Adds the typed entity accessors to a scoped DynamoDB client: `table::<E>()` and `key::<E>()`
+/// compile only for entities of the client's scope, checked by `$check`.
+macro_rules! entity_access {
+    ($name:ident, $check:ident, $attr:literal, $table_example:literal) => {
+        impl $name<DynamoDb> {
+            #[doc = concat!("The table of entity `E`, which must be a `#[", $attr, "]` entity: ", $table_example, ".")]
+            ///
+            /// An entity of another scope is a compile error naming the client to use.
+            #[must_use]
+            pub fn table<E>(&self) -> EntityTable<E>
+            where
+                E: Table + $check<<E as Table>::Scope> + ?Sized,
+            {
+                EntityTable::new(E::same_scope(&self.scope))
+            }
+
+            #[doc = concat!("The partition key of entity `E` (a `#[", $attr, "]` entity) with `ids`")]
+            /// in this client's scope: one id, or a tuple of ids in field order.
+            ///
+            /// An entity of another scope is a compile error naming the client to use.
+            ///
+            /// # Errors
+            ///
+            /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
+            pub fn key<E>(&self, ids: E::Ids<'_>) -> Result<PartitionKey<E>, KeyError>
+            where
+                E: Entity + $check<<E as Table>::Scope>,
+            {
+                E::partition_key(E::same_scope(&self.scope), ids)
+            }
+        }
+    };
+}
+
+entity_access!(PlatformClient, PlatformEntity, "platform_table", "`events`");
+entity_access!(TenantClient, TenantEntity, "tenant_table", "`tenant-123_notifications`");
+entity_access!(CapsuleClient, CapsuleEntity, "capsule_table", "`PRODUS_crm`");
+
 /// A client for operator work: AWS Organizations-level tasks outside any data scope.
 ///
 /// It has no table accessors. From [`AwsClientFactory::operator_sts`](crate::AwsClientFactory::operator_sts)
@@ -186,6 +228,19 @@ impl<S: Service> OperatorClient<S> {
     #[must_use]
     pub fn raw(&self) -> &S::Client {
         &self.client
+    }
+}
+
+impl OperatorClient<Sts> {
+    /// Never compiles: an operator client has no tables. It exists so that a mistaken
+    /// `operator.table::<Lead>()` fails with an error naming the client `Lead` needs, rather
+    /// than a bare "no method named `table`".
+    #[doc(hidden)]
+    pub fn table<E>(&self) -> EntityTable<E>
+    where
+        E: OperatorEntity<<E as Table>::Scope> + ?Sized,
+    {
+        E::no_table()
     }
 }
 

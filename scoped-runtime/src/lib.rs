@@ -60,16 +60,21 @@
 
 mod assume_role;
 mod client;
+mod entity;
 mod error;
 mod factory;
 mod ident;
 mod key;
 mod role;
 mod scope;
+mod segment;
 mod table;
 
 pub use client::{
     CapsuleClient, DynamoDb, OperatorClient, PlatformClient, Service, Sts, TenantClient,
+};
+pub use entity::{
+    CapsuleEntity, Entity, EntityTable, PartitionKey, PlatformEntity, Table, TenantEntity,
 };
 pub use error::{Error, IsolationViolation, KeyError, ScopeError};
 pub use factory::AwsClientFactory;
@@ -77,6 +82,7 @@ pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantNam
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
+pub use segment::{KeyIds, KeySegment, Segment};
 pub use scoped_rules::Rule;
 pub use table::TableName;
 
@@ -84,3 +90,7 @@ pub use table::TableName;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+
+/// Not public API: the paths the macros' generated code names. Changes without notice.
+#[doc(hidden)]
+pub mod __private;

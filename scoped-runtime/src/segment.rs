@@ -1,0 +1,234 @@
+//! Key ids: the values an entity's partition key is built from.
+//!
+//! An id field of a [`ScopedKey`](crate::ScopedKey) entity can be text (`String`, `&str`,
+//! `Box<str>`, `Arc<str>`, `Cow<str>`), an integer, or a `uuid::Uuid` with the `uuid` feature.
+//! Numbers and UUIDs are formatted on the stack, so building a key still allocates once: the
+//! key itself, with exact capacity.
+
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::error::KeyError;
+use crate::ident::EntityTag;
+use crate::scope::Scope;
+
+/// The longest id formatted on the stack: `i128::MIN` has 40 characters, a hyphenated UUID 36.
+const INLINE_CAPACITY: usize = 40;
+
+/// One id of a partition key, ready to be escaped into the key.
+///
+/// Borrowed text, or a number or UUID formatted into an inline buffer.
+///
+/// ```
+/// use scoped_runtime::{KeySegment, Segment};
+///
+/// /// A lead's id, as the application types it.
+/// pub struct LeadId(String);
+///
+/// impl KeySegment for LeadId {
+///     fn segment(&self) -> Segment<'_> {
+///         Segment::from(self.0.as_str())
+///     }
+/// }
+///
+/// assert_eq!(LeadId("lead-789".into()).segment().as_str(), "lead-789");
+/// assert_eq!(42_u64.segment().as_str(), "42");
+/// ```
+#[derive(Clone, Copy)]
+pub struct Segment<'a>(Repr<'a>);
+
+#[derive(Clone, Copy)]
+enum Repr<'a> {
+    Borrowed(&'a str),
+    Inline {
+        buf: [u8; INLINE_CAPACITY],
+        len: usize,
+    },
+}
+
+impl Segment<'_> {
+    /// Formats `value` into the inline buffer. Only called for types whose output is known to
+    /// fit (integers, UUIDs).
+    fn inline(value: impl fmt::Display) -> Segment<'static> {
+        struct Buf {
+            buf: [u8; INLINE_CAPACITY],
+            len: usize,
+        }
+        impl fmt::Write for Buf {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                let end = self.len + s.len();
+                let dest = self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
+                dest.copy_from_slice(s.as_bytes());
+                self.len = end;
+                Ok(())
+            }
+        }
+        let mut out = Buf {
+            buf: [0; INLINE_CAPACITY],
+            len: 0,
+        };
+        let written = write!(out, "{value}");
+        debug_assert!(written.is_ok(), "inline key ids fit {INLINE_CAPACITY} bytes");
+        Segment(Repr::Inline {
+            buf: out.buf,
+            len: out.len,
+        })
+    }
+
+    /// The id as text, before escaping.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Borrowed(s) => s,
+            // Only whole `str`s are ever written to the buffer, so this never falls back.
+            Repr::Inline { buf, len } => std::str::from_utf8(&buf[..*len]).unwrap_or_default(),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Segment<'a> {
+    fn from(id: &'a str) -> Self {
+        Segment(Repr::Borrowed(id))
+    }
+}
+
+impl fmt::Debug for Segment<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Segment<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A type whose values can be an id in a partition key.
+///
+/// Implemented for text, integers and (feature `uuid`) `uuid::Uuid`; implement it for an id
+/// newtype of your own by returning its text (see [`Segment`]). An empty id is rejected when
+/// the key is built ([`KeyError::EmptyId`]); `#` and `%` are escaped, so no id can forge another
+/// key's segments.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an id in a partition key",
+    label = "not a key id type",
+    note = "key ids are text (`String`, `&str`, `Box<str>`, `Arc<str>`, `Cow<str>`), integers, or `uuid::Uuid` with the `uuid` feature",
+    note = "for an id newtype of your own, implement `scoped_runtime::KeySegment` for it"
+)]
+pub trait KeySegment {
+    /// The id as it goes into the key, before escaping.
+    fn segment(&self) -> Segment<'_>;
+}
+
+impl KeySegment for str {
+    fn segment(&self) -> Segment<'_> {
+        Segment::from(self)
+    }
+}
+
+/// Defines [`KeySegment`] for owned text types, through their `&str`.
+macro_rules! text_segment {
+    ($($ty:ty),* $(,)?) => {$(
+        impl KeySegment for $ty {
+            fn segment(&self) -> Segment<'_> {
+                Segment::from(&**self)
+            }
+        }
+    )*};
+}
+
+text_segment!(String, Box<str>, Arc<str>, Rc<str>, Cow<'_, str>);
+
+/// Defines [`KeySegment`] for types formatted into the inline buffer.
+macro_rules! inline_segment {
+    ($($ty:ty),* $(,)?) => {$(
+        impl KeySegment for $ty {
+            fn segment(&self) -> Segment<'_> {
+                Segment::inline(self)
+            }
+        }
+    )*};
+}
+
+inline_segment!(
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
+);
+
+#[cfg(feature = "uuid")]
+inline_segment!(uuid::Uuid);
+
+impl<T: KeySegment + ?Sized> KeySegment for &T {
+    fn segment(&self) -> Segment<'_> {
+        (**self).segment()
+    }
+}
+
+/// The ids of one entity's partition key, in order: one id, or a tuple of ids for an entity
+/// with several `#[scoped(id)]` fields.
+///
+/// This is [`Entity::Ids`](crate::Entity::Ids); a key builder such as
+/// [`CapsuleClient::key`](crate::CapsuleClient::key) takes a value of it.
+pub trait KeyIds {
+    /// Builds the key of `entity` with these ids in `scope`.
+    #[doc(hidden)]
+    fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError>;
+}
+
+impl<T: KeySegment> KeyIds for T {
+    fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError> {
+        scope.partition_key(entity, &[self.segment().as_str()])
+    }
+}
+
+/// Defines [`KeyIds`] for a tuple of ids.
+macro_rules! tuple_ids {
+    ($($id:ident),+) => {
+        impl<$($id: KeySegment),+> KeyIds for ($($id,)+) {
+            fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError> {
+                #[allow(non_snake_case, reason = "the bindings are named after the type parameters")]
+                let ($($id,)+) = self;
+                scope.partition_key(entity, &[$($id.segment().as_str()),+])
+            }
+        }
+    };
+}
+
+tuple_ids!(A);
+tuple_ids!(A, B);
+tuple_ids!(A, B, C);
+tuple_ids!(A, B, C, D);
+tuple_ids!(A, B, C, D, E);
+tuple_ids!(A, B, C, D, E, F);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Platform;
+
+    const ORDER: EntityTag = EntityTag::from_static("ORDER");
+
+    #[test]
+    fn integers_fit_inline() {
+        assert_eq!(i128::MIN.segment().as_str(), i128::MIN.to_string());
+        assert_eq!(u128::MAX.segment().as_str(), u128::MAX.to_string());
+        assert_eq!(0_u8.segment().as_str(), "0");
+    }
+
+    #[test]
+    fn tuples_keep_their_order() {
+        let key = ("a#b", 7_u32, String::from("c"))
+            .encode(&Platform::new(), &ORDER)
+            .unwrap();
+        assert_eq!(key, "ORDER#a%23b#7#c");
+    }
+
+    #[cfg(feature = "uuid")]
+    #[test]
+    fn uuids_are_hyphenated_lowercase() {
+        let id = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
+        assert_eq!(id.segment().as_str(), "01234567-89ab-cdef-0123-456789abcdef");
+    }
+}
