@@ -1,1 +1,44 @@
-//! placeholder
+//! Procedural macros of [`scoped_runtime`](https://docs.rs/scoped-runtime): the table
+//! attributes `#[platform_table]`, `#[tenant_table]`, `#[capsule_table]` and
+//! `#[derive(ScopedKey)]`.
+//!
+//! Use them through `scoped_runtime`, which re-exports and documents them; the generated code
+//! names `::scoped_runtime` paths.
+//!
+//! The crate reads as a pipeline: [`ast`] turns syntax into a small model, [`valid`] checks
+//! it against the runtime's naming rules, [`expand`] writes the tokens (with rustdoc from the
+//! templates in [`doc`]).
+
+mod ast;
+mod doc;
+mod expand;
+mod scope;
+mod valid;
+
+use proc_macro::TokenStream;
+
+use crate::scope::ScopeKind;
+
+/// Binds a struct to the platform scope and a base table: `#[platform_table("events")]`.
+#[proc_macro_attribute]
+pub fn platform_table(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::table_attribute(ScopeKind::Platform, args.into(), item.into()).into()
+}
+
+/// Binds a struct to the tenant scope and a base table: `#[tenant_table("notifications")]`.
+#[proc_macro_attribute]
+pub fn tenant_table(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::table_attribute(ScopeKind::Tenant, args.into(), item.into()).into()
+}
+
+/// Binds a struct to the capsule scope and a base table: `#[capsule_table("crm")]`.
+#[proc_macro_attribute]
+pub fn capsule_table(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::table_attribute(ScopeKind::Capsule, args.into(), item.into()).into()
+}
+
+/// Generates a table-bound struct's typed partition key from its `#[scoped(id)]` fields.
+#[proc_macro_derive(ScopedKey, attributes(scoped, __scoped_table))]
+pub fn derive_scoped_key(input: TokenStream) -> TokenStream {
+    expand::derive_scoped_key(input.into()).into()
+}

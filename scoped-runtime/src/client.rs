@@ -201,8 +201,18 @@ macro_rules! entity_access {
 }
 
 entity_access!(PlatformClient, PlatformEntity, "platform_table", "`events`");
-entity_access!(TenantClient, TenantEntity, "tenant_table", "`tenant-123_notifications`");
-entity_access!(CapsuleClient, CapsuleEntity, "capsule_table", "`PRODUS_crm`");
+entity_access!(
+    TenantClient,
+    TenantEntity,
+    "tenant_table",
+    "`tenant-123_notifications`"
+);
+entity_access!(
+    CapsuleClient,
+    CapsuleEntity,
+    "capsule_table",
+    "`PRODUS_crm`"
+);
 
 /// A client for operator work: AWS Organizations-level tasks outside any data scope.
 ///

@@ -58,7 +58,10 @@ pub trait Entity: Table {
     /// # Errors
     ///
     /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
-    fn partition_key(scope: &Self::Scope, ids: Self::Ids<'_>) -> Result<PartitionKey<Self>, KeyError>
+    fn partition_key(
+        scope: &Self::Scope,
+        ids: Self::Ids<'_>,
+    ) -> Result<PartitionKey<Self>, KeyError>
     where
         Self: Sized,
     {

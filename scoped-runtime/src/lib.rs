@@ -82,8 +82,8 @@ pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantNam
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
-pub use segment::{KeyIds, KeySegment, Segment};
 pub use scoped_rules::Rule;
+pub use segment::{KeyIds, KeySegment, Segment};
 pub use table::TableName;
 
 /// The README's Rust examples, compiled as doc tests so they cannot rot.
@@ -94,3 +94,151 @@ struct ReadmeDoctests;
 /// Not public API: the paths the macros' generated code names. Changes without notice.
 #[doc(hidden)]
 pub mod __private;
+
+/// Binds a struct to the **capsule** scope and a base table: `#[capsule_table("crm")]`.
+///
+/// The struct implements [`Table`] with `Scope = `[`Capsule`], its table is named
+/// `{capsule_code}_{base}` (`PRODUS_crm`), and it gets
+/// `fn table_name(scope: &Capsule) -> TableName`. The base is checked at compile time against
+/// the [base name rule](crate#naming-rules); a bad one is an error on the literal. Only a
+/// [`CapsuleClient`] reaches the struct: `factory.tenant_dynamodb(..).table::<Lead>()` does not
+/// compile, and its error names the client to use.
+///
+/// Place it above `#[derive(ScopedKey)]`, which then also generates the key builders. Generic
+/// structs, enums and unions are rejected: an entity is one row shape in one table.
+///
+/// ```
+/// use scoped_runtime::{Capsule, ScopedKey, capsule_table};
+///
+/// /// A sales lead.
+/// #[capsule_table("crm")]
+/// #[derive(ScopedKey)]
+/// #[scoped(entity = "LEAD")]
+/// pub struct Lead {
+///     #[scoped(id)]
+///     pub lead_id: String,
+///     pub name: String,
+/// }
+///
+/// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+/// assert_eq!(Lead::table_name(&capsule), "PRODUS_crm");
+/// assert_eq!(
+///     Lead::partition_key(&capsule, "lead-789")?,
+///     "TENANT#tenant-123#CAPSULE#caps-456#LEAD#lead-789"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "macros")]
+pub use scoped_macros::capsule_table;
+
+/// Binds a struct to the **tenant** scope and a base table: `#[tenant_table("notifications")]`.
+///
+/// The struct implements [`Table`] with `Scope = `[`Tenant`], its table is named
+/// `{tenant_id}_{base}` (`tenant-123_notifications`), and only a [`TenantClient`] reaches it.
+/// Otherwise as [`capsule_table`].
+///
+/// ```
+/// use scoped_runtime::{ScopedKey, Tenant, tenant_table};
+///
+/// /// A webhook a tenant registered.
+/// #[tenant_table("notifications")]
+/// #[derive(ScopedKey)]
+/// pub struct Webhook {
+///     #[scoped(id)]
+///     pub webhook_id: u64,
+///     pub url: String,
+/// }
+///
+/// let tenant = Tenant::new("tenant-123", "Acme")?;
+/// assert_eq!(Webhook::table_name(&tenant), "tenant-123_notifications");
+/// let hook = Webhook { webhook_id: 7, url: "https://example.com/hook".into() };
+/// assert_eq!(hook.to_partition_key(&tenant)?, "TENANT#tenant-123#WEBHOOK#7");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "macros")]
+pub use scoped_macros::tenant_table;
+
+/// Binds a struct to the **platform** scope and a base table: `#[platform_table("events")]`.
+///
+/// The struct implements [`Table`] with `Scope = `[`Platform`], its table is named by its base
+/// alone (`events`), and only a [`PlatformClient`] reaches it. Otherwise as [`capsule_table`].
+///
+/// ```
+/// use scoped_runtime::{Platform, ScopedKey, platform_table};
+///
+/// /// One audit event of the platform.
+/// #[platform_table("events")]
+/// #[derive(ScopedKey)]
+/// #[scoped(entity = "AUDIT")]
+/// pub struct AuditEvent {
+///     #[scoped(id)]
+///     pub day: String,
+///     #[scoped(id)]
+///     pub sequence: u32,
+/// }
+///
+/// let platform = Platform::new();
+/// assert_eq!(AuditEvent::table_name(&platform), "events");
+/// assert_eq!(AuditEvent::partition_key(&platform, "2026-11-26", 42)?, "AUDIT#2026-11-26#42");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "macros")]
+pub use scoped_macros::platform_table;
+
+/// Derives [`Entity`]: a typed partition key built from the struct's `#[scoped(id)]` fields.
+///
+/// Options, all in `#[scoped(..)]`:
+///
+/// | where  | option            | meaning                                                              |
+/// |--------|-------------------|----------------------------------------------------------------------|
+/// | struct | `entity = "LEAD"` | the entity tag in keys; default: the struct name in `UPPER_SNAKE_CASE` (`LeadNote` → `LEAD_NOTE`) |
+/// | field  | `id`              | a key id; several are allowed and keep field order (`…#LEAD#{a}#{b}`) |
+///
+/// The tag is checked at compile time against the [entity tag rule](crate#naming-rules). Id
+/// fields may be text (`String`, `Box<str>`, `Arc<str>`, `Cow<str>`: taken as `&str`),
+/// integers (taken by value) or any other [`KeySegment`] type (taken by reference).
+///
+/// It must be under a table attribute ([`capsule_table`], [`tenant_table`],
+/// [`platform_table`]); without one the struct is "not bound to a table", a compile error.
+/// With one, the struct gets, besides the [`Entity`] impl:
+///
+/// - `fn partition_key(scope: &Capsule, lead_id: &str) -> Result<PartitionKey<Lead>, KeyError>`:
+///   the key with the given ids;
+/// - `fn to_partition_key(&self, scope: &Capsule) -> Result<PartitionKey<Lead>, KeyError>`:
+///   the value's own key, from its id fields.
+///
+/// The two are named apart because an inherent associated function and a method cannot share
+/// a name; `to_` marks the one built from `self`. Both are documented on the entity with its
+/// scope, table pattern and key pattern.
+///
+/// ```
+/// use scoped_runtime::{Capsule, PartitionKey, ScopedKey, capsule_table};
+///
+/// /// A note on a lead.
+/// #[capsule_table("crm")]
+/// #[derive(ScopedKey)]
+/// pub struct LeadNote {
+///     #[scoped(id)]
+///     pub lead_id: String,
+///     #[scoped(id)]
+///     pub note_id: u64,
+///     pub text: String,
+/// }
+///
+/// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+/// let key: PartitionKey<LeadNote> = LeadNote::partition_key(&capsule, "lead#7", 1)?;
+/// assert_eq!(key, "TENANT#tenant-123#CAPSULE#caps-456#LEAD_NOTE#lead%237#1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Without a table attribute it does not compile:
+///
+/// ```compile_fail
+/// #[derive(scoped_runtime::ScopedKey)]
+/// pub struct Lead {
+///     #[scoped(id)]
+///     pub lead_id: String,
+/// }
+/// ```
+#[cfg(feature = "macros")]
+pub use scoped_macros::ScopedKey;

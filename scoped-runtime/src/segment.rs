@@ -70,7 +70,10 @@ impl Segment<'_> {
             len: 0,
         };
         let written = write!(out, "{value}");
-        debug_assert!(written.is_ok(), "inline key ids fit {INLINE_CAPACITY} bytes");
+        debug_assert!(
+            written.is_ok(),
+            "inline key ids fit {INLINE_CAPACITY} bytes"
+        );
         Segment(Repr::Inline {
             buf: out.buf,
             len: out.len,
@@ -229,6 +232,9 @@ mod tests {
     #[test]
     fn uuids_are_hyphenated_lowercase() {
         let id = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
-        assert_eq!(id.segment().as_str(), "01234567-89ab-cdef-0123-456789abcdef");
+        assert_eq!(
+            id.segment().as_str(),
+            "01234567-89ab-cdef-0123-456789abcdef"
+        );
     }
 }

@@ -1,0 +1,282 @@
+//! Syntax into a small model: the table attributes' argument and struct, and the input of
+//! `#[derive(ScopedKey)]`.
+
+use darling::util::Flag;
+use darling::{FromDeriveInput, FromField};
+use proc_macro2::TokenStream;
+use syn::parse::{ParseStream, Parser};
+use syn::spanned::Spanned;
+use syn::{Attribute, Generics, Ident, ItemStruct, LitStr, Type, Visibility};
+
+use crate::scope::ScopeKind;
+
+/// The attribute a table attribute leaves on its struct for `#[derive(ScopedKey)]`, which
+/// cannot see the table attribute itself: `#[__scoped_table(capsule, "crm")]`.
+pub(crate) const TABLE_HINT: &str = "__scoped_table";
+
+/// A struct under `#[capsule_table("crm")]` (or the tenant and platform forms).
+pub(crate) struct TableInput {
+    pub(crate) kind: ScopeKind,
+    /// The base table name, as written, or why the argument is not one. A bad argument is
+    /// reported while the struct is still bound (to a placeholder table), so that its
+    /// `#[derive(ScopedKey)]` and uses do not add errors of their own.
+    pub(crate) base: syn::Result<LitStr>,
+    /// The struct, with any further table attributes taken off (they are reported instead of
+    /// expanded, so a conflict is one error, not a cascade).
+    pub(crate) item: ItemStruct,
+    /// Further table attributes found on the struct: each is a conflict.
+    pub(crate) other_tables: Vec<(ScopeKind, Attribute)>,
+    /// Whether the struct also derives `ScopedKey`, which then gets a [`TABLE_HINT`].
+    pub(crate) derives_key: bool,
+}
+
+impl TableInput {
+    /// Parses the attribute's argument and its item.
+    ///
+    /// # Errors
+    ///
+    /// When the item is not a struct the macro can bind. The caller re-emits the item with the
+    /// error.
+    pub(crate) fn from_syn(
+        kind: ScopeKind,
+        args: TokenStream,
+        item: TokenStream,
+    ) -> darling::Result<Self> {
+        let mut item = parse_struct(kind, item)?;
+        let base = parse_base(kind, args);
+        let mut other_tables = Vec::new();
+        item.attrs.retain(|attr| match table_attribute(attr) {
+            Some(other) => {
+                other_tables.push((other, attr.clone()));
+                false
+            }
+            None => true,
+        });
+        let derives_key = item.attrs.iter().any(derives_scoped_key);
+        Ok(Self {
+            kind,
+            base,
+            item,
+            other_tables,
+            derives_key,
+        })
+    }
+}
+
+/// The usage line the attribute errors repeat.
+fn usage(kind: ScopeKind) -> String {
+    format!(
+        "`#[{}]` takes the base table name as one string literal: `#[{}(\"crm\")]`",
+        kind.attribute(),
+        kind.attribute()
+    )
+}
+
+fn parse_base(kind: ScopeKind, args: TokenStream) -> syn::Result<LitStr> {
+    let parser = |input: ParseStream<'_>| {
+        let base = input
+            .parse::<LitStr>()
+            .map_err(|error| syn::Error::new(error.span(), usage(kind)))?;
+        if !input.is_empty() {
+            return Err(input.error(format!(
+                "unexpected tokens after the base table name; {}",
+                usage(kind)
+            )));
+        }
+        Ok(base)
+    };
+    parser.parse2(args)
+}
+
+fn parse_struct(kind: ScopeKind, item: TokenStream) -> darling::Result<ItemStruct> {
+    let item: syn::Item = syn::parse2(item)?;
+    let (what, span) = match item {
+        syn::Item::Struct(item) if item.generics.params.is_empty() => return Ok(item),
+        syn::Item::Struct(item) => {
+            return Err(darling::Error::custom(format!(
+                "`#[{}]` does not apply to generic structs: an entity has one table and one key \
+                 layout, so `{}` cannot have type, lifetime or const parameters",
+                kind.attribute(),
+                item.ident
+            ))
+            .with_span(&item.generics));
+        }
+        syn::Item::Enum(item) => ("an enum", item.enum_token.span()),
+        syn::Item::Union(item) => ("a union", item.union_token.span()),
+        other => ("not a struct", other.span()),
+    };
+    Err(darling::Error::custom(format!(
+        "`#[{}]` applies to structs only, and this is {what}: an entity is one row shape \
+         bound to one table",
+        kind.attribute()
+    ))
+    .with_span(&span))
+}
+
+/// The scope of a table attribute (`#[capsule_table(..)]`, `#[scoped_runtime::tenant_table(..)]`).
+fn table_attribute(attr: &Attribute) -> Option<ScopeKind> {
+    let last = attr.path().segments.last()?;
+    ScopeKind::from_attribute(&last.ident.to_string())
+}
+
+/// Whether `attr` is a `#[derive(..)]` naming `ScopedKey` (by any path).
+fn derives_scoped_key(attr: &Attribute) -> bool {
+    if !attr.path().is_ident("derive") {
+        return false;
+    }
+    let mut found = false;
+    // A derive list that does not parse is rustc's to report; it is not ours.
+    let _ = attr.parse_nested_meta(|meta| {
+        found |= meta
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "ScopedKey");
+        Ok(())
+    });
+    found
+}
+
+/// The input of `#[derive(ScopedKey)]`.
+#[derive(FromDeriveInput)]
+#[darling(attributes(scoped), forward_attrs(__scoped_table))]
+pub(crate) struct KeyInput {
+    pub(crate) ident: Ident,
+    pub(crate) vis: Visibility,
+    pub(crate) generics: Generics,
+    pub(crate) data: darling::ast::Data<(), KeyField>,
+    pub(crate) attrs: Vec<Attribute>,
+    /// `#[scoped(entity = "LEAD")]`: the entity tag; defaults to the struct's name in
+    /// `UPPER_SNAKE_CASE`.
+    #[darling(default)]
+    pub(crate) entity: Option<LitStr>,
+}
+
+/// A field of a `ScopedKey` struct.
+#[derive(FromField)]
+#[darling(attributes(scoped))]
+pub(crate) struct KeyField {
+    pub(crate) ident: Option<Ident>,
+    pub(crate) ty: Type,
+    /// `#[scoped(id)]`: the field is one of the key's ids, in field order.
+    pub(crate) id: Flag,
+}
+
+impl KeyInput {
+    /// Reads the derive input and its `#[scoped(..)]` options.
+    ///
+    /// # Errors
+    ///
+    /// Every malformed or unknown option, each spanned on its token.
+    pub(crate) fn from_syn(input: TokenStream) -> darling::Result<Self> {
+        let input: syn::DeriveInput = syn::parse2(input)?;
+        Self::from_derive_input(&input)
+    }
+
+    /// The table a table attribute bound this struct to, if one did.
+    ///
+    /// # Errors
+    ///
+    /// If the hint is malformed (only when written by hand).
+    pub(crate) fn table(&self) -> darling::Result<Option<TableHint>> {
+        let Some(attr) = self
+            .attrs
+            .iter()
+            .find(|attr| attr.path().is_ident(TABLE_HINT))
+        else {
+            return Ok(None);
+        };
+        let hint = attr.parse_args_with(|input: ParseStream<'_>| {
+            let scope: Ident = input.parse()?;
+            input.parse::<syn::Token![,]>()?;
+            let base: LitStr = input.parse()?;
+            Ok((scope, base))
+        })?;
+        let (scope, base) = hint;
+        let kind = ScopeKind::ALL
+            .into_iter()
+            .find(|kind| scope == kind.noun())
+            .ok_or_else(|| darling::Error::unknown_value(&scope.to_string()).with_span(&scope))?;
+        Ok(Some(TableHint {
+            kind,
+            base: base.value(),
+        }))
+    }
+}
+
+/// What a table attribute told `#[derive(ScopedKey)]`.
+pub(crate) struct TableHint {
+    pub(crate) kind: ScopeKind,
+    pub(crate) base: String,
+}
+
+/// How a generated key builder takes an id of a given field type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IdArg {
+    /// Text (`String`, `Box<str>`, `Arc<str>`, `Cow<str>`, `&str`): as `&str`.
+    Text,
+    /// A primitive integer: by value.
+    Integer,
+    /// Anything else implementing `KeySegment`: by reference.
+    Ref,
+}
+
+impl IdArg {
+    /// Classifies a field type by its syntax. Only the argument's form depends on this; the
+    /// key is the same, so a type alias merely falls back to [`IdArg::Ref`].
+    pub(crate) fn of(ty: &Type) -> Self {
+        const INTEGERS: [&str; 12] = [
+            "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        ];
+        match ty {
+            Type::Reference(reference) if is_str(&reference.elem) => Self::Text,
+            Type::Path(path) if path.qself.is_none() => {
+                let Some(last) = path.path.segments.last() else {
+                    return Self::Ref;
+                };
+                let name = last.ident.to_string();
+                if name == "String" {
+                    return Self::Text;
+                }
+                if INTEGERS.contains(&name.as_str()) && path.path.segments.len() == 1 {
+                    return Self::Integer;
+                }
+                let str_param = match &last.arguments {
+                    syn::PathArguments::AngleBracketed(args) => args.args.iter().any(
+                        |arg| matches!(arg, syn::GenericArgument::Type(inner) if is_str(inner)),
+                    ),
+                    _ => false,
+                };
+                if str_param && ["Box", "Arc", "Rc", "Cow"].contains(&name.as_str()) {
+                    Self::Text
+                } else {
+                    Self::Ref
+                }
+            }
+            _ => Self::Ref,
+        }
+    }
+}
+
+fn is_str(ty: &Type) -> bool {
+    matches!(ty, Type::Path(path) if path.qself.is_none() && path.path.is_ident("str"))
+}
+
+/// A checked `#[derive(ScopedKey)]` input: what the expansion needs.
+pub(crate) struct EntityKey {
+    pub(crate) ident: Ident,
+    pub(crate) vis: Visibility,
+    /// The entity tag, valid by the runtime's rule.
+    pub(crate) tag: String,
+    /// The `#[scoped(id)]` fields, in order; never empty.
+    pub(crate) ids: Vec<IdField>,
+    /// The table, when a table attribute left its hint.
+    pub(crate) table: Option<TableHint>,
+}
+
+/// One `#[scoped(id)]` field.
+pub(crate) struct IdField {
+    pub(crate) name: Ident,
+    pub(crate) ty: Type,
+    pub(crate) arg: IdArg,
+}

@@ -1,0 +1,237 @@
+//! Model into tokens.
+//!
+//! Generated code names everything absolutely (`::scoped_runtime::__private::…`), sits in
+//! `const _: () = { … };`, and calls the runtime's generic trait methods instead of inlining
+//! bodies, so each entity costs a few lines of code to compile.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Attribute, Ident, LitStr, parse_quote};
+
+use crate::ast::{EntityKey, IdArg, KeyInput, TABLE_HINT, TableHint, TableInput};
+use crate::doc;
+use crate::scope::ScopeKind;
+
+/// The base a struct is bound to while its real base is reported as invalid, so the error is
+/// the only one (no "not bound to a table" from its derive or its uses).
+const PLACEHOLDER_BASE: &str = "invalid-base-name";
+
+/// `#[capsule_table("crm")]` and the other table attributes.
+pub(crate) fn table_attribute(
+    kind: ScopeKind,
+    args: TokenStream,
+    item: TokenStream,
+) -> TokenStream {
+    match TableInput::from_syn(kind, args, item.clone()) {
+        Ok(input) => {
+            let checked = input.validate();
+            table(&input, checked)
+        }
+        // The item is not something a table can bind: keep it as written, plus the error.
+        Err(error) => {
+            let error = error.write_errors();
+            quote!(#item #error)
+        }
+    }
+}
+
+/// `#[derive(ScopedKey)]`.
+pub(crate) fn derive_scoped_key(input: TokenStream) -> TokenStream {
+    match KeyInput::from_syn(input).and_then(KeyInput::validate) {
+        Ok(key) => scoped_key(&key),
+        Err(error) => error.write_errors(),
+    }
+}
+
+fn table(input: &TableInput, checked: darling::Result<String>) -> TokenStream {
+    let (base, errors) = match checked {
+        Ok(base) => (base, None),
+        Err(error) => (PLACEHOLDER_BASE.to_owned(), Some(error.write_errors())),
+    };
+    let kind = input.kind;
+    let mut item = input.item.clone();
+    let ident = &item.ident;
+    let vis = &item.vis;
+    let vars = table_vars(kind, &ident.to_string(), &base);
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let storage = doc::render(doc::STORAGE, &vars);
+    let table_name_doc = doc::render(doc::TABLE_NAME, &vars);
+    let scope = kind.type_path();
+    let base_lit = LitStr::new(&base, proc_macro2::Span::call_site());
+    let hint = Ident::new(TABLE_HINT, proc_macro2::Span::call_site());
+    let noun = Ident::new(kind.noun(), proc_macro2::Span::call_site());
+    let mut extra: Vec<Attribute> = Vec::new();
+    if input.derives_key {
+        extra.push(parse_quote!(#[#hint(#noun, #base_lit)]));
+    }
+    // Only extend docs that exist: an undocumented entity still trips `missing_docs`.
+    if item.attrs.iter().any(|attr| attr.path().is_ident("doc")) {
+        extra.push(parse_quote!(#[doc = #storage]));
+    }
+    item.attrs.extend(extra);
+    let item = &item;
+    let ident = &item.ident;
+    quote! {
+        #item
+
+        const _: () = {
+            #[automatically_derived]
+            impl ::scoped_runtime::__private::Table for #ident {
+                type Scope = #scope;
+                const BASE_NAME: ::scoped_runtime::__private::BaseName =
+                    ::scoped_runtime::__private::BaseName::from_static(#base_lit);
+            }
+
+            impl #ident {
+                #[doc = #table_name_doc]
+                #[must_use]
+                #vis fn table_name(scope: &#scope) -> ::scoped_runtime::__private::TableName {
+                    <Self as ::scoped_runtime::__private::Table>::table_name(scope)
+                }
+            }
+        };
+
+        #errors
+    }
+}
+
+fn table_vars(kind: ScopeKind, entity: &str, base: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("entity", entity.to_owned()),
+        ("scope", kind.noun().to_owned()),
+        ("attribute", kind.attribute().to_owned()),
+        ("base", base.to_owned()),
+        ("table_pattern", kind.table_pattern(base)),
+        ("table_example", kind.table_example(base)),
+        ("factory_call", kind.factory_call().to_owned()),
+    ]
+}
+
+fn scoped_key(key: &EntityKey) -> TokenStream {
+    let ident = &key.ident;
+    let tag = &key.tag;
+    let id_types = key.ids.iter().map(|id| {
+        let ty = &id.ty;
+        match id.arg {
+            IdArg::Text => quote!(&'a str),
+            IdArg::Integer => quote!(#ty),
+            IdArg::Ref => quote!(&'a #ty),
+        }
+    });
+    let id_values = key.ids.iter().map(|id| {
+        let name = &id.name;
+        match id.arg {
+            IdArg::Text => quote!(::scoped_runtime::__private::AsRef::<str>::as_ref(&self.#name)),
+            IdArg::Integer => quote!(self.#name),
+            IdArg::Ref => quote!(&self.#name),
+        }
+    });
+    let (ids_type, ids_value) = tuple_if_many(key.ids.len(), id_types, id_values);
+    let builders = key.table.as_ref().map(|table| key_builders(key, table));
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl ::scoped_runtime::__private::Entity for #ident {
+                const TAG: ::scoped_runtime::__private::EntityTag =
+                    ::scoped_runtime::__private::EntityTag::from_static(#tag);
+                type Ids<'a> = #ids_type;
+
+                fn ids(&self) -> Self::Ids<'_> {
+                    #ids_value
+                }
+            }
+
+            #builders
+        };
+    }
+}
+
+/// One id as itself, several as a tuple: the shape of `Entity::Ids`.
+fn tuple_if_many(
+    count: usize,
+    types: impl Iterator<Item = TokenStream>,
+    values: impl Iterator<Item = TokenStream>,
+) -> (TokenStream, TokenStream) {
+    if count == 1 {
+        (quote!(#(#types)*), quote!(#(#values)*))
+    } else {
+        (quote!((#(#types,)*)), quote!((#(#values,)*)))
+    }
+}
+
+/// The inherent key builders, generated when the table (hence the scope type and the key
+/// pattern for the docs) is known.
+fn key_builders(key: &EntityKey, table: &TableHint) -> TokenStream {
+    let ident = &key.ident;
+    let vis = &key.vis;
+    let scope = table.kind.type_path();
+    let names: Vec<&Ident> = key.ids.iter().map(|id| &id.name).collect();
+    let params = key.ids.iter().map(|id| {
+        let name = &id.name;
+        let ty = &id.ty;
+        match id.arg {
+            IdArg::Text => quote!(#name: &str),
+            IdArg::Integer => quote!(#name: #ty),
+            IdArg::Ref => quote!(#name: &#ty),
+        }
+    });
+    let args = if names.len() == 1 {
+        quote!(#(#names)*)
+    } else {
+        quote!((#(#names,)*))
+    };
+    let mut vars = table_vars(table.kind, &ident.to_string(), &table.base);
+    let segments: Vec<String> = names
+        .iter()
+        .map(|name| format!("{{{}}}", unraw(name)))
+        .collect();
+    vars.push((
+        "key_pattern",
+        format!(
+            "{}{}#{}",
+            table.kind.key_prefix(),
+            key.tag,
+            segments.join("#")
+        ),
+    ));
+    let fields: Vec<String> = names
+        .iter()
+        .map(|name| format!("`{}`", unraw(name)))
+        .collect();
+    vars.push((
+        "id_fields",
+        match fields.as_slice() {
+            [one] => format!("{one} field"),
+            many => format!("{} fields", many.join(", ")),
+        },
+    ));
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let partition_key_doc = doc::render(doc::PARTITION_KEY, &vars);
+    let to_partition_key_doc = doc::render(doc::TO_PARTITION_KEY, &vars);
+    let result = quote! {
+        ::scoped_runtime::__private::Result<
+            ::scoped_runtime::__private::PartitionKey<Self>,
+            ::scoped_runtime::__private::KeyError,
+        >
+    };
+    quote! {
+        impl #ident {
+            #[doc = #partition_key_doc]
+            #vis fn partition_key(scope: &#scope, #(#params),*) -> #result {
+                <Self as ::scoped_runtime::__private::Entity>::partition_key(scope, #args)
+            }
+
+            #[doc = #to_partition_key_doc]
+            #vis fn to_partition_key(&self, scope: &#scope) -> #result {
+                <Self as ::scoped_runtime::__private::Entity>::to_partition_key(self, scope)
+            }
+        }
+    }
+}
+
+/// A field name as the docs show it: `type`, not `r#type`.
+fn unraw(ident: &Ident) -> String {
+    let name = ident.to_string();
+    name.strip_prefix("r#")
+        .map_or_else(|| name.clone(), str::to_owned)
+}

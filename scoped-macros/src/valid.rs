@@ -1,0 +1,174 @@
+//! The rules the macros check at compile time. Names are checked with the runtime's own rules
+//! (`scoped-rules`) and reported in the runtime's words, spanned on the offending token.
+
+use darling::ast::{Data, Style};
+use scoped_rules::{Rule, check_base_name, check_entity_tag};
+
+use crate::ast::{EntityKey, IdArg, IdField, KeyInput, TableInput};
+
+impl TableInput {
+    /// Checks the base name and that no other table attribute is on the struct.
+    ///
+    /// # Errors
+    ///
+    /// Every broken rule, accumulated.
+    pub(crate) fn validate(&self) -> darling::Result<String> {
+        let mut errors = darling::Error::accumulator();
+        let base = match &self.base {
+            Ok(base) => errors.handle(
+                check(&base.value(), "base table name", check_base_name)
+                    .map_err(|e| e.with_span(base)),
+            ),
+            Err(error) => {
+                errors.push(error.clone().into());
+                None
+            }
+        };
+        for (other, attr) in &self.other_tables {
+            let message = if *other == self.kind {
+                format!(
+                    "`#[{}]` is given twice: an entity is bound to exactly one table",
+                    other.attribute()
+                )
+            } else {
+                format!(
+                    "`{}` is already a {} entity (`#[{}]`), so it cannot also be a {} entity \
+                     (`#[{}]`): an entity lives in exactly one scope; keep one of the two attributes",
+                    self.item.ident,
+                    self.kind.noun(),
+                    self.kind.attribute(),
+                    other.noun(),
+                    other.attribute(),
+                )
+            };
+            errors.push(darling::Error::custom(message).with_span(attr));
+        }
+        errors.finish_with(base.unwrap_or_default())
+    }
+}
+
+impl KeyInput {
+    /// Checks the struct's shape, its entity tag and its id fields.
+    ///
+    /// # Errors
+    ///
+    /// Every broken rule, accumulated.
+    pub(crate) fn validate(self) -> darling::Result<EntityKey> {
+        let mut errors = darling::Error::accumulator();
+        let table = errors.handle(self.table()).flatten();
+        let ident = &self.ident;
+        if !self.generics.params.is_empty() {
+            errors.push(
+                darling::Error::custom(format!(
+                    "`#[derive(ScopedKey)]` does not apply to generic structs: an entity has one \
+                     key layout, so `{ident}` cannot have type, lifetime or const parameters"
+                ))
+                .with_span(&self.generics),
+            );
+        }
+        let tag = match &self.entity {
+            Some(tag) => errors.handle(
+                check(&tag.value(), "entity tag", check_entity_tag).map_err(|e| e.with_span(tag)),
+            ),
+            None => {
+                let tag = default_entity_tag(&ident.to_string());
+                errors.handle(
+                    check_entity_tag(&tag)
+                        .map(|()| tag.clone())
+                        .map_err(|rule| {
+                            darling::Error::custom(format!(
+                        "the default entity tag of `{ident}` is {tag:?}, which is invalid: {rule}; \
+                         name one with `#[scoped(entity = \"…\")]`"
+                    ))
+                    .with_span(ident)
+                        }),
+                )
+            }
+        };
+        let ids = match self.data {
+            Data::Struct(fields) if fields.style == Style::Struct => {
+                let ids: Vec<IdField> = fields
+                    .fields
+                    .into_iter()
+                    .filter(|field| field.id.is_present())
+                    .filter_map(|field| {
+                        let name = field.ident?;
+                        let arg = IdArg::of(&field.ty);
+                        Some(IdField {
+                            name,
+                            ty: field.ty,
+                            arg,
+                        })
+                    })
+                    .collect();
+                if ids.is_empty() {
+                    errors.push(
+                        darling::Error::custom(format!(
+                            "`{ident}` has no id field: mark the field or fields its partition \
+                             key is built from with `#[scoped(id)]`"
+                        ))
+                        .with_span(ident),
+                    );
+                }
+                ids
+            }
+            shape => {
+                let what = match shape {
+                    Data::Enum(_) => "an enum",
+                    Data::Struct(fields) if fields.style == Style::Tuple => "a tuple struct",
+                    Data::Struct(_) => "a unit struct",
+                };
+                errors.push(
+                    darling::Error::custom(format!(
+                        "`#[derive(ScopedKey)]` needs a struct with named fields, and `{ident}` is \
+                         {what}: the key builders are generated with one parameter per named \
+                         `#[scoped(id)]` field"
+                    ))
+                    .with_span(ident),
+                );
+                Vec::new()
+            }
+        };
+        errors.finish()?;
+        Ok(EntityKey {
+            ident: self.ident,
+            vis: self.vis,
+            tag: tag.unwrap_or_default(),
+            ids,
+            table,
+        })
+    }
+}
+
+/// Checks `value` with `rule`, reporting it in the runtime's words:
+/// `invalid base table name "CRM": must start with …`.
+fn check(value: &str, what: &str, rule: fn(&str) -> Result<(), Rule>) -> darling::Result<String> {
+    match rule(value) {
+        Ok(()) => Ok(value.to_owned()),
+        Err(rule) => Err(darling::Error::custom(format!(
+            "invalid {what} {value:?}: {rule}"
+        ))),
+    }
+}
+
+/// A struct name in `UPPER_SNAKE_CASE`: `LeadNote` → `LEAD_NOTE`, `HTTPRequest` →
+/// `HTTP_REQUEST`, `Order2Item` → `ORDER2_ITEM`.
+pub(crate) fn default_entity_tag(name: &str) -> String {
+    let name = name.strip_prefix("r#").unwrap_or(name);
+    let chars: Vec<char> = name.chars().collect();
+    let mut tag = String::with_capacity(name.len() + 4);
+    for (i, &ch) in chars.iter().enumerate() {
+        if i > 0 && ch.is_uppercase() {
+            let prev = chars[i - 1];
+            let next_is_lower = chars.get(i + 1).is_some_and(|next| next.is_lowercase());
+            if prev.is_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_uppercase() && next_is_lower)
+            {
+                tag.push('_');
+            }
+        }
+        tag.extend(ch.to_uppercase());
+    }
+    tag
+}
