@@ -72,6 +72,30 @@ pub enum ScopeError {
         /// The rule it broke.
         rule: Rule,
     },
+    /// An STS session duration is outside 15 minutes to 12 hours.
+    #[error("invalid session duration {value:?}: {rule}")]
+    SessionDuration {
+        /// The rejected value.
+        value: std::time::Duration,
+        /// The rule it broke.
+        rule: Rule,
+    },
+    /// An inline session policy is empty or over STS's 2,048 characters.
+    #[error("invalid session policy ({} characters): {rule}", value.chars().count())]
+    SessionPolicy {
+        /// The rejected policy.
+        value: String,
+        /// The rule it broke.
+        rule: Rule,
+    },
+    /// A managed session policy ARN is malformed, or more than 10 were given.
+    #[error("invalid session policy ARN {value:?}: {rule}")]
+    PolicyArn {
+        /// The rejected value.
+        value: String,
+        /// The rule it broke.
+        rule: Rule,
+    },
     /// An STS external id broke STS's rule (2–1224 of `[A-Za-z0-9+=,.@:/_-]`).
     #[error("invalid external id {value:?}: {rule}")]
     ExternalId {
@@ -164,6 +188,39 @@ pub enum IsolationViolation {
     Malformed(#[source] KeyError),
 }
 
+/// Credentials for a role could not be obtained.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialError {
+    /// STS refused in a way retrying cannot fix (access denied, malformed policy…). The refusal
+    /// is remembered for a few seconds so a stampede of requests does not repeat it.
+    #[error("sts:AssumeRole on {role_arn} was refused ({code}): {message}")]
+    Refused {
+        /// The role asked for.
+        role_arn: String,
+        /// STS's error code.
+        code: String,
+        /// STS's message.
+        message: String,
+    },
+    /// STS failed in a way a retry may fix (throttling, 5xx, network).
+    #[error("sts:AssumeRole on {role_arn} failed: {message}")]
+    Unavailable {
+        /// The role asked for.
+        role_arn: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// STS did not answer within the load timeout.
+    #[error("sts:AssumeRole on {role_arn} did not answer within {timeout:?}")]
+    Timeout {
+        /// The role asked for.
+        role_arn: String,
+        /// The load timeout.
+        timeout: std::time::Duration,
+    },
+}
+
 /// Any error of this crate.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -177,6 +234,9 @@ pub enum Error {
     /// See [`IsolationViolation`].
     #[error(transparent)]
     Isolation(#[from] IsolationViolation),
+    /// See [`CredentialError`].
+    #[error(transparent)]
+    Credentials(#[from] CredentialError),
     /// The AWS configuration cannot build clients.
     #[error("AWS configuration is incomplete: {0}")]
     Config(&'static str),

@@ -4,17 +4,17 @@ use std::fmt;
 use std::sync::Arc;
 
 use aws_config::{BehaviorVersion, SdkConfig};
-use aws_sdk_dynamodb::config::SharedCredentialsProvider;
+use aws_sdk_dynamodb::config::{IdentityCache, SharedCredentialsProvider};
 
-use crate::assume_role::AssumeRoleProvider;
 use crate::client::{CapsuleClient, DynamoDb, OperatorClient, PlatformClient, Sts, TenantClient};
+use crate::credentials::{CredentialCacheConfig, CredentialStats, RoleCache, StsLoader};
 use crate::error::Error;
-use crate::ident::TenantId;
-use crate::role::{RoleArn, SessionName};
+use crate::role::{OperatorRole, RoleSpec};
 use crate::scope::{Capsule, Platform, Tenant};
 
-/// How many role-signed tenant clients the factory keeps before evicting the least used.
-const MAX_TENANT_ROLE_CLIENTS: u64 = 10_000;
+/// How many role-signed SDK clients of each service the factory keeps before evicting the
+/// least used. An evicted client is rebuilt on next use; its credentials stay cached.
+const MAX_ROLE_CLIENTS: u64 = 10_000;
 
 /// Builds scope-typed AWS clients from one shared configuration.
 ///
@@ -37,6 +37,16 @@ const MAX_TENANT_ROLE_CLIENTS: u64 = 10_000;
 /// assert_eq!(crm.table_name("crm")?, "PRODUS_crm");
 /// # Ok(()) }
 /// ```
+///
+/// # Credentials
+///
+/// Platform, capsule and role-less tenant clients sign with the factory's own credentials.
+/// Tenants with a role ([`Tenant::with_role_arn`]) and operator roles ([`Self::operator`]) get
+/// SDK clients built once per role, with the SDK's identity cache disabled and the factory's
+/// credential cache in its place: credentials are cached until their real expiry, refreshed in
+/// the background ahead of it, served through STS outages while still valid, and never
+/// handed out expired. [`Self::credential_stats`] tells what it did; see
+/// [`CredentialCacheConfig`] for its limits.
 #[derive(Clone)]
 pub struct AwsClientFactory {
     inner: Arc<Inner>,
@@ -46,7 +56,9 @@ struct Inner {
     config: SdkConfig,
     dynamodb: aws_sdk_dynamodb::Client,
     sts: aws_sdk_sts::Client,
-    tenant_role_clients: moka::sync::Cache<(RoleArn, TenantId), aws_sdk_dynamodb::Client>,
+    credentials: RoleCache,
+    role_dynamodb: moka::sync::Cache<Arc<RoleSpec>, aws_sdk_dynamodb::Client>,
+    role_sts: moka::sync::Cache<Arc<RoleSpec>, aws_sdk_sts::Client>,
 }
 
 impl AwsClientFactory {
@@ -60,13 +72,26 @@ impl AwsClientFactory {
         Self::from_conf(aws_config::defaults(BehaviorVersion::latest()).load().await)
     }
 
-    /// Builds the factory from a configuration loaded elsewhere.
+    /// Builds the factory from a configuration loaded elsewhere, with the default
+    /// [`CredentialCacheConfig`].
     ///
     /// # Errors
     ///
     /// [`Error::Config`] if `config` has no region or no behavior version (the SDK would
     /// panic on the first client it builds).
     pub fn from_conf(config: SdkConfig) -> Result<Self, Error> {
+        Self::from_conf_with(config, CredentialCacheConfig::default())
+    }
+
+    /// Builds the factory from a configuration and credential cache settings.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::from_conf`].
+    pub fn from_conf_with(
+        config: SdkConfig,
+        credentials: CredentialCacheConfig,
+    ) -> Result<Self, Error> {
         if config.region().is_none() {
             return Err(Error::Config(
                 "no region: set AWS_REGION, a profile region, or SdkConfig::builder().region(..)",
@@ -78,11 +103,15 @@ impl AwsClientFactory {
                  or set SdkConfig::builder().behavior_version(..)",
             ));
         }
+        let config = with_shared_http_client(config);
+        let sts = aws_sdk_sts::Client::new(&config);
         Ok(Self {
             inner: Arc::new(Inner {
                 dynamodb: aws_sdk_dynamodb::Client::new(&config),
-                sts: aws_sdk_sts::Client::new(&config),
-                tenant_role_clients: moka::sync::Cache::new(MAX_TENANT_ROLE_CLIENTS),
+                credentials: RoleCache::new(credentials, StsLoader::new(sts.clone())),
+                sts,
+                role_dynamodb: moka::sync::Cache::new(MAX_ROLE_CLIENTS),
+                role_sts: moka::sync::Cache::new(MAX_ROLE_CLIENTS),
                 config,
             }),
         })
@@ -103,18 +132,13 @@ impl AwsClientFactory {
     /// A DynamoDB client for `tenant`.
     ///
     /// A tenant without a role shares the factory's base client. A tenant with a role gets a
-    /// client that signs with credentials from `sts:AssumeRole` on that role (session name
-    /// `tenant-{tenant_id}`), built once per role and tenant and then reused.
+    /// client that signs with that role's cached credentials (see "Credentials" above), built
+    /// on first use and then reused.
     #[must_use]
     pub fn tenant_dynamodb(&self, tenant: &Tenant) -> TenantClient<DynamoDb> {
-        let client = match tenant.role_arn() {
+        let client = match tenant.role() {
             None => self.inner.dynamodb.clone(),
-            Some(role_arn) => self
-                .inner
-                .tenant_role_clients
-                .get_with((role_arn.clone(), tenant.id().clone()), || {
-                    self.tenant_role_dynamodb(tenant, role_arn)
-                }),
+            Some(role) => self.role_dynamodb(role),
         };
         TenantClient::new(tenant.clone(), client)
     }
@@ -131,30 +155,125 @@ impl AwsClientFactory {
         OperatorClient::new(None, self.inner.sts.clone())
     }
 
-    fn tenant_role_dynamodb(
-        &self,
-        tenant: &Tenant,
-        role_arn: &RoleArn,
-    ) -> aws_sdk_dynamodb::Client {
-        let provider = AssumeRoleProvider {
-            sts: self.inner.sts.clone(),
-            role_arn: role_arn.clone(),
-            session_name: tenant_session_name(tenant.id()),
-            external_id: None,
-        };
-        let config = aws_sdk_dynamodb::config::Builder::from(&self.inner.config)
-            .credentials_provider(SharedCredentialsProvider::new(provider))
-            .build();
-        aws_sdk_dynamodb::Client::from_conf(config)
+    /// Clients that sign as `role`, usually in another account, with cached credentials.
+    ///
+    /// ```no_run
+    /// use scoped_runtime::{AwsClientFactory, OperatorRole};
+    ///
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let factory = AwsClientFactory::from_env().await?;
+    /// let role = OperatorRole::new("arn:aws:iam::210987654321:role/org-operator", "inventory")?;
+    /// let operator = factory.operator(&role);
+    /// let identity = operator.sts().raw().get_caller_identity().send().await?;
+    /// assert_eq!(identity.account(), Some("210987654321"));
+    /// let tables = operator.dynamodb().raw().list_tables().send().await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn operator(&self, role: &OperatorRole) -> OperatorClients {
+        OperatorClients {
+            factory: self.clone(),
+            role: role.clone(),
+        }
+    }
+
+    /// What the credential cache has done so far.
+    #[must_use]
+    pub fn credential_stats(&self) -> CredentialStats {
+        self.inner.credentials.stats()
+    }
+
+    fn role_dynamodb(&self, role: &Arc<RoleSpec>) -> aws_sdk_dynamodb::Client {
+        self.inner.role_dynamodb.get_with_by_ref(role, || {
+            let config = aws_sdk_dynamodb::config::Builder::from(&self.inner.config)
+                .credentials_provider(self.role_credentials(role))
+                .identity_cache(IdentityCache::no_cache())
+                .build();
+            aws_sdk_dynamodb::Client::from_conf(config)
+        })
+    }
+
+    fn role_sts(&self, role: &Arc<RoleSpec>) -> aws_sdk_sts::Client {
+        self.inner.role_sts.get_with_by_ref(role, || {
+            let config = aws_sdk_sts::config::Builder::from(&self.inner.config)
+                .credentials_provider(self.role_credentials(role))
+                .identity_cache(IdentityCache::no_cache())
+                .build();
+            aws_sdk_sts::Client::from_conf(config)
+        })
+    }
+
+    fn role_credentials(&self, role: &Arc<RoleSpec>) -> SharedCredentialsProvider {
+        SharedCredentialsProvider::new(self.inner.credentials.provider(role))
     }
 }
 
-/// `tenant-{tenant_id}`, cut to STS's 64 characters. Tenant ids are ASCII `[a-z0-9-]`, so
-/// every prefix is a valid session name.
-fn tenant_session_name(tenant_id: &TenantId) -> SessionName {
-    let mut name = format!("tenant-{tenant_id}");
-    name.truncate(64);
-    SessionName::from_trusted(name)
+/// The clients of one operator role, from [`AwsClientFactory::operator`].
+///
+/// The SDK clients are built on first use per role and service, then reused by every
+/// `OperatorClients` of the same role.
+#[derive(Clone)]
+pub struct OperatorClients {
+    factory: AwsClientFactory,
+    role: OperatorRole,
+}
+
+impl OperatorClients {
+    /// A DynamoDB client signing as the role. It has no scoped table accessors: operator work
+    /// is outside the data scopes.
+    #[must_use]
+    pub fn dynamodb(&self) -> OperatorClient<DynamoDb> {
+        let client = self.factory.role_dynamodb(self.role.spec());
+        OperatorClient::new(Some(self.role.clone()), client)
+    }
+
+    /// An STS client signing as the role.
+    #[must_use]
+    pub fn sts(&self) -> OperatorClient<Sts> {
+        let client = self.factory.role_sts(self.role.spec());
+        OperatorClient::new(Some(self.role.clone()), client)
+    }
+
+    /// The role.
+    #[must_use]
+    pub fn role(&self) -> &OperatorRole {
+        &self.role
+    }
+}
+
+impl fmt::Debug for OperatorClients {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OperatorClients")
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `config`, carrying one HTTP client (one connection pool) for every client built from it.
+///
+/// An `SdkConfig` from `aws_config` has no HTTP client: each SDK client would create its own
+/// default one, so every role-signed client would open its own connections. This builds the
+/// SDK's default client once, the way the SDK does (rustls with aws-lc, proxy settings from the
+/// environment): <https://github.com/smithy-lang/smithy-rs/blob/main/rust-runtime/aws-smithy-runtime/src/client/http.rs>.
+fn with_shared_http_client(config: SdkConfig) -> SdkConfig {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::{Builder, ConnectorBuilder, tls};
+
+    if config.http_client().is_some() {
+        return config;
+    }
+    let client = Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    });
+    config.into_builder().http_client(client).build()
 }
 
 impl fmt::Debug for AwsClientFactory {

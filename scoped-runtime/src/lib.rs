@@ -58,8 +58,8 @@
 
 #![deny(missing_docs)]
 
-mod assume_role;
 mod client;
+mod credentials;
 mod entity;
 mod error;
 mod factory;
@@ -73,11 +73,12 @@ mod table;
 pub use client::{
     CapsuleClient, DynamoDb, OperatorClient, PlatformClient, Service, Sts, TenantClient,
 };
+pub use credentials::{CredentialCacheConfig, CredentialStats};
 pub use entity::{
     CapsuleEntity, Entity, EntityTable, PartitionKey, PlatformEntity, Table, TenantEntity,
 };
-pub use error::{Error, IsolationViolation, KeyError, ScopeError};
-pub use factory::AwsClientFactory;
+pub use error::{CredentialError, Error, IsolationViolation, KeyError, ScopeError};
+pub use factory::{AwsClientFactory, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};

@@ -2,6 +2,8 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::error::ScopeError;
 use scoped_rules::Rule;
@@ -255,26 +257,101 @@ macro_rules! string_traits {
 
 string_traits!(RoleArn, SessionName);
 
-/// A role in another account that operator clients assume through STS.
+/// The shortest session STS grants, and the default upper bound of a role's sessions.
+pub(crate) const MIN_SESSION: Duration = Duration::from_secs(15 * 60);
+/// The longest session STS can grant (a role's `MaxSessionDuration` may be lower).
+pub(crate) const MAX_SESSION: Duration = Duration::from_secs(12 * 60 * 60);
+/// STS's default session length when no duration is asked for.
+pub(crate) const DEFAULT_SESSION: Duration = Duration::from_secs(60 * 60);
+/// The most managed policy ARNs one AssumeRole call may pass.
+const MAX_POLICY_ARNS: usize = 10;
+
+/// Everything an `sts:AssumeRole` call sends, and so everything that changes the permissions of
+/// the credentials it returns. Two roles share cached credentials only if all of it is equal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct RoleSpec {
+    pub(crate) role_arn: RoleArn,
+    pub(crate) session_name: SessionName,
+    pub(crate) external_id: Option<ExternalId>,
+    pub(crate) duration: Duration,
+    /// An inline session policy, shared by every copy of the spec.
+    pub(crate) policy: Option<Arc<str>>,
+    pub(crate) policy_arns: Arc<[RolePolicyArn]>,
+}
+
+impl RoleSpec {
+    pub(crate) fn new(role_arn: RoleArn, session_name: SessionName) -> Self {
+        Self {
+            role_arn,
+            session_name,
+            external_id: None,
+            duration: DEFAULT_SESSION,
+            policy: None,
+            policy_arns: Arc::from([]),
+        }
+    }
+}
+
+/// The ARN of a managed IAM policy passed to `sts:AssumeRole` as a session policy:
+/// `arn:aws:iam::aws:policy/ReadOnlyAccess`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct RolePolicyArn(Box<str>);
+
+impl RolePolicyArn {
+    fn new(value: String) -> Result<Self, ScopeError> {
+        let mut fields = value.splitn(6, ':');
+        let ok = fields.next() == Some("arn")
+            && fields.next().is_some_and(|p| !p.is_empty())
+            && fields.next() == Some("iam")
+            && fields.next() == Some("")
+            && fields.next().is_some_and(|account| {
+                account == "aws"
+                    || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+            })
+            && fields.next().is_some_and(|resource| {
+                resource.len() > "policy/".len() && resource.starts_with("policy/")
+            });
+        if ok && value.len() <= MAX_ARN {
+            Ok(Self(value.into()))
+        } else {
+            Err(ScopeError::PolicyArn {
+                value,
+                rule: Rule::Format("must be `arn:{partition}:iam::{account or aws}:policy/{name}`"),
+            })
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A role that operator clients assume through STS, usually in another account.
+///
+/// Everything here is sent with `sts:AssumeRole` and is part of the credential cache's key, so
+/// two descriptions that differ in anything get different credentials.
 ///
 /// ```
+/// use std::time::Duration;
 /// use scoped_runtime::OperatorRole;
 ///
 /// let role = OperatorRole::new("arn:aws:iam::123456789012:role/org-operator", "billing-sync")?
-///     .with_external_id("partner-7f3a")?;
+///     .with_external_id("partner-7f3a")?
+///     .with_duration(Duration::from_secs(15 * 60))?
+///     .with_session_policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}]}"#)?;
 /// assert_eq!(role.role_arn().account_id(), "123456789012");
 /// assert_eq!(role.session_name().as_str(), "billing-sync");
+/// assert_eq!(role.duration(), Duration::from_secs(900));
 /// # Ok::<(), scoped_runtime::ScopeError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OperatorRole {
-    role_arn: RoleArn,
-    session_name: SessionName,
-    external_id: Option<ExternalId>,
+    spec: Arc<RoleSpec>,
 }
 
 impl OperatorRole {
-    /// Describes the role `role_arn`, assumed with session name `session_name`.
+    /// Describes the role `role_arn`, assumed with session name `session_name` for STS's
+    /// default hour.
     ///
     /// # Errors
     ///
@@ -284,9 +361,10 @@ impl OperatorRole {
         session_name: impl Into<String>,
     ) -> Result<Self, ScopeError> {
         Ok(Self {
-            role_arn: RoleArn::new(role_arn)?,
-            session_name: SessionName::new(session_name)?,
-            external_id: None,
+            spec: Arc::new(RoleSpec::new(
+                RoleArn::new(role_arn)?,
+                SessionName::new(session_name)?,
+            )),
         })
     }
 
@@ -296,26 +374,129 @@ impl OperatorRole {
     ///
     /// [`ScopeError::ExternalId`] if `external_id` breaks STS's rule.
     pub fn with_external_id(mut self, external_id: impl Into<String>) -> Result<Self, ScopeError> {
-        self.external_id = Some(ExternalId::new(external_id)?);
+        Arc::make_mut(&mut self.spec).external_id = Some(ExternalId::new(external_id)?);
+        Ok(self)
+    }
+
+    /// Asks for sessions of `duration` (STS allows 15 minutes to 12 hours, and at most the
+    /// role's own `MaxSessionDuration`, which STS checks).
+    ///
+    /// # Errors
+    ///
+    /// [`ScopeError::SessionDuration`] outside 15 minutes to 12 hours.
+    pub fn with_duration(mut self, duration: Duration) -> Result<Self, ScopeError> {
+        Arc::make_mut(&mut self.spec).duration = check_duration(duration)?;
+        Ok(self)
+    }
+
+    /// Restricts the session with an inline session policy (IAM policy JSON): the credentials
+    /// can do only what both the role and this policy allow.
+    ///
+    /// # Errors
+    ///
+    /// [`ScopeError::SessionPolicy`] if the policy is empty or longer than STS's 2,048
+    /// characters.
+    pub fn with_session_policy(mut self, policy: impl Into<String>) -> Result<Self, ScopeError> {
+        Arc::make_mut(&mut self.spec).policy = Some(check_session_policy(policy.into())?);
+        Ok(self)
+    }
+
+    /// Restricts the session with managed policies (at most 10 ARNs).
+    ///
+    /// # Errors
+    ///
+    /// [`ScopeError::PolicyArn`] for a value that is not an IAM policy ARN or for more than 10.
+    pub fn with_policy_arns<I, S>(mut self, arns: I) -> Result<Self, ScopeError>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let arns = arns
+            .into_iter()
+            .map(|arn| RolePolicyArn::new(arn.into()))
+            .collect::<Result<Vec<_>, _>>()?;
+        if arns.len() > MAX_POLICY_ARNS {
+            return Err(ScopeError::PolicyArn {
+                value: format!("{} ARNs", arns.len()),
+                rule: Rule::TooLong {
+                    max: MAX_POLICY_ARNS,
+                    len: arns.len(),
+                },
+            });
+        }
+        Arc::make_mut(&mut self.spec).policy_arns = arns.into();
         Ok(self)
     }
 
     /// The role to assume.
     #[must_use]
     pub fn role_arn(&self) -> &RoleArn {
-        &self.role_arn
+        &self.spec.role_arn
     }
 
     /// The session name STS records.
     #[must_use]
     pub fn session_name(&self) -> &SessionName {
-        &self.session_name
+        &self.spec.session_name
     }
 
     /// The external id, if the role requires one.
     #[must_use]
     pub fn external_id(&self) -> Option<&ExternalId> {
-        self.external_id.as_ref()
+        self.spec.external_id.as_ref()
+    }
+
+    /// The session length asked for.
+    #[must_use]
+    pub fn duration(&self) -> Duration {
+        self.spec.duration
+    }
+
+    /// The inline session policy, if any.
+    #[must_use]
+    pub fn session_policy(&self) -> Option<&str> {
+        self.spec.policy.as_deref()
+    }
+
+    /// The managed session policy ARNs.
+    pub fn policy_arns(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.spec.policy_arns.iter().map(RolePolicyArn::as_str)
+    }
+
+    pub(crate) fn spec(&self) -> &Arc<RoleSpec> {
+        &self.spec
+    }
+}
+
+/// STS's limit on an inline session policy, in characters.
+pub(crate) const MAX_SESSION_POLICY_CHARS: usize = 2048;
+
+pub(crate) fn check_session_policy(policy: String) -> Result<Arc<str>, ScopeError> {
+    let len = policy.chars().count();
+    let rule = if policy.trim().is_empty() {
+        Rule::Empty
+    } else if len > MAX_SESSION_POLICY_CHARS {
+        Rule::TooLong {
+            max: MAX_SESSION_POLICY_CHARS,
+            len,
+        }
+    } else {
+        return Ok(policy.into());
+    };
+    Err(ScopeError::SessionPolicy {
+        value: policy,
+        rule,
+    })
+}
+
+fn check_duration(duration: Duration) -> Result<Duration, ScopeError> {
+    if (MIN_SESSION..=MAX_SESSION).contains(&duration) {
+        Ok(duration)
+    } else {
+        Err(ScopeError::SessionDuration {
+            value: duration,
+            rule: Rule::Format("STS sessions last from 15 minutes to 12 hours"),
+        })
     }
 }
 
@@ -361,6 +542,39 @@ mod tests {
         assert_eq!(
             format!("{:?}", ExternalId::new("secret-1").unwrap()),
             "ExternalId(<redacted>)"
+        );
+    }
+
+    #[test]
+    fn operator_role_description() {
+        let role = OperatorRole::new("arn:aws:iam::123456789012:role/op", "ops").unwrap();
+        assert_eq!(role.duration(), DEFAULT_SESSION);
+        assert!(
+            role.clone()
+                .with_duration(Duration::from_secs(899))
+                .is_err()
+        );
+        assert!(
+            role.clone()
+                .with_duration(MAX_SESSION + Duration::from_secs(1))
+                .is_err()
+        );
+        assert!(role.clone().with_session_policy(" ").is_err());
+        assert!(role.clone().with_session_policy("x".repeat(2049)).is_err());
+        let with_arns = role
+            .clone()
+            .with_policy_arns(["arn:aws:iam::aws:policy/ReadOnlyAccess"])
+            .unwrap();
+        assert_eq!(with_arns.policy_arns().count(), 1);
+        assert_ne!(with_arns, role, "policy ARNs are part of the description");
+        assert!(
+            role.clone()
+                .with_policy_arns(["arn:aws:iam::aws:role/x"])
+                .is_err()
+        );
+        assert!(
+            role.with_policy_arns(vec!["arn:aws:iam::aws:policy/x"; 11])
+                .is_err()
         );
     }
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::error::{IsolationViolation, KeyError, ScopeError};
 use crate::ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 use crate::key::{self, DecodedKey, KeyScope};
-use crate::role::RoleArn;
+use crate::role::{RoleArn, RoleSpec, SessionName};
 use crate::table::TableName;
 
 /// Which of the three data scopes a table, key or client belongs to.
@@ -151,7 +151,7 @@ impl Scope for Platform {
 struct TenantInner {
     id: TenantId,
     name: TenantName,
-    role_arn: Option<RoleArn>,
+    role: Option<Arc<RoleSpec>>,
 }
 
 /// One customer of the platform.
@@ -184,19 +184,25 @@ impl Tenant {
             inner: Arc::new(TenantInner {
                 id: TenantId::new(tenant_id)?,
                 name: TenantName::new(tenant_name)?,
-                role_arn: None,
+                role: None,
             }),
         })
     }
 
-    /// The same tenant, whose clients sign with the credentials of role `role_arn`.
+    /// The same tenant, whose clients sign with the credentials of role `role_arn`, assumed
+    /// with session name `tenant-{tenant_id}` for STS's default hour and cached by the
+    /// factory (see [`AwsClientFactory`](crate::AwsClientFactory), "Credentials").
     ///
     /// # Errors
     ///
     /// [`ScopeError::RoleArn`] if `role_arn` is not an IAM role ARN.
     pub fn with_role_arn(self, role_arn: impl Into<String>) -> Result<Self, ScopeError> {
         let mut inner = Arc::unwrap_or_clone(self.inner);
-        inner.role_arn = Some(RoleArn::new(role_arn)?);
+        let session_name = tenant_session_name(&inner.id);
+        inner.role = Some(Arc::new(RoleSpec::new(
+            RoleArn::new(role_arn)?,
+            session_name,
+        )));
         Ok(Self {
             inner: Arc::new(inner),
         })
@@ -217,8 +223,21 @@ impl Tenant {
     /// The role the tenant's clients assume, if any.
     #[must_use]
     pub fn role_arn(&self) -> Option<&RoleArn> {
-        self.inner.role_arn.as_ref()
+        self.inner.role.as_ref().map(|role| &role.role_arn)
     }
+
+    /// The full description of the tenant's role, as the credential cache keys it.
+    pub(crate) fn role(&self) -> Option<&Arc<RoleSpec>> {
+        self.inner.role.as_ref()
+    }
+}
+
+/// `tenant-{tenant_id}`, cut to STS's 64 characters. Tenant ids are ASCII `[a-z0-9-]`, so
+/// every prefix is a valid session name.
+fn tenant_session_name(tenant_id: &TenantId) -> SessionName {
+    let mut name = format!("tenant-{tenant_id}");
+    name.truncate(64);
+    SessionName::from_trusted(name)
 }
 
 const TENANT_MARK: &str = "TENANT#";

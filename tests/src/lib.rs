@@ -18,7 +18,11 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
     ScalarAttributeType,
 };
-use scoped_runtime::AwsClientFactory;
+use scoped_runtime::{AwsClientFactory, CredentialCacheConfig};
+
+mod sts_tap;
+
+pub use sts_tap::{Fault, StsTap};
 
 /// The partition-key attribute of every test table.
 pub const PK: &str = "pk";
@@ -42,6 +46,23 @@ pub async fn factory() -> AwsClientFactory {
     AwsClientFactory::from_env()
         .await
         .expect("the test environment sets a region")
+}
+
+/// A factory whose STS traffic passes through `tap`, with credential cache settings `cache`.
+pub async fn factory_with_tap(tap: &StsTap, cache: CredentialCacheConfig) -> AwsClientFactory {
+    require_endpoint();
+    use aws_smithy_http_client::{Builder, tls};
+
+    let http = Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .build_https();
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(tap.wrap(http))
+        .load()
+        .await;
+    AwsClientFactory::from_conf_with(config, cache).expect("the test environment sets a region")
 }
 
 /// A suffix no other test, process or earlier run against the same emulator has used, made of

@@ -1,0 +1,262 @@
+//! The role registry, its configuration, counters and the STS call path.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use aws_credential_types::Credentials;
+use tokio::sync::Semaphore;
+use tracing::Instrument;
+
+use super::entry::RoleEntry;
+use super::provider::CachedRoleCredentials;
+use super::scheduler::Scheduler;
+use crate::error::CredentialError;
+use crate::role::RoleSpec;
+
+/// Settings of a factory's credential cache. The defaults suit a service with up to 100,000
+/// role-signed tenants.
+///
+/// ```
+/// use std::time::Duration;
+/// use scoped_runtime::CredentialCacheConfig;
+///
+/// let config = CredentialCacheConfig::default()
+///     .max_roles(10_000)
+///     .max_concurrent_loads(8)
+///     .load_timeout(Duration::from_secs(5));
+/// assert_eq!(config.get_max_roles(), 10_000);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialCacheConfig {
+    max_roles: u64,
+    max_concurrent_loads: usize,
+    load_timeout: Duration,
+    negative_ttl: Duration,
+    floor: Duration,
+}
+
+impl Default for CredentialCacheConfig {
+    fn default() -> Self {
+        Self {
+            max_roles: 100_000,
+            max_concurrent_loads: 16,
+            load_timeout: Duration::from_secs(10),
+            negative_ttl: Duration::from_secs(5),
+            floor: Duration::from_secs(60),
+        }
+    }
+}
+
+impl CredentialCacheConfig {
+    /// How many roles the registry holds before evicting the least useful (default 100,000).
+    #[must_use]
+    pub fn max_roles(mut self, max_roles: u64) -> Self {
+        self.max_roles = max_roles;
+        self
+    }
+
+    /// How many `sts:AssumeRole` calls may be in flight at once (default 16, at least 1).
+    #[must_use]
+    pub fn max_concurrent_loads(mut self, max: usize) -> Self {
+        self.max_concurrent_loads = max.max(1);
+        self
+    }
+
+    /// How long one `sts:AssumeRole` call may take before it counts as failed (default 10 s).
+    #[must_use]
+    pub fn load_timeout(mut self, timeout: Duration) -> Self {
+        self.load_timeout = timeout;
+        self
+    }
+
+    /// How long a refusal that retrying cannot fix (`AccessDenied`…) is remembered (default
+    /// 5 s).
+    #[must_use]
+    pub fn negative_ttl(mut self, ttl: Duration) -> Self {
+        self.negative_ttl = ttl;
+        self
+    }
+
+    /// How long before expiry a caller stops being served cached credentials and waits for
+    /// fresh ones (default 60 s; a quarter of the lifetime for shorter credentials).
+    #[must_use]
+    pub fn refresh_floor(mut self, floor: Duration) -> Self {
+        self.floor = floor;
+        self
+    }
+
+    /// The registry's capacity.
+    #[must_use]
+    pub fn get_max_roles(&self) -> u64 {
+        self.max_roles
+    }
+
+    pub(crate) fn floor(&self) -> Duration {
+        self.floor
+    }
+
+    pub(crate) fn negative_ttl_value(&self) -> Duration {
+        self.negative_ttl
+    }
+}
+
+/// What the credential cache has done so far, read with
+/// [`AwsClientFactory::credential_stats`](crate::AwsClientFactory::credential_stats).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CredentialStats {
+    /// Requests served from cached credentials without waiting.
+    pub hits: u64,
+    /// Requests that waited for a load: cold roles, or credentials past the refresh floor.
+    pub misses: u64,
+    /// Refreshes completed ahead of expiry in the background.
+    pub refreshes: u64,
+    /// `sts:AssumeRole` calls that failed or timed out.
+    pub failures: u64,
+    /// `sts:AssumeRole` calls made.
+    pub sts_calls: u64,
+    /// Requests served still-valid credentials because a refresh was failing.
+    pub stale_served: u64,
+    /// Roles in the registry now.
+    pub roles: u64,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub(crate) hits: AtomicU64,
+    pub(crate) misses: AtomicU64,
+    pub(crate) refreshes: AtomicU64,
+    pub(crate) failures: AtomicU64,
+    pub(crate) sts_calls: AtomicU64,
+    pub(crate) stale_served: AtomicU64,
+}
+
+pub(crate) fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Credentials and how long they stay valid, measured when they arrived.
+#[derive(Debug, Clone)]
+pub(crate) struct Loaded {
+    pub(crate) credentials: Credentials,
+    pub(crate) valid_for: Duration,
+}
+
+/// A failed load, classified.
+#[derive(Debug, Clone)]
+pub(crate) struct LoadFailure {
+    /// Retrying cannot fix it (access denied, malformed policy…).
+    pub(crate) permanent: bool,
+    pub(crate) error: CredentialError,
+}
+
+pub(crate) type LoadFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Loaded, LoadFailure>> + Send + 'a>>;
+
+/// Where credentials come from: STS in production, a scripted source in the cache's own tests.
+pub(crate) trait LoadCredentials: fmt::Debug + Send + Sync + 'static {
+    fn load<'a>(&'a self, spec: &'a RoleSpec) -> LoadFuture<'a>;
+}
+
+/// State shared by every entry of one cache.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) config: CredentialCacheConfig,
+    loader: Box<dyn LoadCredentials>,
+    permits: Semaphore,
+    pub(crate) counters: Counters,
+    pub(crate) scheduler: Scheduler,
+}
+
+impl Shared {
+    /// One `sts:AssumeRole` call: waits for a permit, then bounds the call by the load timeout.
+    pub(crate) async fn load(&self, spec: &RoleSpec) -> Result<Loaded, LoadFailure> {
+        let span = tracing::info_span!(
+            "sts.assume_role",
+            role_arn = %spec.role_arn,
+            session_name = %spec.session_name,
+        );
+        async {
+            let _permit = self.permits.acquire().await.map_err(|_| LoadFailure {
+                permanent: false,
+                error: CredentialError::Unavailable {
+                    role_arn: spec.role_arn.to_string(),
+                    message: "the credential cache is shutting down".to_owned(),
+                },
+            })?;
+            bump(&self.counters.sts_calls);
+            let timeout = self.config.load_timeout;
+            let result = match tokio::time::timeout(timeout, self.loader.load(spec)).await {
+                Ok(result) => result,
+                Err(_) => Err(LoadFailure {
+                    permanent: false,
+                    error: CredentialError::Timeout {
+                        role_arn: spec.role_arn.to_string(),
+                        timeout,
+                    },
+                }),
+            };
+            match &result {
+                Ok(loaded) => tracing::debug!(valid_for = ?loaded.valid_for, "assumed role"),
+                Err(failure) => {
+                    bump(&self.counters.failures);
+                    tracing::warn!(error = %failure.error, permanent = failure.permanent, "AssumeRole failed");
+                }
+            }
+            result
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+/// The registry of roles: one [`RoleEntry`] per distinct [`RoleSpec`].
+#[derive(Debug, Clone)]
+pub(crate) struct RoleCache {
+    shared: Arc<Shared>,
+    registry: moka::sync::Cache<Arc<RoleSpec>, Arc<RoleEntry>>,
+}
+
+impl RoleCache {
+    pub(crate) fn new(config: CredentialCacheConfig, loader: impl LoadCredentials) -> Self {
+        let registry = moka::sync::Cache::new(config.max_roles);
+        Self {
+            shared: Arc::new(Shared {
+                permits: Semaphore::new(config.max_concurrent_loads),
+                config,
+                loader: Box::new(loader),
+                counters: Counters::default(),
+                scheduler: Scheduler::default(),
+            }),
+            registry,
+        }
+    }
+
+    /// The credentials provider of role `spec`, sharing its entry with every other client of
+    /// the same role. Loads nothing: the first request does.
+    pub(crate) fn provider(&self, spec: &Arc<RoleSpec>) -> CachedRoleCredentials {
+        let entry = self
+            .registry
+            .get_with_by_ref(spec, || Arc::new(RoleEntry::new(Arc::clone(spec))));
+        CachedRoleCredentials::new(entry, Arc::clone(&self.shared))
+    }
+
+    pub(crate) fn stats(&self) -> CredentialStats {
+        let c = &self.shared.counters;
+        let read = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        self.registry.run_pending_tasks();
+        CredentialStats {
+            hits: read(&c.hits),
+            misses: read(&c.misses),
+            refreshes: read(&c.refreshes),
+            failures: read(&c.failures),
+            sts_calls: read(&c.sts_calls),
+            stale_served: read(&c.stale_served),
+            roles: self.registry.entry_count(),
+        }
+    }
+}

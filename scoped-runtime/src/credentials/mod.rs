@@ -1,0 +1,37 @@
+//! The STS credential cache behind role-signed clients.
+//!
+//! Every role-signed SDK client (a tenant with a role, an operator role) is built once per role
+//! with the SDK's own identity cache disabled and a credentials provider that reads this cache.
+//!
+//! - **Keyed by everything that changes permissions**: role ARN, session name, external id,
+//!   duration, session policy and policy ARNs (see `RoleSpec`). Each factory has its own
+//!   cache, so region and endpoint are the factory's.
+//! - **Registry**: moka, bounded by [`CredentialCacheConfig::max_roles`], holds one
+//!   [`RoleEntry`](entry::RoleEntry) per role. A role client holds its entry directly, so a
+//!   request reads credentials with one atomic load, never a moka lookup.
+//! - **Expiry** comes from each credential's real `Expiration`, turned into a monotonic
+//!   deadline when it arrives.
+//! - **Refresh ahead**: a scheduler refreshes a role that has been used since its last load in
+//!   an advisory window that scales with the credential's lifetime (1% of it, jittered, above
+//!   the floor), so no request waits on STS once a role is warm. Below the mandatory floor
+//!   (60 s before expiry) a caller waits for fresh credentials.
+//! - **STS outages**: a failed refresh retries with jittered backoff; still-valid credentials
+//!   keep being served; expired ones never are. Errors are not cached, except that a refusal
+//!   retrying cannot fix (`AccessDenied`, a malformed policy…) is remembered for
+//!   [`CredentialCacheConfig::negative_ttl`].
+//! - **Limits**: at most [`CredentialCacheConfig::max_concurrent_loads`] STS calls at once, each
+//!   bounded by [`CredentialCacheConfig::load_timeout`]; concurrent cold callers of one role
+//!   share one call.
+
+mod cache;
+mod entry;
+mod provider;
+mod scheduler;
+mod sts;
+
+pub(crate) use cache::RoleCache;
+pub use cache::{CredentialCacheConfig, CredentialStats};
+pub(crate) use sts::StsLoader;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,320 @@
+//! The cache's behaviour over simulated time, with a scripted credential source standing in for
+//! STS (the integration tests run the same cache against moto's real STS).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::ProvideCredentials;
+use tokio::time::Instant;
+
+use super::cache::{LoadCredentials, LoadFailure, LoadFuture, Loaded};
+use super::{CredentialCacheConfig, RoleCache};
+use crate::error::CredentialError;
+use crate::role::{RoleArn, RoleSpec, SessionName};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Ok,
+    Transient,
+    Denied,
+    Hang,
+}
+
+/// Answers like STS would, after `delay`, with credentials valid for `lifetime`, counting
+/// calls and the most calls in flight at once.
+#[derive(Debug)]
+struct Scripted {
+    delay: Duration,
+    lifetime: Duration,
+    mode: Mutex<Mode>,
+    calls: AtomicU64,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    /// When, on the simulated clock, each access key stops being valid.
+    expires: Mutex<HashMap<String, Instant>>,
+}
+
+impl Scripted {
+    fn new(delay: Duration, lifetime: Duration) -> Arc<Self> {
+        Arc::new(Self {
+            delay,
+            lifetime,
+            mode: Mutex::new(Mode::Ok),
+            calls: AtomicU64::new(0),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+            expires: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn set(&self, mode: Mode) {
+        *self.mode.lock().unwrap() = mode;
+    }
+
+    fn calls(&self) -> u64 {
+        self.calls.load(Ordering::SeqCst)
+    }
+
+    /// Fails unless `credentials` are still valid on the simulated clock.
+    fn assert_valid(&self, credentials: &Credentials) {
+        let expires = self.expires.lock().unwrap()[credentials.access_key_id()];
+        assert!(
+            Instant::now() < expires,
+            "expired credentials {} handed out",
+            credentials.access_key_id()
+        );
+    }
+}
+
+impl LoadCredentials for Arc<Scripted> {
+    fn load<'a>(&'a self, spec: &'a RoleSpec) -> LoadFuture<'a> {
+        Box::pin(async move {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+            let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+            let mode = *self.mode.lock().unwrap();
+            if mode == Mode::Hang {
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep(self.delay).await;
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+            let role_arn = spec.role_arn.to_string();
+            match mode {
+                Mode::Ok | Mode::Hang => Ok(Loaded {
+                    credentials: Credentials::new(
+                        {
+                            let key = format!("AKIA{n}");
+                            let expires = Instant::now() + self.lifetime;
+                            self.expires.lock().unwrap().insert(key.clone(), expires);
+                            key
+                        },
+                        "secret",
+                        Some("token".to_owned()),
+                        Some(SystemTime::now() + self.lifetime),
+                        "scripted",
+                    ),
+                    valid_for: self.lifetime,
+                }),
+                Mode::Transient => Err(LoadFailure {
+                    permanent: false,
+                    error: CredentialError::Unavailable {
+                        role_arn,
+                        message: "ServiceUnavailable".to_owned(),
+                    },
+                }),
+                Mode::Denied => Err(LoadFailure {
+                    permanent: true,
+                    error: CredentialError::Refused {
+                        role_arn,
+                        code: "AccessDenied".to_owned(),
+                        message: "not allowed".to_owned(),
+                    },
+                }),
+            }
+        })
+    }
+}
+
+fn spec(n: usize) -> Arc<RoleSpec> {
+    Arc::new(RoleSpec::new(
+        RoleArn::new(format!("arn:aws:iam::111111111111:role/r{n}")).unwrap(),
+        SessionName::new("test-session").unwrap(),
+    ))
+}
+
+const FIFTEEN_MINUTES: Duration = Duration::from_secs(15 * 60);
+
+fn cache(loader: &Arc<Scripted>, config: CredentialCacheConfig) -> RoleCache {
+    RoleCache::new(config, Arc::clone(loader))
+}
+
+async fn read(cache: &RoleCache, role: &Arc<RoleSpec>) -> Result<Credentials, String> {
+    cache
+        .provider(role)
+        .provide_credentials()
+        .await
+        .map_err(|err| format!("{:?}", std::error::Error::source(&err)))
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrent_cold_callers_share_one_load() {
+    let loader = Scripted::new(Duration::from_millis(300), FIFTEEN_MINUTES);
+    let cache = cache(&loader, CredentialCacheConfig::default());
+    let role = spec(0);
+    let callers: Vec<_> = (0..1000)
+        .map(|_| {
+            let (cache, role) = (cache.clone(), Arc::clone(&role));
+            tokio::spawn(async move { read(&cache, &role).await })
+        })
+        .collect();
+    for caller in callers {
+        assert_eq!(caller.await.unwrap().unwrap().access_key_id(), "AKIA1");
+    }
+    assert_eq!(loader.calls(), 1);
+    let stats = cache.stats();
+    assert_eq!(stats.sts_calls, 1);
+    assert_eq!(stats.roles, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn one_load_per_role_and_at_most_the_cap_in_flight() {
+    let loader = Scripted::new(Duration::from_millis(300), FIFTEEN_MINUTES);
+    let cache = cache(
+        &loader,
+        CredentialCacheConfig::default().max_concurrent_loads(4),
+    );
+    let callers: Vec<_> = (0..1000)
+        .map(|i| {
+            let (cache, role) = (cache.clone(), spec(i % 100));
+            tokio::spawn(async move { read(&cache, &role).await })
+        })
+        .collect();
+    for caller in callers {
+        caller.await.unwrap().unwrap();
+    }
+    assert_eq!(loader.calls(), 100);
+    assert_eq!(loader.max_in_flight.load(Ordering::SeqCst), 4);
+}
+
+/// Three simulated hours of one request per second on a role with 15-minute credentials and
+/// an STS that takes 300 ms: after the first load no request waits, and STS sees at most
+/// 1.1 × 12 calls.
+#[tokio::test(start_paused = true)]
+async fn refresh_ahead_keeps_requests_off_sts() {
+    let loader = Scripted::new(Duration::from_millis(300), FIFTEEN_MINUTES);
+    let cache = cache(&loader, CredentialCacheConfig::default());
+    let role = spec(0);
+    let provider = cache.provider(&role);
+    let start = Instant::now();
+    let mut slow = 0;
+    let mut seen = std::collections::BTreeSet::new();
+    while start.elapsed() < Duration::from_secs(3 * 3600) {
+        let before = Instant::now();
+        let credentials = provider.provide_credentials().await.unwrap();
+        if before.elapsed() > Duration::ZERO {
+            slow += 1;
+        }
+        loader.assert_valid(&credentials);
+        seen.insert(credentials.access_key_id().to_owned());
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    assert_eq!(slow, 1, "only the cold load may wait");
+    let calls = loader.calls();
+    assert!(calls <= 13, "{calls} STS calls in 3 h, more than 1.1 × 12");
+    assert!(
+        calls >= 12,
+        "{calls} STS calls cannot cover 3 h of 15-minute credentials"
+    );
+    let stats = cache.stats();
+    assert_eq!(stats.misses, 1);
+    assert_eq!(stats.refreshes, calls - 1);
+    assert_eq!(seen.len() as u64, calls);
+}
+
+#[tokio::test(start_paused = true)]
+async fn idle_roles_are_not_refreshed() {
+    let loader = Scripted::new(Duration::from_millis(300), FIFTEEN_MINUTES);
+    let cache = cache(&loader, CredentialCacheConfig::default());
+    let role = spec(0);
+    read(&cache, &role).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    assert_eq!(
+        loader.calls(),
+        1,
+        "nobody used the role, so nobody refreshed it"
+    );
+    read(&cache, &role).await.unwrap();
+    assert_eq!(loader.calls(), 2);
+}
+
+/// STS fails from the advisory window on: still-valid credentials keep being served, refreshes
+/// retry with backoff, expired credentials are never handed out, and service resumes with STS.
+#[tokio::test(start_paused = true)]
+async fn outage_serves_valid_credentials_and_never_expired_ones() {
+    let loader = Scripted::new(Duration::from_millis(300), FIFTEEN_MINUTES);
+    let cache = cache(&loader, CredentialCacheConfig::default());
+    let role = spec(0);
+    read(&cache, &role).await.unwrap();
+    let loaded_at = Instant::now();
+    loader.set(Mode::Transient);
+    let mut served_after_window = 0;
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        match read(&cache, &role).await {
+            Ok(credentials) => {
+                assert_eq!(credentials.access_key_id(), "AKIA1");
+                loader.assert_valid(&credentials);
+                served_after_window += 1;
+            }
+            Err(error) => {
+                assert!(error.contains("ServiceUnavailable"), "{error}");
+                break;
+            }
+        }
+    }
+    assert!(
+        loaded_at.elapsed() >= FIFTEEN_MINUTES - Duration::from_secs(6),
+        "gave up {:?} after the load, before the credentials expired",
+        loaded_at.elapsed()
+    );
+    assert!(served_after_window > 800);
+    let stats = cache.stats();
+    assert!(stats.stale_served > 0, "{stats:?}");
+    let retries = loader.calls() - 1;
+    assert!(
+        (3..100).contains(&retries),
+        "{retries} retries: backoff missing or stuck"
+    );
+    // Errors are not cached: as soon as STS answers again, so does the cache.
+    loader.set(Mode::Ok);
+    let fresh = read(&cache, &role).await.unwrap();
+    assert_ne!(fresh.access_key_id(), "AKIA1");
+}
+
+#[tokio::test(start_paused = true)]
+async fn refusals_are_cached_briefly_and_transient_errors_not_at_all() {
+    let loader = Scripted::new(Duration::from_millis(10), FIFTEEN_MINUTES);
+    let cache = cache(
+        &loader,
+        CredentialCacheConfig::default().negative_ttl(Duration::from_secs(5)),
+    );
+    let role = spec(0);
+    loader.set(Mode::Denied);
+    for _ in 0..50 {
+        let error = read(&cache, &role).await.unwrap_err();
+        assert!(error.contains("AccessDenied"), "{error}");
+    }
+    assert_eq!(loader.calls(), 1);
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    read(&cache, &role).await.unwrap_err();
+    assert_eq!(loader.calls(), 2);
+
+    let other = spec(1);
+    loader.set(Mode::Transient);
+    for _ in 0..5 {
+        read(&cache, &other).await.unwrap_err();
+    }
+    assert_eq!(
+        loader.calls(),
+        7,
+        "each cold caller retries a transient failure"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn loads_time_out() {
+    let loader = Scripted::new(Duration::ZERO, FIFTEEN_MINUTES);
+    let cache = cache(
+        &loader,
+        CredentialCacheConfig::default().load_timeout(Duration::from_secs(2)),
+    );
+    loader.set(Mode::Hang);
+    let before = Instant::now();
+    let error = read(&cache, &spec(0)).await.unwrap_err();
+    assert!(error.contains("Timeout"), "{error}");
+    assert_eq!(before.elapsed(), Duration::from_secs(2));
+}

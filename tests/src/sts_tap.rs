@@ -1,0 +1,144 @@
+//! A tap on the HTTP path to STS: counts `AssumeRole` requests and, on demand, delays them or
+//! answers them with a fault instead of forwarding them to the emulator.
+//!
+//! It wraps the SDK's real HTTP client, so every request it does not fault reaches moto's real
+//! STS; it only stands in front of it, like a proxy.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, SharedHttpClient, SharedHttpConnector,
+    http_client_fn,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::http::{Response, StatusCode};
+use aws_smithy_types::body::SdkBody;
+
+/// A fault the tap answers `AssumeRole` with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// 403 `AccessDenied`: retrying cannot help.
+    AccessDenied,
+    /// 400 `Throttling`: the SDK retries it.
+    Throttling,
+    /// 503 `ServiceUnavailable`: the SDK retries it.
+    Unavailable,
+}
+
+impl Fault {
+    fn response(self) -> Response<SdkBody> {
+        let (status, kind, code) = match self {
+            Self::AccessDenied => (403, "Sender", "AccessDenied"),
+            Self::Throttling => (400, "Sender", "Throttling"),
+            Self::Unavailable => (503, "Receiver", "ServiceUnavailable"),
+        };
+        let body = format!(
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>\
+             <Type>{kind}</Type><Code>{code}</Code><Message>injected by the test tap</Message>\
+             </Error><RequestId>tap</RequestId></ErrorResponse>"
+        );
+        let status = StatusCode::try_from(status).unwrap_or_else(|_| unreachable!("valid status"));
+        Response::new(status, SdkBody::from(body))
+    }
+}
+
+#[derive(Debug, Default)]
+struct TapState {
+    assume_role_calls: AtomicU64,
+    delay: Mutex<Duration>,
+    fault: Mutex<Option<Fault>>,
+    bodies: Mutex<Vec<String>>,
+}
+
+/// Counts, delays and faults the `AssumeRole` requests of the clients built with it.
+#[derive(Debug, Clone, Default)]
+pub struct StsTap {
+    state: Arc<TapState>,
+}
+
+impl StsTap {
+    /// A tap that forwards everything untouched.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many `AssumeRole` requests reached the tap (faulted ones included).
+    #[must_use]
+    pub fn assume_role_calls(&self) -> u64 {
+        self.state.assume_role_calls.load(Ordering::SeqCst)
+    }
+
+    /// The form bodies of every `AssumeRole` request so far.
+    #[must_use]
+    pub fn assume_role_bodies(&self) -> Vec<String> {
+        self.state
+            .bodies
+            .lock()
+            .map(|b| b.clone())
+            .unwrap_or_default()
+    }
+
+    /// Holds each `AssumeRole` request for `delay` before forwarding it.
+    pub fn set_delay(&self, delay: Duration) {
+        if let Ok(mut slot) = self.state.delay.lock() {
+            *slot = delay;
+        }
+    }
+
+    /// Answers `AssumeRole` with `fault` instead of forwarding it, until set back to `None`.
+    pub fn set_fault(&self, fault: Option<Fault>) {
+        if let Ok(mut slot) = self.state.fault.lock() {
+            *slot = fault;
+        }
+    }
+
+    /// `inner` with the tap in front of it.
+    #[must_use]
+    pub fn wrap(&self, inner: SharedHttpClient) -> SharedHttpClient {
+        let state = Arc::clone(&self.state);
+        http_client_fn(move |settings, components| {
+            SharedHttpConnector::new(TapConnector {
+                inner: inner.http_connector(settings, components),
+                state: Arc::clone(&state),
+            })
+        })
+    }
+}
+
+#[derive(Debug)]
+struct TapConnector {
+    inner: SharedHttpConnector,
+    state: Arc<TapState>,
+}
+
+impl HttpConnector for TapConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let body = request
+            .body()
+            .bytes()
+            .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+            .unwrap_or_default();
+        if !body.contains("Action=AssumeRole") {
+            return self.inner.call(request);
+        }
+        self.state.assume_role_calls.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut bodies) = self.state.bodies.lock() {
+            bodies.push(body);
+        }
+        let delay = self.state.delay.lock().map(|d| *d).unwrap_or_default();
+        let fault = self.state.fault.lock().map(|f| *f).unwrap_or_default();
+        let inner = self.inner.clone();
+        HttpConnectorFuture::new(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            match fault {
+                Some(fault) => Ok(fault.response()),
+                None => inner.call(request).await,
+            }
+        })
+    }
+}

@@ -1,0 +1,184 @@
+//! Role-signed clients and the credential cache against moto's real STS, with a tap in front
+//! of STS to count, delay and fault `AssumeRole` requests.
+#![allow(clippy::unwrap_used, reason = "test helpers: a failed unwrap is the test failing")]
+
+use std::time::{Duration, Instant};
+
+use scoped_runtime::{CredentialCacheConfig, OperatorRole, Tenant};
+use scoped_tests::{Fault, StsTap, create_table, factory_with_tap, table_names, unique};
+
+fn role_tenant(account: &str, run: &str, n: usize) -> Tenant {
+    Tenant::new(format!("tenant-{run}-{n}"), "Acme")
+        .unwrap()
+        .with_role_arn(format!("arn:aws:iam::{account}:role/tenant-{run}-{n}"))
+        .unwrap()
+}
+
+/// The error and all its sources on one line.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        out.push_str(" | ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}
+
+#[tokio::test]
+async fn operator_clients_sign_as_the_role_in_its_account() {
+    let tap = StsTap::new();
+    let factory = factory_with_tap(&tap, CredentialCacheConfig::default()).await;
+    let run = unique();
+    let role = OperatorRole::new("arn:aws:iam::222222222222:role/org-operator", "inventory")
+        .unwrap()
+        .with_external_id(format!("ext-{run}"))
+        .unwrap()
+        .with_duration(Duration::from_secs(900))
+        .unwrap();
+    let operator = factory.operator(&role);
+
+    let identity = operator
+        .sts()
+        .raw()
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(identity.account(), Some("222222222222"));
+    assert!(
+        identity
+            .arn()
+            .unwrap()
+            .contains("assumed-role/org-operator/inventory"),
+        "{identity:?}"
+    );
+
+    let dynamodb = operator.dynamodb();
+    let table = format!("inventory-{run}");
+    create_table(dynamodb.raw(), &table).await;
+    assert!(table_names(dynamodb.raw()).await.contains(&table));
+    let own = factory.platform_dynamodb();
+    assert!(!table_names(own.raw()).await.contains(&table));
+
+    // Both services of the role share one cached credential: one AssumeRole in all.
+    assert_eq!(tap.assume_role_calls(), 1);
+    let body = &tap.assume_role_bodies()[0];
+    assert!(body.contains(&format!("ExternalId=ext-{run}")), "{body}");
+    assert!(body.contains("DurationSeconds=900"), "{body}");
+    let stats = factory.credential_stats();
+    assert_eq!(stats.sts_calls, 1);
+    assert_eq!(stats.misses, 1);
+    assert!(stats.hits >= 3, "{stats:?}");
+}
+
+#[tokio::test]
+async fn concurrent_cold_callers_of_one_role_cause_one_assume_role() {
+    let tap = StsTap::new();
+    tap.set_delay(Duration::from_millis(300));
+    let factory = factory_with_tap(&tap, CredentialCacheConfig::default()).await;
+    let tenant = role_tenant("333333333333", &unique(), 0);
+    let callers: Vec<_> = (0..64)
+        .map(|_| {
+            let client = factory.tenant_dynamodb(&tenant);
+            tokio::spawn(async move { client.raw().list_tables().send().await })
+        })
+        .collect();
+    for caller in callers {
+        caller.await.unwrap().unwrap();
+    }
+    assert_eq!(tap.assume_role_calls(), 1);
+
+    // Warm: more requests, no more STS.
+    let client = factory.tenant_dynamodb(&tenant);
+    for _ in 0..20 {
+        client.raw().list_tables().send().await.unwrap();
+    }
+    assert_eq!(tap.assume_role_calls(), 1);
+    assert!(factory.credential_stats().hits >= 20);
+}
+
+#[tokio::test]
+async fn k_roles_cause_k_assume_roles() {
+    let tap = StsTap::new();
+    let factory = factory_with_tap(&tap, CredentialCacheConfig::default()).await;
+    let run = unique();
+    let callers: Vec<_> = (0..40)
+        .map(|i| {
+            let client = factory.tenant_dynamodb(&role_tenant("444444444444", &run, i % 5));
+            tokio::spawn(async move { client.raw().list_tables().send().await })
+        })
+        .collect();
+    for caller in callers {
+        caller.await.unwrap().unwrap();
+    }
+    assert_eq!(tap.assume_role_calls(), 5);
+    assert_eq!(factory.credential_stats().roles, 5);
+}
+
+#[tokio::test]
+async fn access_denied_is_remembered_briefly_then_retried() {
+    let tap = StsTap::new();
+    let ttl = Duration::from_millis(800);
+    let factory = factory_with_tap(&tap, CredentialCacheConfig::default().negative_ttl(ttl)).await;
+    let client = factory.tenant_dynamodb(&role_tenant("555555555555", &unique(), 0));
+    tap.set_fault(Some(Fault::AccessDenied));
+    for _ in 0..10 {
+        let err = client.raw().list_tables().send().await.unwrap_err();
+        let message = chain(&err);
+        assert!(message.contains("was refused (AccessDenied)"), "{message}");
+    }
+    assert_eq!(
+        tap.assume_role_calls(),
+        1,
+        "a refusal is not repeated within its TTL"
+    );
+
+    tokio::time::sleep(ttl + Duration::from_millis(200)).await;
+    tap.set_fault(None);
+    client.raw().list_tables().send().await.unwrap();
+    assert_eq!(tap.assume_role_calls(), 2);
+}
+
+#[tokio::test]
+async fn transient_failures_are_not_cached() {
+    let tap = StsTap::new();
+    let factory = factory_with_tap(&tap, CredentialCacheConfig::default()).await;
+    let client = factory.tenant_dynamodb(&role_tenant("666666666666", &unique(), 0));
+    tap.set_fault(Some(Fault::Unavailable));
+    let err = client.raw().list_tables().send().await.unwrap_err();
+    assert!(
+        chain(&err).contains("ServiceUnavailable"),
+        "{}",
+        chain(&err)
+    );
+    let after_first = tap.assume_role_calls();
+    assert!(after_first >= 1);
+    tap.set_fault(None);
+    client.raw().list_tables().send().await.unwrap();
+    assert_eq!(tap.assume_role_calls(), after_first + 1);
+    assert!(factory.credential_stats().failures >= 1);
+}
+
+#[tokio::test]
+async fn slow_sts_hits_the_load_timeout() {
+    let tap = StsTap::new();
+    tap.set_delay(Duration::from_secs(5));
+    let timeout = Duration::from_millis(300);
+    let factory =
+        factory_with_tap(&tap, CredentialCacheConfig::default().load_timeout(timeout)).await;
+    let client = factory.tenant_dynamodb(&role_tenant("777777777777", &unique(), 0));
+    let started = Instant::now();
+    let err = client.raw().list_tables().send().await.unwrap_err();
+    assert!(
+        chain(&err).contains("did not answer within 300ms"),
+        "{}",
+        chain(&err)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
