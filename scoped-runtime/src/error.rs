@@ -88,6 +88,19 @@ pub enum ScopeError {
         /// The rule it broke.
         rule: Rule,
     },
+    /// The session policy generated for a scope exceeds STS's limit.
+    #[error(
+        "the session policy for {scope} is {len} characters, over STS's limit of {max}: \
+         give the scope's role fewer tables"
+    )]
+    PolicyTooLarge {
+        /// The scope the policy was generated for.
+        scope: String,
+        /// The policy's length in characters.
+        len: usize,
+        /// STS's limit.
+        max: usize,
+    },
     /// A managed session policy ARN is malformed, or more than 10 were given.
     #[error("invalid session policy ARN {value:?}: {rule}")]
     PolicyArn {

@@ -143,10 +143,15 @@ impl AwsClientFactory {
         TenantClient::new(tenant.clone(), client)
     }
 
-    /// A DynamoDB client for `capsule`.
+    /// A DynamoDB client for `capsule`, signing with the capsule's role when it has one
+    /// ([`Capsule::with_role_arn`]).
     #[must_use]
     pub fn capsule_dynamodb(&self, capsule: &Capsule) -> CapsuleClient<DynamoDb> {
-        CapsuleClient::new(capsule.clone(), self.inner.dynamodb.clone())
+        let client = match capsule.role() {
+            None => self.inner.dynamodb.clone(),
+            Some(role) => self.role_dynamodb(role),
+        };
+        CapsuleClient::new(capsule.clone(), client)
     }
 
     /// An STS client for operator work, signing with the factory's own credentials.

@@ -65,6 +65,7 @@ mod error;
 mod factory;
 mod ident;
 mod key;
+mod policy;
 mod role;
 mod scope;
 mod segment;

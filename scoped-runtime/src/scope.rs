@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::error::{IsolationViolation, KeyError, ScopeError};
 use crate::ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 use crate::key::{self, DecodedKey, KeyScope};
+use crate::policy::{self, PolicyScope};
 use crate::role::{RoleArn, RoleSpec, SessionName};
 use crate::table::TableName;
 
@@ -190,19 +191,24 @@ impl Tenant {
     }
 
     /// The same tenant, whose clients sign with the credentials of role `role_arn`, assumed
-    /// with session name `tenant-{tenant_id}` for STS's default hour and cached by the
-    /// factory (see [`AwsClientFactory`](crate::AwsClientFactory), "Credentials").
+    /// with session name `tenant-{tenant_id}` for STS's default hour, with a session policy
+    /// generated from the tenant (see [`Tenant::session_policy`]), and cached by the factory
+    /// (see [`AwsClientFactory`](crate::AwsClientFactory), "Credentials").
     ///
     /// # Errors
     ///
     /// [`ScopeError::RoleArn`] if `role_arn` is not an IAM role ARN.
     pub fn with_role_arn(self, role_arn: impl Into<String>) -> Result<Self, ScopeError> {
         let mut inner = Arc::unwrap_or_clone(self.inner);
-        let session_name = tenant_session_name(&inner.id);
-        inner.role = Some(Arc::new(RoleSpec::new(
-            RoleArn::new(role_arn)?,
-            session_name,
-        )));
+        let role_arn = RoleArn::new(role_arn)?;
+        let scope = PolicyScope::Tenant {
+            tenant_id: &inner.id,
+        };
+        let policy = policy::session_policy(&scope, &role_arn)?;
+        let session_name = session_name(&["tenant", inner.id.as_str()]);
+        let mut spec = RoleSpec::new(role_arn, session_name);
+        spec.policy = Some(policy.into());
+        inner.role = Some(Arc::new(spec));
         Ok(Self {
             inner: Arc::new(inner),
         })
@@ -226,16 +232,34 @@ impl Tenant {
         self.inner.role.as_ref().map(|role| &role.role_arn)
     }
 
+    /// The session policy the tenant's role is assumed with, if it has a role: every
+    /// `{tenant_id}_*` table of the role's account, and only partition keys starting
+    /// `TENANT#{tenant_id}#`.
+    ///
+    /// ```
+    /// use scoped_runtime::Tenant;
+    ///
+    /// let tenant = Tenant::new("t1", "Acme")?.with_role_arn("arn:aws:iam::123456789012:role/t1")?;
+    /// let policy = tenant.session_policy().unwrap();
+    /// assert!(policy.contains(r#""dynamodb:LeadingKeys":["TENANT#t1#*"]"#));
+    /// assert!(policy.contains("table/t1_*"));
+    /// # Ok::<(), scoped_runtime::ScopeError>(())
+    /// ```
+    #[must_use]
+    pub fn session_policy(&self) -> Option<&str> {
+        self.inner.role.as_ref()?.policy.as_deref()
+    }
+
     /// The full description of the tenant's role, as the credential cache keys it.
     pub(crate) fn role(&self) -> Option<&Arc<RoleSpec>> {
         self.inner.role.as_ref()
     }
 }
 
-/// `tenant-{tenant_id}`, cut to STS's 64 characters. Tenant ids are ASCII `[a-z0-9-]`, so
+/// `{parts joined by -}`, cut to STS's 64 characters. The parts are ids of `[a-z0-9-]`, so
 /// every prefix is a valid session name.
-fn tenant_session_name(tenant_id: &TenantId) -> SessionName {
-    let mut name = format!("tenant-{tenant_id}");
+fn session_name(parts: &[&str]) -> SessionName {
+    let mut name = parts.join("-");
     name.truncate(64);
     SessionName::from_trusted(name)
 }
@@ -273,11 +297,12 @@ impl Scope for Tenant {
     }
 }
 
-#[derive(Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct CapsuleInner {
     tenant_id: TenantId,
     id: CapsuleId,
     code: CapsuleCode,
+    role: Option<Arc<RoleSpec>>,
 }
 
 /// One SDLC environment (dev, staging, prod…) of one tenant.
@@ -316,6 +341,7 @@ impl Capsule {
                 tenant_id: TenantId::new(tenant_id)?,
                 id: CapsuleId::new(capsule_id)?,
                 code: CapsuleCode::new(capsule_code)?,
+                role: None,
             }),
         })
     }
@@ -336,6 +362,83 @@ impl Capsule {
     #[must_use]
     pub fn code(&self) -> &CapsuleCode {
         &self.inner.code
+    }
+
+    /// The same capsule, whose clients sign with the credentials of role `role_arn`, assumed
+    /// with session name `capsule-{tenant_id}-{capsule_id}` and a session policy that allows
+    /// only the `{capsule_code}_{base}` tables for `bases` and only this capsule's partition
+    /// keys (see [`Capsule::session_policy`]).
+    ///
+    /// ```
+    /// use scoped_runtime::Capsule;
+    ///
+    /// let capsule = Capsule::new("t1", "caps-456", "PRODUS")?
+    ///     .with_role_arn("arn:aws:iam::123456789012:role/capsules", ["crm", "billing"])?;
+    /// let policy = capsule.session_policy().unwrap();
+    /// assert!(policy.contains("table/PRODUS_crm"));
+    /// assert!(policy.contains("TENANT#t1#CAPSULE#caps-456#*"));
+    /// # Ok::<(), scoped_runtime::ScopeError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ScopeError::RoleArn`] or [`ScopeError::BaseName`] for a bad value,
+    /// [`ScopeError::BaseName`] with [`Rule::Empty`](crate::Rule::Empty) when `bases` is
+    /// empty, [`ScopeError::PolicyTooLarge`] when so many tables are listed that the policy
+    /// exceeds STS's 2,048 characters.
+    pub fn with_role_arn<I, S>(
+        self,
+        role_arn: impl Into<String>,
+        bases: I,
+    ) -> Result<Self, ScopeError>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut bases = bases
+            .into_iter()
+            .map(BaseName::new)
+            .collect::<Result<Vec<_>, _>>()?;
+        if bases.is_empty() {
+            return Err(ScopeError::BaseName {
+                value: String::new(),
+                rule: scoped_rules::Rule::Empty,
+            });
+        }
+        bases.sort();
+        bases.dedup();
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        let role_arn = RoleArn::new(role_arn)?;
+        let scope = PolicyScope::Capsule {
+            tenant_id: &inner.tenant_id,
+            capsule_id: &inner.id,
+            capsule_code: inner.code.as_str(),
+            bases: &bases,
+        };
+        let policy = policy::session_policy(&scope, &role_arn)?;
+        let session_name = session_name(&["capsule", inner.tenant_id.as_str(), inner.id.as_str()]);
+        let mut spec = RoleSpec::new(role_arn, session_name);
+        spec.policy = Some(policy.into());
+        inner.role = Some(Arc::new(spec));
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The role the capsule's clients assume, if any.
+    #[must_use]
+    pub fn role_arn(&self) -> Option<&RoleArn> {
+        self.inner.role.as_ref().map(|role| &role.role_arn)
+    }
+
+    /// The session policy the capsule's role is assumed with, if it has a role.
+    #[must_use]
+    pub fn session_policy(&self) -> Option<&str> {
+        self.inner.role.as_ref()?.policy.as_deref()
+    }
+
+    pub(crate) fn role(&self) -> Option<&Arc<RoleSpec>> {
+        self.inner.role.as_ref()
     }
 }
 

@@ -1,6 +1,9 @@
 //! Role-signed clients and the credential cache against moto's real STS, with a tap in front
 //! of STS to count, delay and fault `AssumeRole` requests.
-#![allow(clippy::unwrap_used, reason = "test helpers: a failed unwrap is the test failing")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers: a failed unwrap is the test failing"
+)]
 
 use std::time::{Duration, Instant};
 
@@ -180,5 +183,73 @@ async fn slow_sts_hits_the_load_timeout() {
         started.elapsed() < Duration::from_secs(3),
         "{:?}",
         started.elapsed()
+    );
+}
+
+/// Decodes `application/x-www-form-urlencoded` value `name` from `body`.
+fn form_value(body: &str, name: &str) -> Option<String> {
+    let raw = body
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(&format!("{name}=")))?;
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// moto accepts but does not enforce session policies, so this checks what is sent: the
+/// AssumeRole request of a role-carrying tenant and capsule carries the policy generated from
+/// the scope, byte for byte.
+#[tokio::test]
+async fn role_scopes_send_their_generated_session_policy() {
+    let tap = StsTap::new();
+    let factory = factory_with_tap(&tap, CredentialCacheConfig::default()).await;
+    let run = unique();
+    let tenant = role_tenant("888888888888", &run, 0);
+    factory
+        .tenant_dynamodb(&tenant)
+        .raw()
+        .list_tables()
+        .send()
+        .await
+        .unwrap();
+    let capsule = scoped_runtime::Capsule::new(format!("tenant-{run}"), "caps-456", "PRODUS")
+        .unwrap()
+        .with_role_arn("arn:aws:iam::888888888888:role/capsules", ["crm"])
+        .unwrap();
+    factory
+        .capsule_dynamodb(&capsule)
+        .raw()
+        .list_tables()
+        .send()
+        .await
+        .unwrap();
+
+    let bodies = tap.assume_role_bodies();
+    assert_eq!(bodies.len(), 2);
+    let sent: Vec<_> = bodies.iter().map(|b| form_value(b, "Policy")).collect();
+    assert_eq!(sent[0].as_deref(), tenant.session_policy());
+    assert_eq!(sent[1].as_deref(), capsule.session_policy());
+    assert!(
+        sent[1]
+            .as_deref()
+            .unwrap()
+            .contains(&format!("TENANT#tenant-{run}#CAPSULE#caps-456#*"))
+    );
+    assert_eq!(
+        form_value(&bodies[1], "RoleSessionName").as_deref(),
+        Some(format!("capsule-tenant-{run}-caps-456").as_str())
     );
 }
