@@ -10,3 +10,6 @@ pub use crate::segment::KeySegment;
 pub use crate::table::TableName;
 pub use core::convert::AsRef;
 pub use core::result::Result;
+
+/// Warm credential caches for the benchmarks.
+pub use crate::credentials::bench::WarmRoles;

@@ -47,6 +47,12 @@ impl RoleArn {
         &self.0
     }
 
+    /// An ARN built by this crate from already-validated parts.
+    pub(crate) fn from_trusted(value: String) -> Self {
+        debug_assert!(check_role_arn(&value).is_ok(), "{value}");
+        Self(value.into())
+    }
+
     /// The partition: `aws`, `aws-cn`, `aws-us-gov`…
     #[must_use]
     pub fn partition(&self) -> &str {

@@ -23,6 +23,8 @@
 //!   bounded by [`CredentialCacheConfig::load_timeout`]; concurrent cold callers of one role
 //!   share one call.
 
+#[doc(hidden)]
+pub(crate) mod bench;
 mod cache;
 mod entry;
 mod provider;

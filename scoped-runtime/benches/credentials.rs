@@ -1,0 +1,128 @@
+//! The credential cache's read path against its baselines, measured in the same run:
+//! a moka `get` on the same key, and the AWS SDK's lazy identity cache on a warm hit.
+//! Then the registry at scale: resident memory per cached role (process RSS growth, so
+//! allocator overhead counts) and no eviction churn.
+//!
+//! `cargo bench -p scoped-runtime --bench credentials`
+
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark whose setup fails must stop with the cause"
+)]
+
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_sdk_dynamodb::config::{ConfigBag, IdentityCache, RuntimeComponentsBuilder};
+use aws_smithy_runtime_api::client::identity::{ResolveCachedIdentity, SharedIdentityResolver};
+use criterion::{Criterion, criterion_group, criterion_main};
+use scoped_runtime::__private::WarmRoles;
+
+/// Resident memory of this process in bytes, from `/proc/self/statm` (Linux).
+fn resident_bytes() -> Option<i64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: i64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+/// The length of a real STS session token for an assumed role (they run 600–1,100 characters).
+const TOKEN_LEN: usize = 800;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime")
+}
+
+fn warm_read(c: &mut Criterion) {
+    let rt = runtime();
+    let roles = rt
+        .block_on(WarmRoles::new(1, TOKEN_LEN))
+        .expect("warm role");
+    let ours = roles.provider(0);
+
+    let credentials = Credentials::new(
+        "ASIA0000000000000000",
+        "s".repeat(40),
+        Some("t".repeat(TOKEN_LEN)),
+        Some(SystemTime::now() + Duration::from_secs(3600)),
+        "bench",
+    );
+    let key = "arn:aws:iam::123456789012:role/tenant-000000".to_owned();
+    let moka_sync = moka::sync::Cache::new(100);
+    moka_sync.insert(key.clone(), credentials.clone());
+    let moka_future = moka::future::Cache::new(100);
+    rt.block_on(moka_future.insert(key.clone(), credentials.clone()));
+
+    let sdk_cache = IdentityCache::lazy().build();
+    let resolver = SharedIdentityResolver::new(SharedCredentialsProvider::new(credentials));
+    let components = RuntimeComponentsBuilder::for_tests()
+        .with_time_source(Some(aws_smithy_async::time::SystemTimeSource::new()))
+        .with_sleep_impl(Some(aws_smithy_async::rt::sleep::TokioSleep::new()))
+        .build()
+        .expect("runtime components");
+    let bag = ConfigBag::base();
+    rt.block_on(sdk_cache.resolve_cached_identity(resolver.clone(), &components, &bag))
+        .expect("warm SDK cache");
+
+    let mut group = c.benchmark_group("credentials/warm_read");
+    group.bench_function("scoped_role_cache", |b| {
+        b.to_async(&rt)
+            .iter(|| async { ours.provide_credentials().await.expect("warm") });
+    });
+    group.bench_function("moka_sync_get", |b| {
+        b.iter(|| moka_sync.get(&key).expect("present"));
+    });
+    group.bench_function("moka_future_get", |b| {
+        b.to_async(&rt)
+            .iter(|| async { moka_future.get(&key).await.expect("present") });
+    });
+    group.bench_function("sdk_lazy_identity_cache", |b| {
+        b.to_async(&rt).iter(|| async {
+            sdk_cache
+                .resolve_cached_identity(resolver.clone(), &components, &bag)
+                .await
+                .expect("warm")
+        });
+    });
+    group.finish();
+}
+
+/// 100,000 warm roles: bytes per role, and a second pass over all of them loads nothing.
+fn scale(_: &mut Criterion) {
+    const ROLES: usize = 100_000;
+    let rt = runtime();
+    let before = resident_bytes();
+    let roles = rt
+        .block_on(WarmRoles::new(ROLES, TOKEN_LEN))
+        .expect("warm roles");
+    let bytes = resident_bytes()
+        .zip(before)
+        .map_or(0, |(after, before)| after - before);
+    let credential_bytes = 20 + 40 + TOKEN_LEN;
+    rt.block_on(async {
+        for n in 0..ROLES {
+            roles.provider(n).provide_credentials().await.expect("warm");
+        }
+    });
+    let per_role = bytes as f64 / ROLES as f64;
+    println!(
+        "credentials/scale: {ROLES} roles, {per_role:.0} bytes per role \
+         ({credential_bytes} of them the credentials' own strings, {:.0} cache overhead), \
+         {} loads after a second pass over all roles, {} roles in the registry",
+        per_role - credential_bytes as f64,
+        roles.loads(),
+        roles.roles(),
+    );
+    assert_eq!(
+        roles.loads(),
+        ROLES as u64,
+        "eviction churn: roles were reloaded"
+    );
+}
+
+criterion_group!(benches, warm_read, scale);
+criterion_main!(benches);

@@ -1,0 +1,94 @@
+//! Not public API: a warm credential cache with a static credential source, for the
+//! benchmarks in `benches/credentials.rs` (they must not need STS to time the read path).
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::ProvideCredentials;
+
+use super::cache::{LoadCredentials, LoadFuture, Loaded};
+use super::{CredentialCacheConfig, RoleCache};
+use crate::role::{RoleArn, RoleSpec, SessionName};
+
+/// Answers every load at once with credentials shaped like STS's (20-character key id,
+/// 40-character secret, a session token of the given length), valid for an hour.
+#[derive(Debug)]
+struct Static {
+    token_len: usize,
+}
+
+impl LoadCredentials for Static {
+    fn load<'a>(&'a self, spec: &'a RoleSpec) -> LoadFuture<'a> {
+        let valid_for = Duration::from_secs(3600);
+        let key = format!("ASIA{:016}", spec.role_arn.as_str().len());
+        let credentials = Credentials::new(
+            key,
+            "s".repeat(40),
+            Some("t".repeat(self.token_len)),
+            Some(SystemTime::now() + valid_for),
+            "bench",
+        );
+        Box::pin(async move {
+            Ok(Loaded {
+                credentials,
+                valid_for,
+            })
+        })
+    }
+}
+
+/// A credential cache of warm roles.
+#[derive(Debug)]
+pub struct WarmRoles {
+    cache: RoleCache,
+    roles: Vec<Arc<RoleSpec>>,
+}
+
+/// The role spec of role number `n`, as a tenant role would have it.
+fn role(n: usize) -> Arc<RoleSpec> {
+    Arc::new(RoleSpec::new(
+        RoleArn::from_trusted(format!("arn:aws:iam::123456789012:role/tenant-{n:06}")),
+        SessionName::from_trusted(format!("tenant-{n:06}")),
+    ))
+}
+
+impl WarmRoles {
+    /// `count` roles, each loaded once, with session tokens of `token_len` bytes. Must run on
+    /// a Tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// A role that could not be loaded, as text.
+    pub async fn new(count: usize, token_len: usize) -> Result<Self, String> {
+        let config = CredentialCacheConfig::default().max_roles(count.max(1) as u64);
+        let cache = RoleCache::new(config, Static { token_len });
+        let roles: Vec<_> = (0..count).map(role).collect();
+        for spec in &roles {
+            cache
+                .provider(spec)
+                .provide_credentials()
+                .await
+                .map_err(|err| err.to_string())?;
+        }
+        Ok(Self { cache, roles })
+    }
+
+    /// The provider of role `n` (what a role-signed SDK client calls per request).
+    #[must_use]
+    pub fn provider(&self, n: usize) -> impl ProvideCredentials + Clone + use<> {
+        self.cache.provider(&self.roles[n % self.roles.len()])
+    }
+
+    /// `sts:AssumeRole` calls so far.
+    #[must_use]
+    pub fn loads(&self) -> u64 {
+        self.cache.stats().sts_calls
+    }
+
+    /// Roles in the registry.
+    #[must_use]
+    pub fn roles(&self) -> u64 {
+        self.cache.stats().roles
+    }
+}
