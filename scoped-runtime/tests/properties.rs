@@ -19,7 +19,7 @@ use proptest::prelude::*;
 use proptest::test_runner::RngAlgorithm;
 use scoped_runtime::{
     BaseName, Capsule, CapsuleCode, CapsuleId, DecodedKey, EntityTag, IsolationViolation, KeyError,
-    MAX_PARTITION_KEY_BYTES, ScopeError, Tenant, TenantId,
+    KeySegment, MAX_PARTITION_KEY_BYTES, ScopeError, Tenant, TenantId,
 };
 
 use model::{
@@ -266,6 +266,19 @@ proptest! {
             if let Some(previous) = owners.insert(key.clone(), identity) {
                 prop_assert_eq!(previous, identity, "two inputs share key {}", key);
             }
+        }
+    }
+
+    /// Integer ids, formatted on the stack rather than allocated, are exactly their decimal
+    /// text, so `7_u32` and `"7"` give the same key and no two numbers share one.
+    #[test]
+    fn integer_ids_are_their_decimal_text(
+        wide in any::<i128>(), unsigned in any::<u128>(), narrow in any::<i16>(), size in any::<usize>(),
+    ) {
+        let texts = [wide.to_string(), unsigned.to_string(), narrow.to_string(), size.to_string()];
+        let segments = [wide.segment(), unsigned.segment(), narrow.segment(), size.segment()];
+        for (segment, text) in segments.iter().zip(&texts) {
+            prop_assert_eq!(segment.as_str(), text.as_str());
         }
     }
 
