@@ -99,7 +99,7 @@ fn parse_struct(kind: ScopeKind, item: TokenStream) -> darling::Result<ItemStruc
                 kind.attribute(),
                 item.ident
             ))
-            .with_span(&item.generics));
+            .with_span(&item.generics.params));
         }
         syn::Item::Enum(item) => ("an enum", item.enum_token.span()),
         syn::Item::Union(item) => ("a union", item.union_token.span()),
@@ -139,7 +139,7 @@ fn derives_scoped_key(attr: &Attribute) -> bool {
 
 /// The input of `#[derive(ScopedKey)]`.
 #[derive(FromDeriveInput)]
-#[darling(attributes(scoped), forward_attrs(__scoped_table))]
+#[darling(attributes(scoped), forward_attrs)]
 pub(crate) struct KeyInput {
     pub(crate) ident: Ident,
     pub(crate) vis: Visibility,
@@ -173,35 +173,48 @@ impl KeyInput {
         Self::from_derive_input(&input)
     }
 
-    /// The table a table attribute bound this struct to, if one did.
+    /// The table a table attribute bound this struct to, if one did: from the hint it leaves
+    /// when it runs first (`#[capsule_table] #[derive(ScopedKey)]`), or from the attribute
+    /// itself when the derive runs first.
     ///
     /// # Errors
     ///
     /// If the hint is malformed (only when written by hand).
     pub(crate) fn table(&self) -> darling::Result<Option<TableHint>> {
-        let Some(attr) = self
-            .attrs
-            .iter()
-            .find(|attr| attr.path().is_ident(TABLE_HINT))
-        else {
-            return Ok(None);
-        };
-        let hint = attr.parse_args_with(|input: ParseStream<'_>| {
-            let scope: Ident = input.parse()?;
-            input.parse::<syn::Token![,]>()?;
-            let base: LitStr = input.parse()?;
-            Ok((scope, base))
-        })?;
-        let (scope, base) = hint;
-        let kind = ScopeKind::ALL
-            .into_iter()
-            .find(|kind| scope == kind.noun())
-            .ok_or_else(|| darling::Error::unknown_value(&scope.to_string()).with_span(&scope))?;
-        Ok(Some(TableHint {
-            kind,
-            base: base.value(),
-        }))
+        for attr in &self.attrs {
+            if attr.path().is_ident(TABLE_HINT) {
+                return parse_hint(attr).map(Some);
+            }
+            if let Some(kind) = table_attribute(attr) {
+                // A malformed argument is the table attribute's to report.
+                let base = attr
+                    .parse_args_with(|input: ParseStream<'_>| parse_base(kind, input.parse()?))
+                    .ok();
+                return Ok(base.map(|base| TableHint {
+                    kind,
+                    base: base.value(),
+                }));
+            }
+        }
+        Ok(None)
     }
+}
+
+fn parse_hint(attr: &Attribute) -> darling::Result<TableHint> {
+    let (scope, base) = attr.parse_args_with(|input: ParseStream<'_>| {
+        let scope: Ident = input.parse()?;
+        input.parse::<syn::Token![,]>()?;
+        let base: LitStr = input.parse()?;
+        Ok((scope, base))
+    })?;
+    let kind = ScopeKind::ALL
+        .into_iter()
+        .find(|kind| scope == kind.noun())
+        .ok_or_else(|| darling::Error::unknown_value(&scope.to_string()).with_span(&scope))?;
+    Ok(TableHint {
+        kind,
+        base: base.value(),
+    })
 }
 
 /// What a table attribute told `#[derive(ScopedKey)]`.

@@ -5,7 +5,8 @@
 //! bodies, so each entity costs a few lines of code to compile.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{Attribute, Ident, LitStr, parse_quote};
 
 use crate::ast::{EntityKey, IdArg, KeyInput, TABLE_HINT, TableHint, TableInput};
@@ -69,6 +70,12 @@ fn table(input: &TableInput, checked: darling::Result<String>) -> TokenStream {
         extra.push(parse_quote!(#[doc = #storage]));
     }
     item.attrs.extend(extra);
+    // The conflicting attributes were taken off rather than expanded; naming their paths
+    // keeps their imports used, so the conflict is the only diagnostic.
+    let conflicting = input.other_tables.iter().map(|(_, attr)| {
+        let path = attr.path();
+        quote!(#[allow(unused_imports)] use #path as _;)
+    });
     let item = &item;
     let ident = &item.ident;
     quote! {
@@ -91,6 +98,8 @@ fn table(input: &TableInput, checked: darling::Result<String>) -> TokenStream {
             }
         };
 
+        const _: () = { #(#conflicting)* };
+
         #errors
     }
 }
@@ -110,14 +119,18 @@ fn table_vars(kind: ScopeKind, entity: &str, base: &str) -> Vec<(&'static str, S
 fn scoped_key(key: &EntityKey) -> TokenStream {
     let ident = &key.ident;
     let tag = &key.tag;
-    let id_types = key.ids.iter().map(|id| {
-        let ty = &id.ty;
-        match id.arg {
-            IdArg::Text => quote!(&'a str),
-            IdArg::Integer => quote!(#ty),
-            IdArg::Ref => quote!(&'a #ty),
-        }
-    });
+    let ids_type = |lifetime: TokenStream| {
+        // Spanned on the field's type: a type that cannot be a key id is reported there.
+        let types = key.ids.iter().map(move |id| {
+            let ty = &id.ty;
+            match id.arg {
+                IdArg::Text => quote_spanned!(ty.span()=> &#lifetime str),
+                IdArg::Integer => quote_spanned!(ty.span()=> #ty),
+                IdArg::Ref => quote_spanned!(ty.span()=> &#lifetime #ty),
+            }
+        });
+        tuple_if_many(key.ids.len(), types)
+    };
     let id_values = key.ids.iter().map(|id| {
         let name = &id.name;
         match id.arg {
@@ -126,7 +139,10 @@ fn scoped_key(key: &EntityKey) -> TokenStream {
             IdArg::Ref => quote!(&self.#name),
         }
     });
-    let (ids_type, ids_value) = tuple_if_many(key.ids.len(), id_types, id_values);
+    let ids_value = tuple_if_many(key.ids.len(), id_values);
+    // `ids` names its type rather than `Self::Ids<'_>`: without a table, the projection would
+    // repeat the impl's "not bound to a table" error.
+    let (ids_type, ids_return) = (ids_type(quote!('a)), ids_type(quote!('_)));
     let builders = key.table.as_ref().map(|table| key_builders(key, table));
     quote! {
         const _: () = {
@@ -136,7 +152,7 @@ fn scoped_key(key: &EntityKey) -> TokenStream {
                     ::scoped_runtime::__private::EntityTag::from_static(#tag);
                 type Ids<'a> = #ids_type;
 
-                fn ids(&self) -> Self::Ids<'_> {
+                fn ids(&self) -> #ids_return {
                     #ids_value
                 }
             }
@@ -147,15 +163,11 @@ fn scoped_key(key: &EntityKey) -> TokenStream {
 }
 
 /// One id as itself, several as a tuple: the shape of `Entity::Ids`.
-fn tuple_if_many(
-    count: usize,
-    types: impl Iterator<Item = TokenStream>,
-    values: impl Iterator<Item = TokenStream>,
-) -> (TokenStream, TokenStream) {
+fn tuple_if_many(count: usize, items: impl Iterator<Item = TokenStream>) -> TokenStream {
     if count == 1 {
-        (quote!(#(#types)*), quote!(#(#values)*))
+        quote!(#(#items)*)
     } else {
-        (quote!((#(#types,)*)), quote!((#(#values,)*)))
+        quote!((#(#items,)*))
     }
 }
 
@@ -175,11 +187,7 @@ fn key_builders(key: &EntityKey, table: &TableHint) -> TokenStream {
             IdArg::Ref => quote!(#name: &#ty),
         }
     });
-    let args = if names.len() == 1 {
-        quote!(#(#names)*)
-    } else {
-        quote!((#(#names,)*))
-    };
+    let args = tuple_if_many(names.len(), names.iter().map(|name| quote!(#name)));
     let mut vars = table_vars(table.kind, &ident.to_string(), &table.base);
     let segments: Vec<String> = names
         .iter()

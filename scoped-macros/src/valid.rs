@@ -41,7 +41,8 @@ impl TableInput {
                     other.attribute(),
                 )
             };
-            errors.push(darling::Error::custom(message).with_span(attr));
+            // Spanned on the path: on stable, an error spans one token, and `#` says little.
+            errors.push(darling::Error::custom(message).with_span(attr.path()));
         }
         errors.finish_with(base.unwrap_or_default())
     }
@@ -63,7 +64,7 @@ impl KeyInput {
                     "`#[derive(ScopedKey)]` does not apply to generic structs: an entity has one \
                      key layout, so `{ident}` cannot have type, lifetime or const parameters"
                 ))
-                .with_span(&self.generics),
+                .with_span(&self.generics.params),
             );
         }
         let tag = match &self.entity {

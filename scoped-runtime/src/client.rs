@@ -166,53 +166,91 @@ scoped_client! {
     CapsuleClient, Capsule, "The capsule this client is bound to."
 }
 
-/// Adds the typed entity accessors to a scoped DynamoDB client: `table::<E>()` and `key::<E>()`
-/// compile only for entities of the client's scope, checked by `$check`.
-macro_rules! entity_access {
-    ($name:ident, $check:ident, $attr:literal, $table_example:literal) => {
-        impl $name<DynamoDb> {
-            #[doc = concat!("The table of entity `E`, which must be a `#[", $attr, "]` entity: ", $table_example, ".")]
-            ///
-            /// An entity of another scope is a compile error naming the client to use.
-            #[must_use]
-            pub fn table<E>(&self) -> EntityTable<E>
-            where
-                E: Table + $check<<E as Table>::Scope> + ?Sized,
-            {
-                EntityTable::new(E::same_scope(&self.scope))
-            }
+// Written out per client, not by macro, so that a cross-scope error's "required by this
+// bound" note quotes a plain bound rather than macro metavariables.
+impl PlatformClient<DynamoDb> {
+    /// The table of entity `E`, which must be a `#[platform_table]` entity: `events`.
+    ///
+    /// An entity of another scope is a compile error naming the client to use.
+    #[must_use]
+    pub fn table<E>(&self) -> EntityTable<E>
+    where
+        E: Table + PlatformEntity<<E as Table>::Scope> + ?Sized,
+    {
+        EntityTable::new(E::same_scope(&self.scope))
+    }
 
-            #[doc = concat!("The partition key of entity `E` (a `#[", $attr, "]` entity) with `ids`")]
-            /// in this client's scope: one id, or a tuple of ids in field order.
-            ///
-            /// An entity of another scope is a compile error naming the client to use.
-            ///
-            /// # Errors
-            ///
-            /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
-            pub fn key<E>(&self, ids: E::Ids<'_>) -> Result<PartitionKey<E>, KeyError>
-            where
-                E: Entity + $check<<E as Table>::Scope>,
-            {
-                E::partition_key(E::same_scope(&self.scope), ids)
-            }
-        }
-    };
+    /// The partition key of entity `E`, which must be a `#[platform_table]` entity, with `ids` in
+    /// this client's scope: one id, or a tuple of ids in field order.
+    ///
+    /// An entity of another scope is a compile error naming the client to use.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
+    pub fn key<E>(&self, ids: E::Ids<'_>) -> Result<PartitionKey<E>, KeyError>
+    where
+        E: Entity + PlatformEntity<<E as Table>::Scope>,
+    {
+        E::partition_key(E::same_scope(&self.scope), ids)
+    }
 }
 
-entity_access!(PlatformClient, PlatformEntity, "platform_table", "`events`");
-entity_access!(
-    TenantClient,
-    TenantEntity,
-    "tenant_table",
-    "`tenant-123_notifications`"
-);
-entity_access!(
-    CapsuleClient,
-    CapsuleEntity,
-    "capsule_table",
-    "`PRODUS_crm`"
-);
+impl TenantClient<DynamoDb> {
+    /// The table of entity `E`, which must be a `#[tenant_table]` entity: `tenant-123_notifications`.
+    ///
+    /// An entity of another scope is a compile error naming the client to use.
+    #[must_use]
+    pub fn table<E>(&self) -> EntityTable<E>
+    where
+        E: Table + TenantEntity<<E as Table>::Scope> + ?Sized,
+    {
+        EntityTable::new(E::same_scope(&self.scope))
+    }
+
+    /// The partition key of entity `E`, which must be a `#[tenant_table]` entity, with `ids` in
+    /// this client's scope: one id, or a tuple of ids in field order.
+    ///
+    /// An entity of another scope is a compile error naming the client to use.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
+    pub fn key<E>(&self, ids: E::Ids<'_>) -> Result<PartitionKey<E>, KeyError>
+    where
+        E: Entity + TenantEntity<<E as Table>::Scope>,
+    {
+        E::partition_key(E::same_scope(&self.scope), ids)
+    }
+}
+
+impl CapsuleClient<DynamoDb> {
+    /// The table of entity `E`, which must be a `#[capsule_table]` entity: `PRODUS_crm`.
+    ///
+    /// An entity of another scope is a compile error naming the client to use.
+    #[must_use]
+    pub fn table<E>(&self) -> EntityTable<E>
+    where
+        E: Table + CapsuleEntity<<E as Table>::Scope> + ?Sized,
+    {
+        EntityTable::new(E::same_scope(&self.scope))
+    }
+
+    /// The partition key of entity `E`, which must be a `#[capsule_table]` entity, with `ids` in
+    /// this client's scope: one id, or a tuple of ids in field order.
+    ///
+    /// An entity of another scope is a compile error naming the client to use.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
+    pub fn key<E>(&self, ids: E::Ids<'_>) -> Result<PartitionKey<E>, KeyError>
+    where
+        E: Entity + CapsuleEntity<<E as Table>::Scope>,
+    {
+        E::partition_key(E::same_scope(&self.scope), ids)
+    }
+}
 
 /// A client for operator work: AWS Organizations-level tasks outside any data scope.
 ///

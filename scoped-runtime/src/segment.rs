@@ -174,6 +174,12 @@ impl<T: KeySegment + ?Sized> KeySegment for &T {
 ///
 /// This is [`Entity::Ids`](crate::Entity::Ids); a key builder such as
 /// [`CapsuleClient::key`](crate::CapsuleClient::key) takes a value of it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the ids of a partition key",
+    label = "not a key id type",
+    note = "key ids are text (`String`, `&str`, `Box<str>`, `Arc<str>`, `Cow<str>`), integers, or `uuid::Uuid` with the `uuid` feature",
+    note = "for an id newtype of your own, implement `scoped_runtime::KeySegment` for it"
+)]
 pub trait KeyIds {
     /// Builds the key of `entity` with these ids in `scope`.
     #[doc(hidden)]

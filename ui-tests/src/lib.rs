@@ -1,1 +1,44 @@
-//! placeholder
+//! Compile-time proof that cross-scope misuse of `scoped` does not compile, and that misusing
+//! its macros gives an error that names the fix.
+//!
+//! The cases live in `tests/ui/`, one failure per file, grouped by what they misuse:
+//!
+//! | folder          | what must not compile                                                        |
+//! |-----------------|------------------------------------------------------------------------------|
+//! | `cross-scope/`  | an entity through another scope's client (all six pairings), the operator client asked for a table, a key built from the wrong scope |
+//! | `keys/`         | one entity's key where another's is expected, a string where a key is, an id of the wrong type or of a type that cannot be a key id |
+//! | `construction/` | scoped clients, scopes and keys built without the factory or the validating constructors |
+//! | `attributes/`   | two table attributes, `ScopedKey` without one, no id field, bad base names and entity tags, unknown options |
+//! | `shapes/`       | the macros on enums, tuple structs and generic structs                       |
+//! | `pass/`         | what must compile and run: one entity per scope, every id kind, attribute forms |
+//!
+//! Each compile-fail case has a `.stderr` snapshot beside it, reviewed by hand: its message
+//! must say what is wrong and how to fix it.
+//!
+//! # Compiler version
+//!
+//! rustc's wording changes between releases, so the snapshots are pinned to the workspace's
+//! `rust-version`, 1.95. On any other compiler the test prints that it was skipped (guarded
+//! with `rustversion`, as darling's `compiletests.rs` does); run it with
+//! `cargo +1.95.0 test -p scoped-ui-tests`.
+//!
+//! # Re-blessing
+//!
+//! After a deliberate change to a message (or moving to a new pinned compiler):
+//!
+//! ```text
+//! TRYBUILD=overwrite cargo test -p scoped-ui-tests --test ui
+//! git diff ui-tests/tests/ui
+//! ```
+//!
+//! Read every changed `.stderr` before committing it: a snapshot that no longer names the fix
+//! is a regression, however green the test.
+//!
+//! # Cost
+//!
+//! trybuild builds `scoped-runtime` and its dependencies (the AWS SDK) once into
+//! `target/tests/trybuild`, shared by every case; compile-fail cases are only checked, not
+//! linked.
+//!
+//! The lint test (`tests/lints.rs`) compiles every macro form under
+//! `#![deny(missing_docs, unused_qualifications, clippy::pedantic)]`.

@@ -1,0 +1,17 @@
+use scoped_runtime::{AwsClientFactory, ScopedKey, capsule_table};
+
+/// A sales lead, kept per capsule.
+#[capsule_table("crm")]
+#[derive(ScopedKey)]
+pub struct Lead {
+    /// Its id.
+    #[scoped(id)]
+    pub lead_id: String,
+}
+
+/// Asks the operator client for a table.
+pub fn table_name(factory: &AwsClientFactory) -> String {
+    factory.operator_sts().table::<Lead>().name().to_string()
+}
+
+fn main() {}

@@ -1,0 +1,12 @@
+use scoped_runtime::ScopedKey;
+
+/// A lead's stage, which has no fields to key.
+#[derive(ScopedKey)]
+pub enum Stage {
+    /// New.
+    New,
+    /// Won.
+    Won,
+}
+
+fn main() {}
