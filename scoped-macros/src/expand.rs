@@ -72,9 +72,9 @@ fn table(input: &TableInput, checked: darling::Result<String>) -> TokenStream {
     item.attrs.extend(extra);
     // The conflicting attributes were taken off rather than expanded; naming their paths
     // keeps their imports used, so the conflict is the only diagnostic.
-    let conflicting = input.other_tables.iter().map(|(_, attr)| {
-        let path = attr.path();
-        quote!(#[allow(unused_imports)] use #path as _;)
+    let conflicting = (!input.other_tables.is_empty()).then(|| {
+        let paths = input.other_tables.iter().map(|(_, attr)| attr.path());
+        quote!(const _: () = { #(#[allow(unused_imports)] use #paths as _;)* };)
     });
     let item = &item;
     let ident = &item.ident;
@@ -98,8 +98,7 @@ fn table(input: &TableInput, checked: darling::Result<String>) -> TokenStream {
             }
         };
 
-        const _: () = { #(#conflicting)* };
-
+        #conflicting
         #errors
     }
 }
@@ -218,7 +217,7 @@ fn key_builders(key: &EntityKey, table: &TableHint) -> TokenStream {
     let to_partition_key_doc = doc::render(doc::TO_PARTITION_KEY, &vars);
     let result = quote! {
         ::scoped_runtime::__private::Result<
-            ::scoped_runtime::__private::PartitionKey<Self>,
+            ::scoped_runtime::__private::PartitionKey<#ident>,
             ::scoped_runtime::__private::KeyError,
         >
     };

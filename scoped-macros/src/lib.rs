@@ -5,15 +5,18 @@
 //! Use them through `scoped_runtime`, which re-exports and documents them; the generated code
 //! names `::scoped_runtime` paths.
 //!
-//! The crate reads as a pipeline: [`ast`] turns syntax into a small model, [`valid`] checks
-//! it against the runtime's naming rules, [`expand`] writes the tokens (with rustdoc from the
-//! templates in [`doc`]).
+//! The crate reads as a pipeline: `ast` turns syntax into a small model, `valid` checks
+//! it against the runtime's naming rules, `expand` writes the tokens (with rustdoc from the
+//! templates in `doc`).
 
 mod ast;
 mod doc;
 mod expand;
 mod scope;
 mod valid;
+
+#[cfg(test)]
+mod tests;
 
 use proc_macro::TokenStream;
 

@@ -1,0 +1,272 @@
+//! Unit tests of the parser and validator on `parse_quote!` input, and expansion snapshots of
+//! one entity per scope.
+//!
+//! The snapshots live in `tests/expand/*.expanded.rs`. After a deliberate change to the
+//! generated code, re-bless them with `SCOPED_BLESS=1 cargo test -p scoped-macros` and read
+//! the diff before committing.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::parse_quote;
+
+use crate::ast::{IdArg, KeyInput, TableInput};
+use crate::expand;
+use crate::scope::ScopeKind;
+use crate::valid::default_entity_tag;
+
+fn table_input(kind: ScopeKind, args: TokenStream, item: TokenStream) -> TableInput {
+    TableInput::from_syn(kind, args, item).unwrap()
+}
+
+fn key_error(input: TokenStream) -> String {
+    match KeyInput::from_syn(input).and_then(KeyInput::validate) {
+        Ok(_) => panic!("expected an error"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn table_argument_is_one_string_literal() {
+    let lead = quote!(
+        struct Lead;
+    );
+    let input = table_input(ScopeKind::Capsule, quote!("crm"), lead.clone());
+    assert_eq!(input.base.as_ref().unwrap().value(), "crm");
+    assert_eq!(input.validate().unwrap(), "crm");
+
+    for args in [quote!(), quote!(crm), quote!("crm", "sales")] {
+        let input = table_input(ScopeKind::Capsule, args, lead.clone());
+        let error = input.validate().unwrap_err().to_string();
+        assert!(error.contains("`#[capsule_table(\"crm\")]`"), "{error}");
+    }
+}
+
+#[test]
+fn base_names_are_checked_in_the_runtimes_words() {
+    let input = table_input(
+        ScopeKind::Tenant,
+        quote!("CRM"),
+        quote!(
+            struct Lead;
+        ),
+    );
+    assert_eq!(
+        input.validate().unwrap_err().to_string(),
+        "invalid base table name \"CRM\": must start with one of lowercase ASCII letters and \
+         digits, found 'C'"
+    );
+}
+
+#[test]
+fn a_second_table_attribute_is_taken_off_and_reported() {
+    let input = table_input(
+        ScopeKind::Capsule,
+        quote!("crm"),
+        quote! {
+            #[scoped_runtime::tenant_table("crm")]
+            #[derive(Debug, scoped_runtime::ScopedKey)]
+            struct Lead { #[scoped(id)] id: String }
+        },
+    );
+    assert!(input.derives_key);
+    assert_eq!(input.other_tables.len(), 1);
+    assert_eq!(input.item.attrs.len(), 1, "only the derive stays");
+    let error = input.validate().unwrap_err().to_string();
+    assert!(error.contains("cannot also be a tenant entity"), "{error}");
+}
+
+#[test]
+fn tables_bind_structs_only() {
+    for item in [
+        quote!(
+            enum Stage {
+                New,
+            }
+        ),
+        quote!(
+            union Bits {
+                a: u32,
+            }
+        ),
+        quote!(
+            struct Record<T>(T);
+        ),
+        quote!(
+            fn lead() {}
+        ),
+    ] {
+        assert!(TableInput::from_syn(ScopeKind::Platform, quote!("events"), item).is_err());
+    }
+}
+
+#[test]
+fn default_entity_tags() {
+    for (name, tag) in [
+        ("Lead", "LEAD"),
+        ("LeadNote", "LEAD_NOTE"),
+        ("HTTPRequest", "HTTP_REQUEST"),
+        ("Order2Item", "ORDER2_ITEM"),
+        ("r#Type", "TYPE"),
+    ] {
+        assert_eq!(default_entity_tag(name), tag);
+    }
+}
+
+#[test]
+fn id_arguments_follow_the_field_type() {
+    let cases: [(syn::Type, IdArg); 7] = [
+        (parse_quote!(String), IdArg::Text),
+        (parse_quote!(&'static str), IdArg::Text),
+        (parse_quote!(std::sync::Arc<str>), IdArg::Text),
+        (parse_quote!(Cow<'static, str>), IdArg::Text),
+        (parse_quote!(u64), IdArg::Integer),
+        (parse_quote!(uuid::Uuid), IdArg::Ref),
+        (parse_quote!(Box<[u8]>), IdArg::Ref),
+    ];
+    for (ty, arg) in cases {
+        assert_eq!(IdArg::of(&ty), arg, "{}", quote!(#ty));
+    }
+}
+
+#[test]
+fn keys_read_tag_ids_and_table_hint() {
+    let key = KeyInput::from_syn(quote! {
+        #[__scoped_table(tenant, "notifications")]
+        #[scoped(entity = "HOOK")]
+        pub struct Webhook {
+            #[scoped(id)]
+            webhook_id: u64,
+            url: String,
+            #[scoped(id)]
+            attempt: String,
+        }
+    })
+    .and_then(KeyInput::validate)
+    .unwrap();
+    assert_eq!(key.tag, "HOOK");
+    let ids: Vec<String> = key.ids.iter().map(|id| id.name.to_string()).collect();
+    assert_eq!(ids, ["webhook_id", "attempt"]);
+    let table = key.table.unwrap();
+    assert_eq!(
+        (table.kind, table.base.as_str()),
+        (ScopeKind::Tenant, "notifications")
+    );
+}
+
+#[test]
+fn key_errors_name_the_fix() {
+    let no_id = key_error(quote!(
+        struct Lead {
+            id: String,
+        }
+    ));
+    assert!(no_id.contains("mark the field or fields"), "{no_id}");
+    let unknown = key_error(quote! {
+        #[scoped(entiy = "LEAD")]
+        struct Lead { #[scoped(id)] id: String }
+    });
+    assert!(unknown.contains("Did you mean `entity`?"), "{unknown}");
+    let tag = key_error(quote! {
+        #[scoped(entity = "lead")]
+        struct Lead { #[scoped(id)] id: String }
+    });
+    assert!(tag.starts_with("invalid entity tag \"lead\": "), "{tag}");
+    let reserved = key_error(quote!(
+        struct Tenant {
+            #[scoped(id)]
+            id: String,
+        }
+    ));
+    assert!(
+        reserved.contains("name one with `#[scoped(entity"),
+        "{reserved}"
+    );
+    let tuple = key_error(quote!(
+        struct Lead(#[scoped(id)] String);
+    ));
+    assert!(tuple.contains("is a tuple struct"), "{tuple}");
+}
+
+/// The table attribute's output, then the derive's output on the struct it left.
+fn expand_entity(kind: ScopeKind, args: TokenStream, item: TokenStream) -> String {
+    let table = expand::table_attribute(kind, args, item);
+    let file: syn::File = syn::parse2(table.clone()).unwrap();
+    let strukt = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Struct(item) => Some(item),
+            _ => None,
+        })
+        .unwrap();
+    let derive: syn::File = syn::parse2(expand::derive_scoped_key(quote!(#strukt))).unwrap();
+    format!(
+        "// #[{}] expands to:\n\n{}\n// and #[derive(ScopedKey)] on that struct to:\n\n{}",
+        kind.attribute(),
+        prettyplease::unparse(&file),
+        prettyplease::unparse(&derive)
+    )
+}
+
+fn assert_snapshot(name: &str, actual: &str) {
+    let path = format!(
+        "{}/tests/expand/{name}.expanded.rs",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    if std::env::var_os("SCOPED_BLESS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("no snapshot {path}; create it with SCOPED_BLESS=1"));
+    assert!(
+        expected == actual,
+        "expansion of {name} changed; re-bless with SCOPED_BLESS=1 after reading the diff:\n{actual}"
+    );
+}
+
+#[test]
+fn expansion_snapshots() {
+    let capsule = expand_entity(
+        ScopeKind::Capsule,
+        quote!("crm"),
+        quote! {
+            /// A sales lead.
+            #[derive(ScopedKey)]
+            #[scoped(entity = "LEAD")]
+            pub struct Lead {
+                #[scoped(id)]
+                pub lead_id: String,
+                pub name: String,
+            }
+        },
+    );
+    assert_snapshot("capsule", &capsule);
+    let tenant = expand_entity(
+        ScopeKind::Tenant,
+        quote!("notifications"),
+        quote! {
+            #[derive(ScopedKey)]
+            pub(crate) struct WebhookDelivery {
+                #[scoped(id)]
+                pub webhook_id: u64,
+                #[scoped(id)]
+                pub attempt: Box<str>,
+            }
+        },
+    );
+    assert_snapshot("tenant", &tenant);
+    let platform = expand_entity(
+        ScopeKind::Platform,
+        quote!("events"),
+        quote! {
+            /// A platform event.
+            #[derive(ScopedKey)]
+            pub struct Event {
+                #[scoped(id)]
+                pub event_id: uuid::Uuid,
+            }
+        },
+    );
+    assert_snapshot("platform", &platform);
+}

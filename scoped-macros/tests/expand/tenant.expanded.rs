@@ -1,0 +1,95 @@
+// #[tenant_table] expands to:
+
+#[derive(ScopedKey)]
+#[__scoped_table(tenant, "notifications")]
+pub(crate) struct WebhookDelivery {
+    #[scoped(id)]
+    pub webhook_id: u64,
+    #[scoped(id)]
+    pub attempt: Box<str>,
+}
+const _: () = {
+    #[automatically_derived]
+    impl ::scoped_runtime::__private::Table for WebhookDelivery {
+        type Scope = ::scoped_runtime::__private::Tenant;
+        const BASE_NAME: ::scoped_runtime::__private::BaseName = ::scoped_runtime::__private::BaseName::from_static(
+            "notifications",
+        );
+    }
+    impl WebhookDelivery {
+        /**The name of [`WebhookDelivery`](Self)'s table in `scope`: `{tenant_id}_notifications`, e.g. `tenant-123_notifications`.
+
+`WebhookDelivery` is a **tenant** entity (`#[tenant_table("notifications")]`): reach it through `factory.tenant_dynamodb(&tenant)`.
+*/
+        #[must_use]
+        pub(crate) fn table_name(
+            scope: &::scoped_runtime::__private::Tenant,
+        ) -> ::scoped_runtime::__private::TableName {
+            <Self as ::scoped_runtime::__private::Table>::table_name(scope)
+        }
+    }
+};
+
+// and #[derive(ScopedKey)] on that struct to:
+
+const _: () = {
+    #[automatically_derived]
+    impl ::scoped_runtime::__private::Entity for WebhookDelivery {
+        const TAG: ::scoped_runtime::__private::EntityTag = ::scoped_runtime::__private::EntityTag::from_static(
+            "WEBHOOK_DELIVERY",
+        );
+        type Ids<'a> = (u64, &'a str);
+        fn ids(&self) -> (u64, &'_ str) {
+            (
+                self.webhook_id,
+                ::scoped_runtime::__private::AsRef::<str>::as_ref(&self.attempt),
+            )
+        }
+    }
+    impl WebhookDelivery {
+        /**The partition key of the [`WebhookDelivery`](Self) with these ids in `scope`:
+
+`TENANT#{tenant_id}#WEBHOOK_DELIVERY#{webhook_id}#{attempt}`
+
+`WebhookDelivery` is a **tenant** entity in table `{tenant_id}_notifications`. Ids are escaped (`#` as `%23`,
+`%` as `%25`), so no id can reach another scope's or entity's keys, and the key is typed: a
+`PartitionKey<WebhookDelivery>` is accepted only where a key of `WebhookDelivery` is expected.
+
+# Errors
+
+[`KeyError`](scoped_runtime::KeyError) if an id is empty or the key exceeds DynamoDB's 2048 bytes.
+*/
+        pub(crate) fn partition_key(
+            scope: &::scoped_runtime::__private::Tenant,
+            webhook_id: u64,
+            attempt: &str,
+        ) -> ::scoped_runtime::__private::Result<
+            ::scoped_runtime::__private::PartitionKey<WebhookDelivery>,
+            ::scoped_runtime::__private::KeyError,
+        > {
+            <Self as ::scoped_runtime::__private::Entity>::partition_key(
+                scope,
+                (webhook_id, attempt),
+            )
+        }
+        /**This [`WebhookDelivery`](Self)'s own partition key in `scope`, from its `webhook_id`, `attempt` fields:
+
+`TENANT#{tenant_id}#WEBHOOK_DELIVERY#{webhook_id}#{attempt}`
+
+Same key as [`WebhookDelivery::partition_key`](Self::partition_key) with those fields' values.
+
+# Errors
+
+[`KeyError`](scoped_runtime::KeyError) if an id is empty or the key exceeds DynamoDB's 2048 bytes.
+*/
+        pub(crate) fn to_partition_key(
+            &self,
+            scope: &::scoped_runtime::__private::Tenant,
+        ) -> ::scoped_runtime::__private::Result<
+            ::scoped_runtime::__private::PartitionKey<WebhookDelivery>,
+            ::scoped_runtime::__private::KeyError,
+        > {
+            <Self as ::scoped_runtime::__private::Entity>::to_partition_key(self, scope)
+        }
+    }
+};
