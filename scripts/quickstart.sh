@@ -1,9 +1,6 @@
 #!/usr/bin/env bash
-# Runs the quickstart example against a moto server this script starts (and stops).
+# Runs the quickstart example against a moto server started (and stopped) for it.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/moto.sh"
-cd "$SCOPED_ROOT"
-command -v cargo >/dev/null || die "cargo is required: install Rust from https://rustup.rs"
-ensure_moto
-start_moto
-cargo run --quiet -p scoped-examples --example quickstart
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+command -v cargo >/dev/null || { echo "error: cargo is required: install Rust from https://rustup.rs" >&2; exit 1; }
+exec bash scripts/with-moto.sh cargo run --quiet -p scoped-examples --example quickstart
