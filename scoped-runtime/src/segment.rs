@@ -132,36 +132,29 @@ impl KeySegment for str {
     }
 }
 
-/// Defines [`KeySegment`] for owned text types, through their `&str`.
-macro_rules! text_segment {
-    ($($ty:ty),* $(,)?) => {$(
+/// Defines [`KeySegment`] for each type, with `$id` bound to `&self` in `$segment`.
+macro_rules! key_segment {
+    (|$id:ident| $segment:expr; $($ty:ty),+ $(,)?) => {$(
         impl KeySegment for $ty {
             fn segment(&self) -> Segment<'_> {
-                Segment::from(&**self)
+                let $id = self;
+                $segment
             }
         }
-    )*};
+    )+};
 }
 
-text_segment!(String, Box<str>, Arc<str>, Rc<str>, Cow<'_, str>);
+// Owned text, through its `&str`.
+key_segment!(|id| Segment::from(&**id); String, Box<str>, Arc<str>, Rc<str>, Cow<'_, str>);
 
-/// Defines [`KeySegment`] for types formatted into the inline buffer.
-macro_rules! inline_segment {
-    ($($ty:ty),* $(,)?) => {$(
-        impl KeySegment for $ty {
-            fn segment(&self) -> Segment<'_> {
-                Segment::inline(self)
-            }
-        }
-    )*};
-}
-
-inline_segment!(
-    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
+// Numbers, formatted into the inline buffer.
+key_segment!(
+    |id| Segment::inline(id);
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize,
 );
 
 #[cfg(feature = "uuid")]
-inline_segment!(uuid::Uuid);
+key_segment!(|id| Segment::inline(id); uuid::Uuid);
 
 impl<T: KeySegment + ?Sized> KeySegment for &T {
     fn segment(&self) -> Segment<'_> {

@@ -12,8 +12,10 @@
 //! | `shapes/`       | the macros on enums, tuple structs and generic structs                       |
 //! | `pass/`         | what must compile and run: one entity per scope, every id kind, attribute forms |
 //!
-//! Each compile-fail case has a `.stderr` snapshot beside it, reviewed by hand: its message
-//! must say what is wrong and how to fix it.
+//! 37 compile-fail cases and 3 pass cases. Each compile-fail case has a `.stderr` snapshot
+//! beside it, reviewed by hand: its message must say what is wrong and how to fix it. Where
+//! the message is rustc's own (private fields and functions, mismatched types), it names the
+//! offending field, function or type but cannot name the factory method to use.
 //!
 //! # Compiler version
 //!
