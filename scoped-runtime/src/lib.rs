@@ -213,6 +213,11 @@ pub use scoped_macros::platform_table;
 /// a name; `to_` marks the one built from `self`. Both are documented on the entity with its
 /// scope, table pattern and key pattern.
 ///
+/// The derive learns the scope from the table attribute, above or below it. Under another name
+/// (`use scoped_runtime::ScopedKey as Key`) and below the attribute it cannot, and then
+/// generates only the [`Entity`] impl: keys come from [`Entity::partition_key`] and the
+/// clients' `key::<E>()`.
+///
 /// ```
 /// use scoped_runtime::{Capsule, PartitionKey, ScopedKey, capsule_table};
 ///
