@@ -214,8 +214,8 @@ impl<'a> DecodedKey<'a> {
             ));
         }
         let ids = rest;
-        for id in ids.split(SEPARATOR) {
-            check_escaped_id(key, id)?;
+        if let Some(reason) = escaped_ids_fault(ids) {
+            return Err(malformed(key, reason));
         }
         Ok(Self {
             key,
@@ -249,23 +249,42 @@ impl<'a> DecodedKey<'a> {
     }
 }
 
-fn check_escaped_id(key: &str, id: &str) -> Result<(), KeyError> {
-    if id.is_empty() {
-        return Err(malformed(key, "ids must not be empty"));
-    }
-    let bytes = id.as_bytes();
-    let mut i = 0;
-    while let Some(at) = bytes[i..].iter().position(|&b| b == ESCAPE) {
-        let escape = bytes.get(i + at + 1..i + at + 3);
-        if escape != Some(b"23") && escape != Some(b"25") {
-            return Err(malformed(key, "`%` in an id must start `%23` or `%25`"));
-        }
-        i += at + 3;
-    }
-    Ok(())
+/// Whether `rest`, what follows a key's scope segments, is `{ENTITY}#{id}…` as
+/// [`DecodedKey::parse`] accepts it there: the answer without building the decoded key or an
+/// error, for [`Scope::check_key`]'s fast path.
+pub(crate) fn is_entity_and_ids(rest: &str) -> bool {
+    rest.split_once(SEPARATOR).is_some_and(|(entity, ids)| {
+        rule::check_entity_tag(entity).is_ok() && escaped_ids_fault(ids).is_none()
+    })
 }
 
-/// Reverses [`push_escaped`] on an id already checked by [`check_escaped_id`].
+/// Why `ids`, a key's escaped ids joined by `#`, are not valid: the first id that is empty or
+/// has a `%` starting neither `%23` nor `%25`. One pass over the bytes: this runs on every
+/// key checked.
+fn escaped_ids_fault(ids: &str) -> Option<&'static str> {
+    const EMPTY: &str = "ids must not be empty";
+    let bytes = ids.as_bytes();
+    let mut id_is_empty = true;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'#' if id_is_empty => return Some(EMPTY),
+            b'#' => id_is_empty = true,
+            ESCAPE => {
+                if !matches!(bytes.get(i + 1..i + 3), Some(b"23" | b"25")) {
+                    return Some("`%` in an id must start `%23` or `%25`");
+                }
+                id_is_empty = false;
+                i += 2;
+            }
+            _ => id_is_empty = false,
+        }
+        i += 1;
+    }
+    id_is_empty.then_some(EMPTY)
+}
+
+/// Reverses [`push_escaped`] on an id already checked by [`escaped_ids_fault`].
 fn unescape(id: &str) -> Cow<'_, str> {
     if !id.contains('%') {
         return Cow::Borrowed(id);
@@ -288,7 +307,7 @@ fn unescape(id: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Capsule, Platform, Tenant};
+    use crate::{Capsule, IsolationViolation, Platform, Tenant};
 
     const LEAD: EntityTag = EntityTag::from_static("LEAD");
 
@@ -335,6 +354,59 @@ mod tests {
         let decoded = DecodedKey::parse("TENANT#t1#LEAD#%25%23x#y%2523").unwrap();
         assert_eq!(decoded.scope(), KeyScope::Tenant { tenant_id: "t1" });
         assert_eq!(decoded.ids().collect::<Vec<_>>(), ["%#x", "y%23"]);
+    }
+
+    /// `check_key` accepts a key that starts with the scope's own prefix without decoding it;
+    /// its verdict must be the full decoder's, also for keys one edit away from valid.
+    #[test]
+    fn check_key_agrees_with_decoding() {
+        let capsule = Capsule::new("t1", "c1", "PRODUS").unwrap();
+        let tenant = Tenant::new("t1", "Acme").unwrap();
+        let long = format!("TENANT#t1#LEAD#{}", "x".repeat(MAX_PARTITION_KEY_BYTES));
+        let keys = [
+            "TENANT#t1#CAPSULE#c1#LEAD#a%23b#7",
+            "TENANT#t1#CAPSULE#c1#CAPSULE#a",
+            "TENANT#t1#CAPSULE#c1#TENANT#a",
+            "TENANT#t1#CAPSULE#c1#LEAD",
+            "TENANT#t1#CAPSULE#c1#LEAD#",
+            "TENANT#t1#CAPSULE#c1#LEAD#a#",
+            "TENANT#t1#CAPSULE#c1#LEAD#a##b",
+            "TENANT#t1#CAPSULE#c1#LEAD#a%2",
+            "TENANT#t1#CAPSULE#c1#LEAD#a%2#3",
+            "TENANT#t1#CAPSULE#c1#lead#a",
+            "TENANT#t1#CAPSULE#c10#LEAD#a",
+            "TENANT#t10#CAPSULE#c1#LEAD#a",
+            "TENANT#t1#LEAD#a",
+            "TENANT#t1#LEAD#%25",
+            "LEAD#a",
+            "TENANT#a",
+            long.as_str(),
+        ];
+        for key in keys {
+            let decoded = DecodedKey::parse(key).map_err(IsolationViolation::Malformed);
+            let by_decoding =
+                |scope: &dyn Fn(&DecodedKey<'_>) -> Result<(), IsolationViolation>| {
+                    decoded.clone().and_then(|decoded| scope(&decoded))
+                };
+            assert_eq!(
+                capsule.check_key(key),
+                by_decoding(&|d| capsule.owns(d)),
+                "{key}"
+            );
+            assert_eq!(
+                tenant.check_key(key),
+                by_decoding(&|d| tenant.owns(d)),
+                "{key}"
+            );
+            assert_eq!(
+                Platform::new().check_key(key),
+                by_decoding(&|d| Platform::new().owns(d)),
+                "{key}"
+            );
+        }
+        assert_eq!(capsule.check_key(keys[0]), Ok(()));
+        assert_eq!(tenant.check_key("TENANT#t1#LEAD#%25"), Ok(()));
+        assert_eq!(Platform::new().check_key("LEAD#a"), Ok(()));
     }
 
     #[test]

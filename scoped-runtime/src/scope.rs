@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::error::{IsolationViolation, KeyError, ScopeError};
 use crate::ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
-use crate::key::{self, DecodedKey, KeyScope};
+use crate::key::{self, DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 use crate::policy::{self, PolicyScope};
 use crate::role::{RoleArn, RoleSpec, SessionName};
 use crate::table::TableName;
@@ -60,6 +60,10 @@ pub trait Scope: sealed::Sealed + Clone + fmt::Debug + Send + Sync + 'static {
     #[doc(hidden)]
     fn write_key_prefix(&self, out: &mut String);
 
+    /// `key` after this scope's partition-key prefix, if it starts with exactly that prefix.
+    #[doc(hidden)]
+    fn strip_key_prefix<'k>(&self, key: &'k str) -> Option<&'k str>;
+
     /// Whether a decoded key's scope segments are exactly this scope's.
     #[doc(hidden)]
     fn owns(&self, key: &DecodedKey<'_>) -> Result<(), IsolationViolation>;
@@ -93,6 +97,17 @@ pub trait Scope: sealed::Sealed + Clone + fmt::Debug + Send + Sync + 'static {
     ///
     /// [`IsolationViolation`] saying which segment differs, or that the key is malformed.
     fn check_key(&self, key: &str) -> Result<(), IsolationViolation> {
+        // A key that starts with exactly this scope's prefix and is well-formed after it is
+        // this scope's own (`TENANT` and `CAPSULE` are not entity tags, so no other scope's
+        // segments can follow the prefix): accept it without decoding it. Anything else is
+        // decoded in full, for the error that names what is wrong.
+        if key.len() <= MAX_PARTITION_KEY_BYTES
+            && self
+                .strip_key_prefix(key)
+                .is_some_and(key::is_entity_and_ids)
+        {
+            return Ok(());
+        }
         let decoded = DecodedKey::parse(key).map_err(IsolationViolation::Malformed)?;
         self.owns(&decoded)
     }
@@ -139,6 +154,10 @@ impl Scope for Platform {
     }
 
     fn write_key_prefix(&self, _out: &mut String) {}
+
+    fn strip_key_prefix<'k>(&self, key: &'k str) -> Option<&'k str> {
+        Some(key)
+    }
 
     fn owns(&self, key: &DecodedKey<'_>) -> Result<(), IsolationViolation> {
         match key.scope() {
@@ -282,6 +301,12 @@ impl Scope for Tenant {
         out.push_str(TENANT_MARK);
         out.push_str(self.inner.id.as_str());
         out.push('#');
+    }
+
+    fn strip_key_prefix<'k>(&self, key: &'k str) -> Option<&'k str> {
+        key.strip_prefix(TENANT_MARK)?
+            .strip_prefix(self.inner.id.as_str())?
+            .strip_prefix('#')
     }
 
     fn owns(&self, key: &DecodedKey<'_>) -> Result<(), IsolationViolation> {
@@ -463,6 +488,14 @@ impl Scope for Capsule {
         out.push_str(CAPSULE_MARK);
         out.push_str(self.inner.id.as_str());
         out.push('#');
+    }
+
+    fn strip_key_prefix<'k>(&self, key: &'k str) -> Option<&'k str> {
+        key.strip_prefix(TENANT_MARK)?
+            .strip_prefix(self.inner.tenant_id.as_str())?
+            .strip_prefix(CAPSULE_MARK)?
+            .strip_prefix(self.inner.id.as_str())?
+            .strip_prefix('#')
     }
 
     fn owns(&self, key: &DecodedKey<'_>) -> Result<(), IsolationViolation> {
