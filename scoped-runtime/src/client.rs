@@ -5,13 +5,16 @@
 //! one costs two reference-count increments.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use crate::entity::{
     CapsuleEntity, Entity, EntityTable, OperatorEntity, PartitionKey, PlatformEntity, Table,
     TenantEntity,
 };
-use crate::error::{IsolationViolation, KeyError, ScopeError};
+use crate::error::{Error, IsolationViolation, KeyError, ScopeError};
+use crate::factory::AwsClientFactory;
 use crate::ident::BaseName;
+use crate::ops::{Items, Transaction, provision_table};
 use crate::role::OperatorRole;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
 use crate::table::TableName;
@@ -50,12 +53,19 @@ macro_rules! scoped_client {
         $(#[$doc])*
         pub struct $name<S: Service> {
             scope: $scope,
-            client: S::Client,
+            factory: AwsClientFactory,
+            /// The scope's guarded SDK client, looked up in the factory on first use, so
+            /// handing out a scoped client builds and looks up nothing.
+            raw: OnceLock<S::Client>,
         }
 
         impl<S: Service> $name<S> {
-            pub(crate) fn new(scope: $scope, client: S::Client) -> Self {
-                Self { scope, client }
+            pub(crate) fn new(scope: $scope, factory: AwsClientFactory) -> Self {
+                Self {
+                    scope,
+                    factory,
+                    raw: OnceLock::new(),
+                }
             }
 
             #[doc = $getter_doc]
@@ -85,15 +95,38 @@ macro_rules! scoped_client {
                 self.scope.check_key(pk)
             }
 
-            /// The SDK client underneath, for operations this crate does not wrap.
+        }
+
+        impl $name<DynamoDb> {
+            /// The SDK client underneath, for operations the typed API does not wrap. It
+            /// carries the [isolation guard](crate#the-isolation-guard): a request naming a
+            /// table or partition key outside this client's scope fails with an
+            /// [`IsolationViolation`] (find it with [`IsolationViolation::find_in`]) before
+            /// it is sent.
             ///
-            /// Requests sent through it are not checked against the scope: build table names
-            /// with [`table_name`](Self::table_name), keys with
-            /// [`Scope::partition_key`], and check foreign keys with
-            /// [`validate_pk`](Self::validate_pk).
+            /// Built once per scope and cached by the factory, on the first call.
             #[must_use]
-            pub fn raw(&self) -> &S::Client {
-                &self.client
+            pub fn raw(&self) -> &aws_sdk_dynamodb::Client {
+                self.raw
+                    .get_or_init(|| self.factory.guarded_dynamodb(&self.scope))
+            }
+
+            /// A transaction over entities of this client's scope; see [`Transaction`].
+            pub fn transaction(&self) -> Transaction<$scope> {
+                Transaction::new(self.scope.clone(), self.raw().clone())
+            }
+
+            /// Creates this scope's table with base name `base` if it is absent, keyed by
+            /// `pk` (string, `HASH`), waits until it is active, and returns its name. Prefer
+            /// `items::<E>().provision()`, which takes the base from the entity.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Scope`] for a bad base name, otherwise as [`Items::provision`].
+            pub async fn provision_table(&self, base: &str) -> Result<TableName, Error> {
+                let table = self.table_name(base)?;
+                provision_table(self.raw(), &table).await?;
+                Ok(table)
             }
         }
 
@@ -101,7 +134,8 @@ macro_rules! scoped_client {
             fn clone(&self) -> Self {
                 Self {
                     scope: self.scope.clone(),
-                    client: self.client.clone(),
+                    factory: self.factory.clone(),
+                    raw: self.raw.clone(),
                 }
             }
         }
@@ -194,6 +228,19 @@ impl PlatformClient<DynamoDb> {
     {
         E::partition_key(E::same_scope(&self.scope), ids)
     }
+
+    /// The items of entity `E`, which must be a `#[platform_table]` entity, in this client's scope
+    /// (table `events`): typed put, get, delete, update, query, batch and provisioning, through
+    /// this client's guarded SDK client. See [`Items`].
+    ///
+    /// An entity of another scope is a compile error naming the client to use.
+    #[must_use]
+    pub fn items<E>(&self) -> Items<E>
+    where
+        E: Entity + PlatformEntity<<E as Table>::Scope>,
+    {
+        Items::new(E::same_scope(&self.scope).clone(), self.raw().clone())
+    }
 }
 
 impl TenantClient<DynamoDb> {
@@ -221,6 +268,19 @@ impl TenantClient<DynamoDb> {
         E: Entity + TenantEntity<<E as Table>::Scope>,
     {
         E::partition_key(E::same_scope(&self.scope), ids)
+    }
+
+    /// The items of entity `E`, which must be a `#[tenant_table]` entity, in this client's scope
+    /// (table `tenant-123_notifications`): typed put, get, delete, update, query, batch and provisioning, through
+    /// this client's guarded SDK client. See [`Items`].
+    ///
+    /// An entity of another scope is a compile error naming the client to use.
+    #[must_use]
+    pub fn items<E>(&self) -> Items<E>
+    where
+        E: Entity + TenantEntity<<E as Table>::Scope>,
+    {
+        Items::new(E::same_scope(&self.scope).clone(), self.raw().clone())
     }
 }
 
@@ -250,6 +310,19 @@ impl CapsuleClient<DynamoDb> {
     {
         E::partition_key(E::same_scope(&self.scope), ids)
     }
+
+    /// The items of entity `E`, which must be a `#[capsule_table]` entity, in this client's scope
+    /// (table `PRODUS_crm`): typed put, get, delete, update, query, batch and provisioning, through
+    /// this client's guarded SDK client. See [`Items`].
+    ///
+    /// An entity of another scope is a compile error naming the client to use.
+    #[must_use]
+    pub fn items<E>(&self) -> Items<E>
+    where
+        E: Entity + CapsuleEntity<<E as Table>::Scope>,
+    {
+        Items::new(E::same_scope(&self.scope).clone(), self.raw().clone())
+    }
 }
 
 /// A client for operator work: AWS Organizations-level tasks outside any data scope.
@@ -276,6 +349,19 @@ impl<S: Service> OperatorClient<S> {
     #[must_use]
     pub fn raw(&self) -> &S::Client {
         &self.client
+    }
+}
+
+impl OperatorClient<DynamoDb> {
+    /// Creates table `table` if it is absent, keyed by `pk` (string, `HASH`) like every scoped
+    /// table, and waits until it is active. Operator clients have no scope, so any name is
+    /// allowed.
+    ///
+    /// # Errors
+    ///
+    /// As [`Items::provision`].
+    pub async fn provision_table(&self, table: &str) -> Result<(), Error> {
+        provision_table(&self.client, table).await
     }
 }
 

@@ -199,6 +199,113 @@ pub enum IsolationViolation {
     /// The text is not a key the codec produces, so it belongs to no scope.
     #[error("partition key rejected: {0}")]
     Malformed(#[source] KeyError),
+    /// A request names a table that is not one of the client's scope.
+    #[error(
+        "table {table:?} is not a table of this {scope}-scoped client: its tables are named {expected}"
+    )]
+    CrossTable {
+        /// The rejected table name (empty when the request named none).
+        table: String,
+        /// The client's scope.
+        scope: ScopeKind,
+        /// The pattern of the client's table names: `PRODUS_{base}`, `tenant-123_{base}`, or
+        /// `{base}` without `_` for the platform.
+        expected: String,
+    },
+    /// An item or key has no string partition key attribute `pk`, so the guard cannot tell
+    /// which partition it touches.
+    #[error(
+        "{what} for table {table:?} has no string attribute `pk`: every item and key a scoped \
+         client sends carries its scope's partition key in `pk`"
+    )]
+    MissingPartitionKey {
+        /// The table the item or key was sent to.
+        table: String,
+        /// `"item"` or `"key"`.
+        what: &'static str,
+    },
+    /// A query whose key condition does not provably bind `pk` to one value.
+    #[error("query on table {table:?} is not bound to one partition key: {reason}")]
+    UnboundQuery {
+        /// The queried table.
+        table: String,
+        /// What the guard could not prove.
+        reason: String,
+    },
+    /// A scan of a table that several scopes share.
+    #[error(
+        "scan of table {table:?} rejected: capsule tables are shared by every tenant's capsule \
+         with the same code, so a scan reads other tenants' items; query by partition key instead"
+    )]
+    SharedTableScan {
+        /// The table.
+        table: String,
+    },
+    /// A table-level change (delete, update, TTL) to a table that several scopes share.
+    #[error(
+        "{operation} on table {table:?} rejected: capsule tables are shared by every tenant's \
+         capsule with the same code, so a table-level change affects other tenants; make it with \
+         an operator client"
+    )]
+    SharedTableChange {
+        /// The table.
+        table: String,
+        /// The DynamoDB operation: `DeleteTable`, `UpdateTable`, `UpdateTimeToLive`.
+        operation: String,
+    },
+    /// A table created through a scoped client with another partition key than `pk`.
+    #[error(
+        "CreateTable of {table:?} rejected: its partition key attribute is {found:?}, but scoped \
+         tables are keyed by `pk`, the attribute the guard checks"
+    )]
+    ForeignKeySchema {
+        /// The table.
+        table: String,
+        /// The partition key attribute the request asked for (empty if none).
+        found: String,
+    },
+    /// An operation the guard does not allow on scoped clients.
+    #[error("{operation} is not allowed on a scoped client: {reason}")]
+    UnsupportedOperation {
+        /// The DynamoDB operation.
+        operation: String,
+        /// Why, and what to use instead.
+        reason: &'static str,
+    },
+}
+
+impl IsolationViolation {
+    /// The violation that caused `error`, if any: walks `error` and its sources.
+    ///
+    /// A request the isolation guard rejects fails with an SDK error whose source chain holds
+    /// the [`IsolationViolation`]; this finds it there, and in [`Error::Isolation`].
+    ///
+    /// ```no_run
+    /// # async fn demo(crm: scoped_runtime::CapsuleClient<scoped_runtime::DynamoDb>) {
+    /// use scoped_runtime::IsolationViolation;
+    ///
+    /// let err = crm.raw().scan().table_name("PRODUS_crm").send().await.unwrap_err();
+    /// assert!(matches!(
+    ///     IsolationViolation::find_in(&err),
+    ///     Some(IsolationViolation::SharedTableScan { .. })
+    /// ));
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn find_in<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a Self> {
+        let mut next = Some(error);
+        while let Some(error) = next {
+            if let Some(violation) = error.downcast_ref::<Self>() {
+                return Some(violation);
+            }
+            // `Error::Isolation` is transparent: its `source()` skips the violation itself.
+            if let Some(Error::Isolation(violation)) = error.downcast_ref::<Error>() {
+                return Some(violation);
+            }
+            next = error.source();
+        }
+        None
+    }
 }
 
 /// Credentials for a role could not be obtained.
@@ -253,4 +360,102 @@ pub enum Error {
     /// The AWS configuration cannot build clients.
     #[error("AWS configuration is incomplete: {0}")]
     Config(&'static str),
+    /// A DynamoDB request failed; the SDK's error is the source.
+    #[error(
+        "DynamoDB {operation} on table {table}{} failed: {detail}",
+        key.as_deref().map(|key| format!(", key {key:?},")).unwrap_or_default()
+    )]
+    DynamoDb {
+        /// The DynamoDB operation: `GetItem`, `Query`…
+        operation: &'static str,
+        /// The table (several, comma-separated, for a transaction).
+        table: String,
+        /// The partition key the request was about, if one.
+        key: Option<String>,
+        /// The service's error code and message, or what failed on the way.
+        detail: String,
+        /// The SDK's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// An entity could not be converted to or from a DynamoDB item.
+    #[error("item {key:?} in table {table}: {direction} `{entity}` failed: {source}")]
+    Item {
+        /// The table.
+        table: String,
+        /// The item's partition key.
+        key: String,
+        /// The entity type.
+        entity: &'static str,
+        /// `"writing"` or `"reading"`.
+        direction: &'static str,
+        /// serde_dynamo's error.
+        #[source]
+        source: serde_dynamo::Error,
+    },
+    /// An entity serializes an attribute the library reserves for keys.
+    #[error(
+        "`{entity}` has an attribute named {attribute:?}: `pk` and `sk` are the key attributes \
+         the library writes; rename the field (`#[serde(rename = \"…\")]`)"
+    )]
+    ReservedAttribute {
+        /// The entity type.
+        entity: &'static str,
+        /// The attribute: `pk` or `sk`.
+        attribute: String,
+    },
+    /// A create-if-absent found an item under the key.
+    #[error("item {key:?} already exists in table {table}: create writes only absent items")]
+    AlreadyExists {
+        /// The table.
+        table: String,
+        /// The partition key.
+        key: String,
+    },
+    /// An update found no item under the key: updates never create items.
+    #[error("no item {key:?} in table {table}: update changes existing items only")]
+    NotFound {
+        /// The table.
+        table: String,
+        /// The partition key.
+        key: String,
+    },
+    /// DynamoDB left part of a batch unprocessed through every retry.
+    #[error(
+        "DynamoDB {operation} on table {table} left {remaining} requests unprocessed after \
+         {attempts} attempts with backoff"
+    )]
+    Unprocessed {
+        /// `BatchGetItem` or `BatchWriteItem`.
+        operation: &'static str,
+        /// The table.
+        table: String,
+        /// How many keys or writes were still unprocessed.
+        remaining: usize,
+        /// How many requests were sent for them.
+        attempts: u32,
+    },
+    /// A transaction was cancelled; `reasons` has one code per item, in order (`None` for the
+    /// items that were not the cause).
+    #[error("transaction on table {table} was cancelled: {}", reasons.join(", "))]
+    TransactionCanceled {
+        /// The tables the transaction wrote, comma-separated.
+        table: String,
+        /// DynamoDB's cancellation reason code per item: `ConditionalCheckFailed`, `None`…
+        reasons: Vec<String>,
+        /// The SDK's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A table exists with another key schema than the entity needs.
+    #[error(
+        "table {table} has key schema {found}, but scoped tables are keyed by `pk` (string, \
+         HASH) alone"
+    )]
+    KeySchema {
+        /// The table.
+        table: String,
+        /// Its key schema, as `attribute (KEY_TYPE)` pairs.
+        found: String,
+    },
 }

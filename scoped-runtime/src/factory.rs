@@ -9,6 +9,7 @@ use aws_sdk_dynamodb::config::{IdentityCache, SharedCredentialsProvider};
 use crate::client::{CapsuleClient, DynamoDb, OperatorClient, PlatformClient, Sts, TenantClient};
 use crate::credentials::{CredentialCacheConfig, CredentialStats, RoleCache, StsLoader};
 use crate::error::Error;
+use crate::guard::{GuardKey, GuardedScope, IsolationGuard};
 use crate::role::{OperatorRole, RoleSpec};
 use crate::scope::{Capsule, Platform, Tenant};
 
@@ -16,12 +17,17 @@ use crate::scope::{Capsule, Platform, Tenant};
 /// least used. An evicted client is rebuilt on next use; its credentials stay cached.
 const MAX_ROLE_CLIENTS: u64 = 10_000;
 
+/// How many scopes' guarded DynamoDB clients the factory keeps before evicting the least used.
+/// An evicted client is rebuilt (about 70 µs) the next time its scope's client is used.
+const MAX_GUARDED_CLIENTS: u64 = 10_000;
+
 /// Builds scope-typed AWS clients from one shared configuration.
 ///
 /// Create one per process and inject it (it is `Clone`, an `Arc` inside). It holds one
-/// [`SdkConfig`], hence one HTTP client and connection pool, and one base SDK client per
-/// service, built once; handing out a scoped client that signs with the factory's own
-/// credentials clones two `Arc`s and builds nothing.
+/// [`SdkConfig`], hence one HTTP client and connection pool shared by every SDK client it
+/// builds; handing out a scoped client clones two `Arc`s and builds nothing. Each scope's
+/// DynamoDB client, which carries the scope's [isolation guard](crate#the-isolation-guard), is
+/// built on its first use and cached (up to 10,000 scopes, least used evicted first).
 ///
 /// Endpoints follow the SDK's standard settings, so `AWS_ENDPOINT_URL` (or
 /// `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_STS`) points every client at moto or
@@ -54,11 +60,12 @@ pub struct AwsClientFactory {
 
 struct Inner {
     config: SdkConfig,
-    dynamodb: aws_sdk_dynamodb::Client,
     sts: aws_sdk_sts::Client,
     credentials: RoleCache,
     role_dynamodb: moka::sync::Cache<Arc<RoleSpec>, aws_sdk_dynamodb::Client>,
     role_sts: moka::sync::Cache<Arc<RoleSpec>, aws_sdk_sts::Client>,
+    /// Each scope's DynamoDB client carrying its isolation guard (and its role's credentials).
+    guarded: moka::sync::Cache<GuardKey, aws_sdk_dynamodb::Client>,
 }
 
 impl AwsClientFactory {
@@ -107,11 +114,11 @@ impl AwsClientFactory {
         let sts = aws_sdk_sts::Client::new(&config);
         Ok(Self {
             inner: Arc::new(Inner {
-                dynamodb: aws_sdk_dynamodb::Client::new(&config),
                 credentials: RoleCache::new(credentials, StsLoader::new(sts.clone())),
                 sts,
                 role_dynamodb: moka::sync::Cache::new(MAX_ROLE_CLIENTS),
                 role_sts: moka::sync::Cache::new(MAX_ROLE_CLIENTS),
+                guarded: moka::sync::Cache::new(MAX_GUARDED_CLIENTS),
                 config,
             }),
         })
@@ -124,34 +131,28 @@ impl AwsClientFactory {
     }
 
     /// A DynamoDB client for the platform scope.
+    ///
+    /// Handing it out clones two `Arc`s; its guarded SDK client is looked up (and built, once
+    /// per scope) on first use. The same holds for tenant and capsule clients.
     #[must_use]
     pub fn platform_dynamodb(&self) -> PlatformClient<DynamoDb> {
-        PlatformClient::new(Platform::new(), self.inner.dynamodb.clone())
+        PlatformClient::new(Platform::new(), self.clone())
     }
 
     /// A DynamoDB client for `tenant`.
     ///
-    /// A tenant without a role shares the factory's base client. A tenant with a role gets a
-    /// client that signs with that role's cached credentials (see "Credentials" above), built
-    /// on first use and then reused.
+    /// A tenant with a role gets a client that signs with that role's cached credentials (see
+    /// "Credentials" above); one without signs with the factory's own.
     #[must_use]
     pub fn tenant_dynamodb(&self, tenant: &Tenant) -> TenantClient<DynamoDb> {
-        let client = match tenant.role() {
-            None => self.inner.dynamodb.clone(),
-            Some(role) => self.role_dynamodb(role),
-        };
-        TenantClient::new(tenant.clone(), client)
+        TenantClient::new(tenant.clone(), self.clone())
     }
 
     /// A DynamoDB client for `capsule`, signing with the capsule's role when it has one
     /// ([`Capsule::with_role_arn`]).
     #[must_use]
     pub fn capsule_dynamodb(&self, capsule: &Capsule) -> CapsuleClient<DynamoDb> {
-        let client = match capsule.role() {
-            None => self.inner.dynamodb.clone(),
-            Some(role) => self.role_dynamodb(role),
-        };
-        CapsuleClient::new(capsule.clone(), client)
+        CapsuleClient::new(capsule.clone(), self.clone())
     }
 
     /// An STS client for operator work, signing with the factory's own credentials.
@@ -195,6 +196,21 @@ impl AwsClientFactory {
                 .identity_cache(IdentityCache::no_cache())
                 .build();
             aws_sdk_dynamodb::Client::from_conf(config)
+        })
+    }
+
+    /// The DynamoDB client of `scope`: built once per scope with the scope's isolation guard
+    /// (and its role's credentials, if it has one), then cached.
+    pub(crate) fn guarded_dynamodb<S: GuardedScope>(&self, scope: &S) -> aws_sdk_dynamodb::Client {
+        self.inner.guarded.get_with(scope.guard_key(), || {
+            let mut config = aws_sdk_dynamodb::config::Builder::from(&self.inner.config)
+                .interceptor(IsolationGuard::new(scope.clone()));
+            if let Some(role) = scope.signing_role() {
+                config = config
+                    .credentials_provider(self.role_credentials(role))
+                    .identity_cache(IdentityCache::no_cache());
+            }
+            aws_sdk_dynamodb::Client::from_conf(config.build())
         })
     }
 

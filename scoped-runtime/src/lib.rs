@@ -63,8 +63,10 @@ mod credentials;
 mod entity;
 mod error;
 mod factory;
+mod guard;
 mod ident;
 mod key;
+mod ops;
 mod policy;
 mod role;
 mod scope;
@@ -82,6 +84,10 @@ pub use error::{CredentialError, Error, IsolationViolation, KeyError, ScopeError
 pub use factory::{AwsClientFactory, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
+pub use ops::{
+    EntityInScope, ItemStream, Items, PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRIBUTE, Transaction,
+    Update,
+};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
 pub use scoped_rules::Rule;

@@ -1,0 +1,379 @@
+//! The isolation guard: an SDK interceptor on every scoped DynamoDB client, the raw one from
+//! `raw()` included, that rejects a request naming a table or partition key outside the
+//! client's scope before it is serialized, signed or sent.
+//!
+//! It reads the operation's typed input after every interceptor has had its chance to modify it
+//! (`read_before_serialization` runs after all `modify_before_serialization` hooks), so what it
+//! checks is what the SDK serializes. Each operation is allowed by name; any other, including
+//! operations a newer SDK adds, is rejected ([`IsolationViolation::UnsupportedOperation`]).
+//!
+//! | operation | allowed when |
+//! |-----------|--------------|
+//! | `GetItem`, `PutItem`, `UpdateItem`, `DeleteItem` | the table is the scope's, and the key's (or item's) `pk` is a key of the scope |
+//! | `BatchGetItem`, `BatchWriteItem`, `TransactGetItems`, `TransactWriteItems` | the same, for every table and every key, put, delete, update and condition check |
+//! | `Query` | the table is the scope's and the key condition binds `pk` with `=` to a key of the scope (see [`condition`]); an `ExclusiveStartKey` is the scope's too |
+//! | `Scan` | the table is the scope's and not shared: tenant and platform tables, never capsule tables |
+//! | `DescribeTable`, `DescribeTimeToLive` | the table is the scope's |
+//! | `CreateTable` | the table is the scope's and keyed by `pk` |
+//! | `UpdateTable`, `DeleteTable`, `UpdateTimeToLive` | the table is the scope's and not shared |
+//! | PartiQL (`ExecuteStatement`, `BatchExecuteStatement`, `ExecuteTransaction`) | never: the table and key are inside statement text |
+//! | anything else (`ListTables`, backups, exports, tags, global tables…) | never |
+
+mod condition;
+mod scope;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_dynamodb::operation::batch_get_item::BatchGetItemInput;
+use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemInput;
+use aws_sdk_dynamodb::operation::create_table::CreateTableInput;
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemInput;
+use aws_sdk_dynamodb::operation::delete_table::DeleteTableInput;
+use aws_sdk_dynamodb::operation::describe_table::DescribeTableInput;
+use aws_sdk_dynamodb::operation::describe_time_to_live::DescribeTimeToLiveInput;
+use aws_sdk_dynamodb::operation::get_item::GetItemInput;
+use aws_sdk_dynamodb::operation::put_item::PutItemInput;
+use aws_sdk_dynamodb::operation::query::QueryInput;
+use aws_sdk_dynamodb::operation::scan::ScanInput;
+use aws_sdk_dynamodb::operation::transact_get_items::TransactGetItemsInput;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemInput;
+use aws_sdk_dynamodb::operation::update_table::UpdateTableInput;
+use aws_sdk_dynamodb::operation::update_time_to_live::UpdateTimeToLiveInput;
+use aws_sdk_dynamodb::types::{AttributeValue, ComparisonOperator, KeyType};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::Input;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+
+use crate::error::IsolationViolation;
+use crate::ops::PARTITION_KEY_ATTRIBUTE as PK;
+
+pub(crate) use scope::{GuardKey, GuardedScope};
+
+/// Why the operations outside the allowed list are rejected.
+const NOT_SCOPED: &str = "the guard allows only operations whose tables and keys it can check \
+    against the scope; use an operator client (`factory.operator(..)`) or an unscoped SDK client \
+    for administration";
+
+const PARTIQL: &str = "PartiQL statements carry their table and key inside statement text, which \
+    the guard does not parse; use the item operations, queries and transactions instead";
+
+/// The interceptor. One per scoped SDK client, holding that client's scope.
+pub(crate) struct IsolationGuard<S> {
+    scope: S,
+}
+
+impl<S: GuardedScope> IsolationGuard<S> {
+    pub(crate) fn new(scope: S) -> Self {
+        Self { scope }
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for IsolationGuard<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IsolationGuard")
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+impl<S: GuardedScope> Intercept for IsolationGuard<S> {
+    fn name(&self) -> &'static str {
+        "scoped_runtime::IsolationGuard"
+    }
+
+    fn read_before_serialization(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let operation = || cfg.load::<Metadata>().map_or("unknown", Metadata::name);
+        check_request(&self.scope, context.input(), operation).map_err(BoxError::from)
+    }
+}
+
+/// Checks one request's input against `scope`. `operation` names it for the error when it is
+/// not one the guard knows.
+pub(crate) fn check_request<'a, S: GuardedScope>(
+    scope: &S,
+    input: &Input,
+    operation: impl FnOnce() -> &'a str,
+) -> Result<(), IsolationViolation> {
+    let check = Check { scope };
+    // Ordered by how often services send them: each miss is one `TypeId` comparison.
+    if let Some(input) = input.downcast_ref::<GetItemInput>() {
+        let table = check.table(input.table_name())?;
+        return check.key(table, input.key(), "key");
+    }
+    if let Some(input) = input.downcast_ref::<PutItemInput>() {
+        let table = check.table(input.table_name())?;
+        return check.key(table, input.item(), "item");
+    }
+    if let Some(input) = input.downcast_ref::<QueryInput>() {
+        return check.query(input);
+    }
+    if let Some(input) = input.downcast_ref::<UpdateItemInput>() {
+        let table = check.table(input.table_name())?;
+        return check.key(table, input.key(), "key");
+    }
+    if let Some(input) = input.downcast_ref::<DeleteItemInput>() {
+        let table = check.table(input.table_name())?;
+        return check.key(table, input.key(), "key");
+    }
+    if let Some(input) = input.downcast_ref::<BatchGetItemInput>() {
+        return check.batch_get(input);
+    }
+    if let Some(input) = input.downcast_ref::<BatchWriteItemInput>() {
+        return check.batch_write(input);
+    }
+    if let Some(input) = input.downcast_ref::<TransactWriteItemsInput>() {
+        return check.transact_write(input);
+    }
+    if let Some(input) = input.downcast_ref::<TransactGetItemsInput>() {
+        return check.transact_get(input);
+    }
+    if let Some(input) = input.downcast_ref::<ScanInput>() {
+        let table = check.table(input.table_name())?;
+        return check.unshared(table, || IsolationViolation::SharedTableScan {
+            table: table.to_owned(),
+        });
+    }
+    if let Some(input) = input.downcast_ref::<DescribeTableInput>() {
+        return check.table(input.table_name()).map(drop);
+    }
+    if let Some(input) = input.downcast_ref::<DescribeTimeToLiveInput>() {
+        return check.table(input.table_name()).map(drop);
+    }
+    if let Some(input) = input.downcast_ref::<CreateTableInput>() {
+        return check.create_table(input);
+    }
+    if let Some(input) = input.downcast_ref::<UpdateTableInput>() {
+        return check.table_change(input.table_name(), "UpdateTable");
+    }
+    if let Some(input) = input.downcast_ref::<DeleteTableInput>() {
+        return check.table_change(input.table_name(), "DeleteTable");
+    }
+    if let Some(input) = input.downcast_ref::<UpdateTimeToLiveInput>() {
+        return check.table_change(input.table_name(), "UpdateTimeToLive");
+    }
+    let operation = operation();
+    let reason = match operation {
+        "ExecuteStatement" | "BatchExecuteStatement" | "ExecuteTransaction" => PARTIQL,
+        _ => NOT_SCOPED,
+    };
+    Err(IsolationViolation::UnsupportedOperation {
+        operation: operation.to_owned(),
+        reason,
+    })
+}
+
+type Key = HashMap<String, AttributeValue>;
+
+struct Check<'s, S> {
+    scope: &'s S,
+}
+
+impl<S: GuardedScope> Check<'_, S> {
+    /// The table, if it is one of the scope's.
+    fn table<'t>(&self, table: Option<&'t str>) -> Result<&'t str, IsolationViolation> {
+        let table = table.unwrap_or_default();
+        if self.scope.owns_table(table) {
+            Ok(table)
+        } else {
+            Err(self.cross_table(table))
+        }
+    }
+
+    fn cross_table(&self, table: &str) -> IsolationViolation {
+        IsolationViolation::CrossTable {
+            table: table.to_owned(),
+            scope: S::KIND,
+            expected: self.scope.table_pattern(),
+        }
+    }
+
+    /// `key`'s `pk` is a string key of the scope.
+    fn key(
+        &self,
+        table: &str,
+        key: Option<&Key>,
+        what: &'static str,
+    ) -> Result<(), IsolationViolation> {
+        match key.and_then(|key| key.get(PK)) {
+            Some(AttributeValue::S(pk)) => self.scope.check_key(pk),
+            _ => Err(IsolationViolation::MissingPartitionKey {
+                table: table.to_owned(),
+                what,
+            }),
+        }
+    }
+
+    /// The table is not shared with other scopes, or `violation()`.
+    fn unshared(
+        &self,
+        _table: &str,
+        violation: impl FnOnce() -> IsolationViolation,
+    ) -> Result<(), IsolationViolation> {
+        if S::SHARES_TABLES {
+            Err(violation())
+        } else {
+            Ok(())
+        }
+    }
+
+    fn table_change(&self, table: Option<&str>, operation: &str) -> Result<(), IsolationViolation> {
+        let table = self.table(table)?;
+        self.unshared(table, || IsolationViolation::SharedTableChange {
+            table: table.to_owned(),
+            operation: operation.to_owned(),
+        })
+    }
+
+    fn query(&self, input: &QueryInput) -> Result<(), IsolationViolation> {
+        let table = self.table(input.table_name())?;
+        let unbound = |reason: String| IsolationViolation::UnboundQuery {
+            table: table.to_owned(),
+            reason,
+        };
+        let values = input.expression_attribute_values();
+        let mut bound = false;
+        if let Some(expression) = input.key_condition_expression() {
+            let placeholder =
+                condition::bound_partition_key(expression, input.expression_attribute_names())
+                    .map_err(unbound)?;
+            for placeholder in placeholder {
+                match values.and_then(|values| values.get(placeholder)) {
+                    Some(AttributeValue::S(pk)) => self.scope.check_key(pk)?,
+                    Some(_) => {
+                        return Err(unbound(format!(
+                            "the value bound to `pk`, {placeholder}, is not a string"
+                        )));
+                    }
+                    None => {
+                        return Err(unbound(format!(
+                            "the value bound to `pk`, {placeholder}, is not in \
+                             ExpressionAttributeValues"
+                        )));
+                    }
+                }
+            }
+            bound = true;
+        }
+        // The legacy `KeyConditions` parameter: `pk` must be `EQ` to one string key.
+        if let Some(conditions) = input.key_conditions() {
+            let Some(condition) = conditions.get(PK) else {
+                return Err(unbound("KeyConditions has no condition on `pk`".to_owned()));
+            };
+            match (
+                condition.comparison_operator(),
+                condition.attribute_value_list(),
+            ) {
+                (ComparisonOperator::Eq, [AttributeValue::S(pk)]) => self.scope.check_key(pk)?,
+                _ => {
+                    return Err(unbound(
+                        "KeyConditions must compare `pk` with EQ to one string".to_owned(),
+                    ));
+                }
+            }
+            bound = true;
+        }
+        if !bound {
+            return Err(unbound("the query has no key condition".to_owned()));
+        }
+        if input.exclusive_start_key().is_some() {
+            self.key(table, input.exclusive_start_key(), "ExclusiveStartKey")?;
+        }
+        Ok(())
+    }
+
+    fn batch_get(&self, input: &BatchGetItemInput) -> Result<(), IsolationViolation> {
+        for (table, request) in input.request_items().into_iter().flatten() {
+            let table = self.table(Some(table))?;
+            for key in request.keys() {
+                self.key(table, Some(key), "key")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn batch_write(&self, input: &BatchWriteItemInput) -> Result<(), IsolationViolation> {
+        for (table, writes) in input.request_items().into_iter().flatten() {
+            let table = self.table(Some(table))?;
+            for write in writes {
+                match (write.put_request(), write.delete_request()) {
+                    (Some(put), None) => self.key(table, Some(put.item()), "item")?,
+                    (None, Some(delete)) => self.key(table, Some(delete.key()), "key")?,
+                    // Neither or both: DynamoDB rejects it, and the guard cannot tell which.
+                    _ => self.key(table, None, "write request")?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn transact_get(&self, input: &TransactGetItemsInput) -> Result<(), IsolationViolation> {
+        for item in input.transact_items() {
+            match item.get() {
+                Some(get) => {
+                    let table = self.table(Some(get.table_name()))?;
+                    self.key(table, Some(get.key()), "key")?;
+                }
+                None => self.key("", None, "transaction item")?,
+            }
+        }
+        Ok(())
+    }
+
+    fn transact_write(&self, input: &TransactWriteItemsInput) -> Result<(), IsolationViolation> {
+        for item in input.transact_items() {
+            let mut parts = 0;
+            if let Some(check) = item.condition_check() {
+                let table = self.table(Some(check.table_name()))?;
+                self.key(table, Some(check.key()), "key")?;
+                parts += 1;
+            }
+            if let Some(put) = item.put() {
+                let table = self.table(Some(put.table_name()))?;
+                self.key(table, Some(put.item()), "item")?;
+                parts += 1;
+            }
+            if let Some(delete) = item.delete() {
+                let table = self.table(Some(delete.table_name()))?;
+                self.key(table, Some(delete.key()), "key")?;
+                parts += 1;
+            }
+            if let Some(update) = item.update() {
+                let table = self.table(Some(update.table_name()))?;
+                self.key(table, Some(update.key()), "key")?;
+                parts += 1;
+            }
+            if parts == 0 {
+                self.key("", None, "transaction item")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn create_table(&self, input: &CreateTableInput) -> Result<(), IsolationViolation> {
+        let table = self.table(input.table_name())?;
+        let hash = input
+            .key_schema()
+            .iter()
+            .find(|element| element.key_type() == &KeyType::Hash)
+            .map(|element| element.attribute_name());
+        match hash {
+            Some(PK) => Ok(()),
+            found => Err(IsolationViolation::ForeignKeySchema {
+                table: table.to_owned(),
+                found: found.unwrap_or_default().to_owned(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

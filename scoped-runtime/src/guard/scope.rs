@@ -1,0 +1,101 @@
+//! What the guard needs to know of a scope: which table names are its own, whether they are
+//! shared with other scopes, and how the factory caches its guarded client.
+
+use std::sync::Arc;
+
+use crate::role::RoleSpec;
+use crate::scope::{Capsule, Platform, Scope, Tenant};
+
+/// A scope the isolation guard can stand for. Implemented by the three data scopes.
+pub(crate) trait GuardedScope: Scope {
+    /// Whether the scope's tables hold other scopes' items too: capsule tables are shared by
+    /// every tenant's capsule with the same code.
+    const SHARES_TABLES: bool;
+
+    /// The part of the scope's table names before the `_`, `None` for the platform.
+    fn table_prefix(&self) -> Option<&str>;
+
+    /// The key of the scope's guarded client in the factory's cache.
+    fn guard_key(&self) -> GuardKey;
+
+    /// The role the scope's clients sign as, if any.
+    fn signing_role(&self) -> Option<&Arc<RoleSpec>>;
+
+    /// Whether `table` is a name this scope produces: its prefix (if any), `_`, and a valid
+    /// base name. Table names are injective (crate docs, "Naming rules"), so no other scope
+    /// produces it.
+    fn owns_table(&self, table: &str) -> bool {
+        let base = match self.table_prefix() {
+            None => Some(table),
+            Some(prefix) => table
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix('_')),
+        };
+        base.is_some_and(|base| scoped_rules::check_base_name(base).is_ok())
+    }
+
+    /// The scope's table names as a pattern, for errors: `PRODUS_{base}`.
+    fn table_pattern(&self) -> String {
+        match self.table_prefix() {
+            None => "`{base}`, without `_`".to_owned(),
+            Some(prefix) => format!("`{prefix}_{{base}}`"),
+        }
+    }
+}
+
+/// The factory's cache key for a scope's guarded client: the whole scope, role included, so
+/// two scopes that differ in anything the guard or the signer uses never share a client.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum GuardKey {
+    Platform,
+    Tenant(Tenant),
+    Capsule(Capsule),
+}
+
+impl GuardedScope for Platform {
+    const SHARES_TABLES: bool = false;
+
+    fn table_prefix(&self) -> Option<&str> {
+        None
+    }
+
+    fn guard_key(&self) -> GuardKey {
+        GuardKey::Platform
+    }
+
+    fn signing_role(&self) -> Option<&Arc<RoleSpec>> {
+        None
+    }
+}
+
+impl GuardedScope for Tenant {
+    const SHARES_TABLES: bool = false;
+
+    fn table_prefix(&self) -> Option<&str> {
+        Some(self.id().as_str())
+    }
+
+    fn guard_key(&self) -> GuardKey {
+        GuardKey::Tenant(self.clone())
+    }
+
+    fn signing_role(&self) -> Option<&Arc<RoleSpec>> {
+        self.role()
+    }
+}
+
+impl GuardedScope for Capsule {
+    const SHARES_TABLES: bool = true;
+
+    fn table_prefix(&self) -> Option<&str> {
+        Some(self.code().as_str())
+    }
+
+    fn guard_key(&self) -> GuardKey {
+        GuardKey::Capsule(self.clone())
+    }
+
+    fn signing_role(&self) -> Option<&Arc<RoleSpec>> {
+        self.role()
+    }
+}

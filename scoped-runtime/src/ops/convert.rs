@@ -1,0 +1,192 @@
+//! Entities to items and back, and SDK errors to [`Error`].
+//!
+//! Items are converted with serde_dynamo, which maps serde's data model onto DynamoDB's
+//! attribute values (numbers as `N`, sequences as `L`, structs and maps as `M`…) for the
+//! aws-sdk-dynamodb 1.x types directly.
+
+use std::collections::HashMap;
+use std::error::Error as StdError;
+
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
+use crate::error::{Error, IsolationViolation};
+
+pub(crate) type Item = HashMap<String, AttributeValue>;
+
+/// `{pk: key}`, a key map.
+pub(crate) fn key_map(key: String) -> Item {
+    let mut map = HashMap::with_capacity(1);
+    map.insert(PK.to_owned(), AttributeValue::S(key));
+    map
+}
+
+/// `item` as attributes, with its partition key `key` in `pk`.
+pub(crate) fn to_item<E: Serialize>(item: &E, table: &str, key: &str) -> Result<Item, Error> {
+    let mut attributes: Item =
+        serde_dynamo::aws_sdk_dynamodb_1::to_item(item).map_err(|source| Error::Item {
+            table: table.to_owned(),
+            key: key.to_owned(),
+            entity: std::any::type_name::<E>(),
+            direction: "writing",
+            source,
+        })?;
+    reject_reserved::<E>(attributes.keys().map(String::as_str))?;
+    attributes.insert(PK.to_owned(), AttributeValue::S(key.to_owned()));
+    Ok(attributes)
+}
+
+/// [`Error::ReservedAttribute`] if `names` has `pk` or `sk`.
+pub(crate) fn reject_reserved<'a, E>(
+    mut names: impl Iterator<Item = &'a str>,
+) -> Result<(), Error> {
+    match names.find(|name| *name == PK || *name == SK) {
+        Some(name) => Err(Error::ReservedAttribute {
+            entity: std::any::type_name::<E>(),
+            attribute: name.to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The entity in `item`, read from `table`. The key attributes are removed first, so an
+/// entity with `#[serde(deny_unknown_fields)]` reads too.
+pub(crate) fn from_item<E: DeserializeOwned>(mut item: Item, table: &str) -> Result<E, Error> {
+    let key = match item.remove(PK) {
+        Some(AttributeValue::S(key)) => key,
+        _ => String::new(),
+    };
+    item.remove(SK);
+    serde_dynamo::aws_sdk_dynamodb_1::from_item(item).map_err(|source| Error::Item {
+        table: table.to_owned(),
+        key,
+        entity: std::any::type_name::<E>(),
+        direction: "reading",
+        source,
+    })
+}
+
+/// An SDK error as [`Error`]: the guard's [`IsolationViolation`] if it rejected the request,
+/// otherwise [`Error::DynamoDb`] naming the operation, table and key.
+pub(crate) fn request_error<OpErr, R>(
+    operation: &'static str,
+    table: &str,
+    key: Option<&str>,
+    error: SdkError<OpErr, R>,
+) -> Error
+where
+    OpErr: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    if let Some(violation) = IsolationViolation::find_in(&error) {
+        return Error::Isolation(violation.clone());
+    }
+    Error::DynamoDb {
+        operation,
+        table: table.to_owned(),
+        key: key.map(str::to_owned),
+        detail: detail(&error),
+        source: Box::new(error),
+    }
+}
+
+/// A request the SDK's builders refused to build (a required field missing), as
+/// [`Error::DynamoDb`].
+pub(crate) fn build_error(
+    operation: &'static str,
+    table: &str,
+    error: aws_sdk_dynamodb::error::BuildError,
+) -> Error {
+    Error::DynamoDb {
+        operation,
+        table: table.to_owned(),
+        key: None,
+        detail: error.to_string(),
+        source: Box::new(error),
+    }
+}
+
+/// The service's `code: message`, or the SDK's description of what failed.
+fn detail<OpErr, R>(error: &SdkError<OpErr, R>) -> String
+where
+    OpErr: ProvideErrorMetadata + StdError + 'static,
+    R: std::fmt::Debug,
+{
+    match (error.code(), error.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_owned(),
+        _ => aws_sdk_dynamodb::error::DisplayErrorContext(error).to_string(),
+    }
+}
+
+/// Whether `error` is DynamoDB's `ConditionalCheckFailedException`.
+pub(crate) fn is_condition_failure<OpErr, R>(error: &SdkError<OpErr, R>) -> bool
+where
+    OpErr: ProvideErrorMetadata,
+{
+    error.code() == Some("ConditionalCheckFailedException")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Lead {
+        lead_id: String,
+        score: u32,
+    }
+
+    #[derive(Serialize)]
+    struct Forged {
+        pk: String,
+    }
+
+    #[test]
+    fn items_carry_the_key_and_read_back_without_it() {
+        let lead = Lead {
+            lead_id: "l1".into(),
+            score: 7,
+        };
+        let item = to_item(&lead, "PRODUS_crm", "TENANT#t#CAPSULE#c#LEAD#l1").unwrap();
+        assert_eq!(
+            item.get(PK),
+            Some(&AttributeValue::S("TENANT#t#CAPSULE#c#LEAD#l1".into()))
+        );
+        assert_eq!(item.get("score"), Some(&AttributeValue::N("7".into())));
+        assert_eq!(from_item::<Lead>(item, "PRODUS_crm").unwrap(), lead);
+    }
+
+    #[test]
+    fn an_entity_cannot_write_its_own_key() {
+        let err = to_item(
+            &Forged {
+                pk: "TENANT#other#X#1".into(),
+            },
+            "t",
+            "k",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, Error::ReservedAttribute { attribute, .. } if attribute == "pk"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn conversion_errors_name_the_item() {
+        let mut item = key_map("LEAD#l1".into());
+        item.insert("lead_id".into(), AttributeValue::N("1".into()));
+        let err = from_item::<Lead>(item, "crm").unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("LEAD#l1") && message.contains("crm"),
+            "{message}"
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! Typed operations on the items of one entity in one scope.
+//!
+//! A scoped client's `items::<E>()` returns [`Items<E>`]: the entity's table in the client's
+//! scope and the client's guarded SDK client. Every operation builds the table name and the
+//! partition key from the scope and the entity, never from caller text, and converts items with
+//! serde ([`serde_dynamo`]).
+//!
+//! # Item layout
+//!
+//! An item is the entity serialized by serde into a map of attributes, plus the partition key
+//! in the string attribute [`pk`](PARTITION_KEY_ATTRIBUTE), which the library writes from the
+//! entity's `#[scoped(id)]` fields. Tables are keyed by `pk` alone (string, `HASH`); entities
+//! have no sort key yet, so each item is alone in its partition. The names `pk` and
+//! [`sk`](SORT_KEY_ATTRIBUTE) are reserved: an entity that serializes either is an error
+//! ([`Error::ReservedAttribute`]), never a silently overwritten key.
+
+mod batch;
+mod convert;
+mod item;
+mod provision;
+mod query;
+mod transact;
+mod update;
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use crate::entity::{Entity, PartitionKey};
+use crate::error::{Error, KeyError};
+use crate::table::TableName;
+
+pub(crate) use provision::provision_table;
+pub use query::ItemStream;
+pub use transact::{EntityInScope, Transaction};
+pub use update::Update;
+
+/// The attribute every scoped item keeps its partition key in: `pk`, a string.
+///
+/// The isolation guard checks this attribute of every key and item a scoped client sends.
+pub const PARTITION_KEY_ATTRIBUTE: &str = "pk";
+
+/// Reserved for entities' sort keys: `sk`. No entity has one yet; the name is reserved so that
+/// adding sort keys cannot collide with an entity's own attribute.
+pub const SORT_KEY_ATTRIBUTE: &str = "sk";
+
+/// The items of entity `E` in one scope's table, from a scoped client's `items::<E>()`.
+///
+/// Cheap to clone (a few reference counts). Every request goes through the client's isolation
+/// guard; the operations build only keys and table names of `E`'s scope, so the guard never
+/// rejects them.
+///
+/// ```no_run
+/// use scoped_runtime::{AwsClientFactory, Capsule, ScopedKey, capsule_table};
+/// use serde::{Deserialize, Serialize};
+///
+/// /// A sales lead.
+/// #[capsule_table("crm")]
+/// #[derive(ScopedKey, Serialize, Deserialize)]
+/// #[scoped(entity = "LEAD")]
+/// pub struct Lead {
+///     #[scoped(id)]
+///     pub lead_id: String,
+///     pub name: String,
+/// }
+///
+/// # async fn demo() -> Result<(), scoped_runtime::Error> {
+/// let factory = AwsClientFactory::from_env().await?;
+/// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+/// let leads = factory.capsule_dynamodb(&capsule).items::<Lead>();
+/// leads.provision().await?; // creates PRODUS_crm if absent
+///
+/// let lead = Lead { lead_id: "lead-789".into(), name: "Ada".into() };
+/// leads.put(&lead).await?; // pk = TENANT#tenant-123#CAPSULE#caps-456#LEAD#lead-789
+/// let read = leads.get("lead-789").await?;
+/// assert_eq!(read.map(|lead| lead.name).as_deref(), Some("Ada"));
+/// # Ok(()) }
+/// ```
+pub struct Items<E: Entity> {
+    scope: E::Scope,
+    client: aws_sdk_dynamodb::Client,
+    table: TableName,
+    consistent: bool,
+    page_size: Option<i32>,
+    entity: PhantomData<fn() -> E>,
+}
+
+impl<E: Entity> Items<E> {
+    pub(crate) fn new(scope: E::Scope, client: aws_sdk_dynamodb::Client) -> Self {
+        Self {
+            table: E::table_name(&scope),
+            scope,
+            client,
+            consistent: false,
+            page_size: None,
+            entity: PhantomData,
+        }
+    }
+
+    /// The same items, read with strongly consistent reads (`get`, `query`, `batch_get`).
+    /// DynamoDB's default, and this type's, is eventually consistent.
+    #[must_use]
+    pub fn consistent_reads(mut self) -> Self {
+        self.consistent = true;
+        self
+    }
+
+    /// The same items, queried at most `items` per request (DynamoDB's `Limit`); by default a
+    /// page is as large as DynamoDB allows (1 MB).
+    #[must_use]
+    pub fn page_size(mut self, items: u32) -> Self {
+        self.page_size = Some(i32::try_from(items).unwrap_or(i32::MAX));
+        self
+    }
+
+    /// The entity's table in this scope: `PRODUS_crm`.
+    #[must_use]
+    pub fn table(&self) -> &TableName {
+        &self.table
+    }
+
+    /// The partition key with `ids` in this scope.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
+    pub fn key(&self, ids: E::Ids<'_>) -> Result<PartitionKey<E>, KeyError> {
+        E::partition_key(&self.scope, ids)
+    }
+
+    /// The guarded SDK client the operations use.
+    #[must_use]
+    pub fn raw(&self) -> &aws_sdk_dynamodb::Client {
+        &self.client
+    }
+
+    /// Creates the entity's table in this scope if it does not exist, keyed by `pk` (string,
+    /// `HASH`) with on-demand billing, and waits until it is active (up to five minutes).
+    ///
+    /// Meant for tests, examples and first deploys; production tables usually come from
+    /// infrastructure code with the same key schema.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DynamoDb`] if creating or describing the table fails or it does not become
+    /// active in time; [`Error::KeySchema`] if the table exists with another key schema.
+    pub async fn provision(&self) -> Result<(), Error> {
+        provision_table(&self.client, &self.table).await
+    }
+
+    fn key_of(&self, item: &E) -> Result<PartitionKey<E>, Error> {
+        Ok(item.to_partition_key(&self.scope)?)
+    }
+}
+
+impl<E: Entity> Clone for Items<E> {
+    fn clone(&self) -> Self {
+        Self {
+            scope: self.scope.clone(),
+            client: self.client.clone(),
+            table: self.table.clone(),
+            consistent: self.consistent,
+            page_size: self.page_size,
+            entity: PhantomData,
+        }
+    }
+}
+
+impl<E: Entity> fmt::Debug for Items<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("entity", &E::TAG)
+            .field("table", &self.table)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,299 @@
+//! All-or-nothing writes across entities of one scope: `TransactWriteItems`.
+
+use std::fmt;
+
+use aws_sdk_dynamodb::error::BuildError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    ConditionCheck, Delete, Put, TransactWriteItem, Update as SdkUpdate,
+};
+use serde::Serialize;
+
+use super::Update;
+use super::convert::{build_error, key_map, request_error, to_item};
+use super::item::ABSENT;
+use crate::entity::{Entity, Table};
+use crate::error::Error;
+use crate::scope::Scope;
+use crate::table::TableName;
+
+const TRANSACT: &str = "TransactWriteItems";
+
+/// Implemented by the entities of scope `ClientScope`: the ones a transaction of a
+/// `ClientScope` client may write.
+///
+/// `EntityScope` is always `<Self as Table>::Scope`; it is a parameter only so the error for
+/// an entity of another scope can name it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a `{EntityScope}` entity, but this transaction is `{ClientScope}`-scoped",
+    label = "`{Self}` belongs to the `{EntityScope}` scope",
+    note = "a transaction writes only entities of its client's scope; write `{Self}` through a client of its own scope"
+)]
+pub trait EntityInScope<ClientScope, EntityScope>: Table {
+    /// The client's scope as the entity's, which it is.
+    #[doc(hidden)]
+    fn scope_of(scope: &ClientScope) -> &Self::Scope;
+}
+
+impl<E: Table<Scope = S> + ?Sized, S: Scope> EntityInScope<S, S> for E {
+    fn scope_of(scope: &S) -> &S {
+        scope
+    }
+}
+
+/// Writes to entities of one scope that succeed or fail together, from a scoped client's
+/// `transaction()`.
+///
+/// Each call adds one write (at most 100, DynamoDB's limit, and at most one per item); nothing
+/// is sent until [`send`](Self::send). Only entities of the client's scope can be added: any
+/// other is a compile error.
+///
+/// ```no_run
+/// # use scoped_runtime::{capsule_table, ScopedKey, CapsuleClient, DynamoDb, Update};
+/// # #[capsule_table("crm")]
+/// # #[derive(ScopedKey, serde::Serialize, serde::Deserialize)]
+/// # pub struct Lead { #[scoped(id)] pub lead_id: String, pub name: String }
+/// # #[capsule_table("crm")]
+/// # #[derive(ScopedKey, serde::Serialize, serde::Deserialize)]
+/// # pub struct Account { #[scoped(id)] pub account_id: String, pub leads: u32 }
+/// # async fn demo(crm: CapsuleClient<DynamoDb>) -> Result<(), scoped_runtime::Error> {
+/// let lead = Lead { lead_id: "lead-789".into(), name: "Ada".into() };
+/// crm.transaction()
+///     .create(&lead)
+///     .update::<Account>("acct-1", Update::new().add("leads", 1))
+///     .send()
+///     .await?;
+/// # Ok(()) }
+/// ```
+///
+/// A tenant entity in a capsule transaction does not compile:
+///
+/// ```compile_fail
+/// # use scoped_runtime::{capsule_table, tenant_table, ScopedKey, CapsuleClient, DynamoDb};
+/// # #[tenant_table("notifications")]
+/// # #[derive(ScopedKey, serde::Serialize)]
+/// # pub struct Webhook { #[scoped(id)] pub webhook_id: String }
+/// # async fn demo(crm: CapsuleClient<DynamoDb>, hook: Webhook) {
+/// crm.transaction().put(&hook); // `Webhook` is a `Tenant` entity
+/// # }
+/// ```
+#[must_use = "a transaction does nothing until it is sent"]
+pub struct Transaction<S> {
+    scope: S,
+    client: aws_sdk_dynamodb::Client,
+    items: Vec<TransactWriteItem>,
+    tables: Vec<String>,
+    /// The first write that could not be built, reported by `send`.
+    error: Option<Error>,
+}
+
+impl<S: Scope> Transaction<S> {
+    pub(crate) fn new(scope: S, client: aws_sdk_dynamodb::Client) -> Self {
+        Self {
+            scope,
+            client,
+            items: Vec::new(),
+            tables: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Writes `item`, replacing any item with its key.
+    pub fn put<E>(self, item: &E) -> Self
+    where
+        E: Entity + Serialize + EntityInScope<S, <E as Table>::Scope>,
+    {
+        self.put_item(item, None)
+    }
+
+    /// Writes `item` only if no item has its key; otherwise the whole transaction is
+    /// cancelled ([`Error::TransactionCanceled`] with reason `ConditionalCheckFailed`).
+    pub fn create<E>(self, item: &E) -> Self
+    where
+        E: Entity + Serialize + EntityInScope<S, <E as Table>::Scope>,
+    {
+        self.put_item(item, Some(ABSENT))
+    }
+
+    /// Deletes the item of `E` with `ids`.
+    pub fn delete<E>(self, ids: E::Ids<'_>) -> Self
+    where
+        E: Entity + EntityInScope<S, <E as Table>::Scope>,
+    {
+        self.add::<E>(ids, |table, key| {
+            let delete = Delete::builder()
+                .table_name(table)
+                .set_key(Some(key_map(key)))
+                .build()?;
+            Ok(TransactWriteItem::builder().delete(delete).build())
+        })
+    }
+
+    /// Applies `update` to the existing item of `E` with `ids`; if there is none, the
+    /// transaction is cancelled.
+    pub fn update<E>(self, ids: E::Ids<'_>, update: Update) -> Self
+    where
+        E: Entity + EntityInScope<S, <E as Table>::Scope>,
+    {
+        self.add_fallible::<E>(ids, move |table, key| {
+            let expression = update.into_expression::<E>(table, &key)?;
+            let update = SdkUpdate::builder()
+                .table_name(table)
+                .set_key(Some(key_map(key)))
+                .set_update_expression(expression.update)
+                .set_expression_attribute_names(Some(expression.names))
+                .set_expression_attribute_values(expression.values)
+                .condition_expression(expression.condition)
+                .build()
+                .map_err(|err| build_error(TRANSACT, table, err))?;
+            Ok(TransactWriteItem::builder().update(update).build())
+        })
+    }
+
+    /// Requires that the item of `E` with `ids` exists, without changing it.
+    pub fn require_exists<E>(self, ids: E::Ids<'_>) -> Self
+    where
+        E: Entity + EntityInScope<S, <E as Table>::Scope>,
+    {
+        self.add::<E>(ids, |table, key| {
+            let check = ConditionCheck::builder()
+                .table_name(table)
+                .set_key(Some(key_map(key)))
+                .condition_expression("attribute_exists(#pk)")
+                .expression_attribute_names("#pk", super::PARTITION_KEY_ATTRIBUTE)
+                .build()?;
+            Ok(TransactWriteItem::builder().condition_check(check).build())
+        })
+    }
+
+    /// How many writes the transaction holds.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the transaction holds no write.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sends the transaction; an empty one sends nothing.
+    ///
+    /// # Errors
+    ///
+    /// The first error building a write ([`Error::Key`], [`Error::Item`],
+    /// [`Error::ReservedAttribute`]) before anything is sent; [`Error::TransactionCanceled`]
+    /// with one reason per write if DynamoDB cancelled it (a failed condition, a conflicting
+    /// transaction); [`Error::DynamoDb`] if the request fails.
+    pub async fn send(self) -> Result<(), Error> {
+        if let Some(err) = self.error {
+            return Err(err);
+        }
+        if self.items.is_empty() {
+            return Ok(());
+        }
+        let tables = self.tables.join(", ");
+        let sent = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(self.items))
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(()),
+            Err(err) => match err.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(canceled)) => {
+                    let reasons = canceled
+                        .cancellation_reasons()
+                        .iter()
+                        .map(|reason| reason.code().unwrap_or("None").to_owned())
+                        .collect();
+                    Err(Error::TransactionCanceled {
+                        table: tables,
+                        reasons,
+                        source: Box::new(err),
+                    })
+                }
+                _ => Err(request_error(TRANSACT, &tables, None, err)),
+            },
+        }
+    }
+
+    fn put_item<E>(self, item: &E, condition: Option<&str>) -> Self
+    where
+        E: Entity + Serialize + EntityInScope<S, <E as Table>::Scope>,
+    {
+        let scope = E::scope_of(&self.scope);
+        let table = E::table_name(scope);
+        let write = item
+            .to_partition_key(scope)
+            .map_err(Error::from)
+            .and_then(|key| {
+                let item = to_item(item, &table, &key)?;
+                Put::builder()
+                    .table_name(table.as_str())
+                    .set_item(Some(item))
+                    .set_condition_expression(condition.map(str::to_owned))
+                    .build()
+                    .map_err(|err| build_error(TRANSACT, &table, err))
+            })
+            .map(|put| TransactWriteItem::builder().put(put).build());
+        self.push(table, write)
+    }
+
+    /// Adds the write `build` makes from `E`'s table and the key of `ids`.
+    fn add<E>(
+        self,
+        ids: E::Ids<'_>,
+        build: impl FnOnce(&str, String) -> Result<TransactWriteItem, BuildError>,
+    ) -> Self
+    where
+        E: Entity + EntityInScope<S, <E as Table>::Scope>,
+    {
+        self.add_fallible::<E>(ids, |table, key| {
+            build(table, key).map_err(|err| build_error(TRANSACT, table, err))
+        })
+    }
+
+    fn add_fallible<E>(
+        self,
+        ids: E::Ids<'_>,
+        build: impl FnOnce(&str, String) -> Result<TransactWriteItem, Error>,
+    ) -> Self
+    where
+        E: Entity + EntityInScope<S, <E as Table>::Scope>,
+    {
+        let scope = E::scope_of(&self.scope);
+        let table = E::table_name(scope);
+        let write = E::partition_key(scope, ids)
+            .map_err(Error::from)
+            .and_then(|key| build(&table, key.into_string()));
+        self.push(table, write)
+    }
+
+    fn push(mut self, table: TableName, write: Result<TransactWriteItem, Error>) -> Self {
+        match write {
+            Ok(item) => {
+                if !self.tables.iter().any(|known| *known == table.as_str()) {
+                    self.tables.push(table.into_string());
+                }
+                self.items.push(item);
+            }
+            Err(err) => {
+                self.error.get_or_insert(err);
+            }
+        }
+        self
+    }
+}
+
+impl<S: Scope> fmt::Debug for Transaction<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transaction")
+            .field("scope", &self.scope)
+            .field("writes", &self.items.len())
+            .field("tables", &self.tables)
+            .finish_non_exhaustive()
+    }
+}
