@@ -1,5 +1,5 @@
-//! Support for the integration tests: the emulator's endpoint, fresh names, and table setup
-//! through the raw SDK.
+//! Support for the integration tests: the emulator's endpoint, fresh names, an unscoped client
+//! to look at the emulator's tables directly, and raw-SDK item helpers.
 //!
 //! The tests run against a real DynamoDB and STS endpoint, moto server, which
 //! `scripts/test.sh` installs, starts and points `AWS_ENDPOINT_URL` at. Without that variable
@@ -13,19 +13,20 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_sdk_dynamodb::client::Waiters;
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType,
-};
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::describe_table::DescribeTableError;
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use scoped_runtime::{AwsClientFactory, CredentialCacheConfig};
 
+pub mod entities;
 mod sts_tap;
+pub mod world;
 
 pub use sts_tap::{Fault, StsTap};
 
-/// The partition-key attribute of every test table.
-pub const PK: &str = "pk";
+/// The partition-key attribute of every scoped table.
+pub const PK: &str = scoped_runtime::PARTITION_KEY_ATTRIBUTE;
 
 const MISSING_ENDPOINT: &str = "AWS_ENDPOINT_URL is not set: these tests need a DynamoDB and STS \
 endpoint. Run them with `bash scripts/test.sh`, which installs moto into .venv and starts it, or \
@@ -65,6 +66,13 @@ pub async fn factory_with_tap(tap: &StsTap, cache: CredentialCacheConfig) -> Aws
     AwsClientFactory::from_conf_with(config, cache).expect("the test environment sets a region")
 }
 
+/// A DynamoDB client built from `factory`'s configuration without any scope or guard: the
+/// test's view of the emulator as it is, to check what scoped clients wrote.
+#[must_use]
+pub fn unscoped(factory: &AwsClientFactory) -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::new(factory.sdk_config())
+}
+
 /// A suffix no other test, process or earlier run against the same emulator has used, made of
 /// characters valid in every identifier (`a-z`, `0-9`).
 #[must_use]
@@ -96,41 +104,29 @@ fn radix36(mut n: u128) -> String {
     String::from_utf8(out).expect("digits are ASCII")
 }
 
-/// Creates table `name` with a string partition key [`PK`] (if absent) and waits until it is
-/// active.
-pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
-    let created = client
-        .create_table()
-        .table_name(name)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name(PK)
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .expect("attribute definition is complete"),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name(PK)
-                .key_type(KeyType::Hash)
-                .build()
-                .expect("key schema is complete"),
-        )
-        .billing_mode(BillingMode::PayPerRequest)
-        .send()
-        .await;
-    if let Err(err) = created {
-        let in_use = err
-            .as_service_error()
-            .is_some_and(aws_sdk_dynamodb::operation::create_table::CreateTableError::is_resource_in_use_exception);
-        assert!(in_use, "create table {name}: {err:?}");
+/// Sends one signed request through `raw`, a scoped client's SDK client: `DescribeTable` of
+/// its scope's table `table`. A `ResourceNotFoundException` is DynamoDB's answer all the same
+/// (the request was signed and sent), so it counts as success; any other error is returned.
+///
+/// # Errors
+///
+/// The SDK's error for anything but a missing table: credentials that could not be loaded,
+/// the isolation guard's rejection, a network failure.
+pub async fn ping(
+    raw: &aws_sdk_dynamodb::Client,
+    table: &str,
+) -> Result<(), SdkError<DescribeTableError, HttpResponse>> {
+    match raw.describe_table().table_name(table).send().await {
+        Ok(_) => Ok(()),
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(DescribeTableError::is_resource_not_found_exception) =>
+        {
+            Ok(())
+        }
+        Err(err) => Err(err),
     }
-    client
-        .wait_until_table_exists()
-        .table_name(name)
-        .wait(Duration::from_secs(30))
-        .await
-        .unwrap_or_else(|err| panic!("table {name} did not become active: {err:?}"));
 }
 
 /// Writes `{pk: key, value: value}` to `table`.

@@ -1,5 +1,6 @@
-//! A tap on the HTTP path to STS: counts `AssumeRole` requests and, on demand, delays them or
-//! answers them with a fault instead of forwarding them to the emulator.
+//! A tap on the HTTP path to STS and DynamoDB: counts `AssumeRole` requests and, on demand,
+//! delays them or answers them with a fault instead of forwarding them to the emulator; records
+//! the operation of every DynamoDB request, so a test can prove a request was never sent.
 //!
 //! It wraps the SDK's real HTTP client, so every request it does not fault reaches moto's real
 //! STS; it only stands in front of it, like a proxy.
@@ -50,9 +51,11 @@ struct TapState {
     delay: Mutex<Duration>,
     fault: Mutex<Option<Fault>>,
     bodies: Mutex<Vec<String>>,
+    dynamodb_operations: Mutex<Vec<String>>,
 }
 
-/// Counts, delays and faults the `AssumeRole` requests of the clients built with it.
+/// Counts, delays and faults the `AssumeRole` requests of the clients built with it, and
+/// records their DynamoDB requests.
 #[derive(Debug, Clone, Default)]
 pub struct StsTap {
     state: Arc<TapState>,
@@ -78,6 +81,27 @@ impl StsTap {
             .bodies
             .lock()
             .map(|b| b.clone())
+            .unwrap_or_default()
+    }
+
+    /// The operation (`GetItem`, `Query`…) of every DynamoDB request that reached the HTTP
+    /// client so far, in order.
+    #[must_use]
+    pub fn dynamodb_operations(&self) -> Vec<String> {
+        self.state
+            .dynamodb_operations
+            .lock()
+            .map(|ops| ops.clone())
+            .unwrap_or_default()
+    }
+
+    /// How many DynamoDB requests reached the HTTP client so far.
+    #[must_use]
+    pub fn dynamodb_requests(&self) -> usize {
+        self.state
+            .dynamodb_operations
+            .lock()
+            .map(|ops| ops.len())
             .unwrap_or_default()
     }
 
@@ -116,6 +140,13 @@ struct TapConnector {
 
 impl HttpConnector for TapConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let target = request.headers().get("x-amz-target").unwrap_or_default();
+        if let Some(operation) = target.strip_prefix("DynamoDB_20120810.") {
+            if let Ok(mut operations) = self.state.dynamodb_operations.lock() {
+                operations.push(operation.to_owned());
+            }
+            return self.inner.call(request);
+        }
         let body = request
             .body()
             .bytes()

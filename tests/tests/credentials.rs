@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use scoped_runtime::{CredentialCacheConfig, OperatorRole, Tenant};
-use scoped_tests::{Fault, StsTap, create_table, factory_with_tap, table_names, unique};
+use scoped_tests::{Fault, StsTap, factory_with_tap, ping, table_names, unique, unscoped};
 
 fn role_tenant(account: &str, run: &str, n: usize) -> Tenant {
     Tenant::new(format!("tenant-{run}-{n}"), "Acme")
@@ -60,10 +60,9 @@ async fn operator_clients_sign_as_the_role_in_its_account() {
 
     let dynamodb = operator.dynamodb();
     let table = format!("inventory-{run}");
-    create_table(dynamodb.raw(), &table).await;
+    dynamodb.provision_table(&table).await.unwrap();
     assert!(table_names(dynamodb.raw()).await.contains(&table));
-    let own = factory.platform_dynamodb();
-    assert!(!table_names(own.raw()).await.contains(&table));
+    assert!(!table_names(&unscoped(&factory)).await.contains(&table));
 
     // Both services of the role share one cached credential: one AssumeRole in all.
     assert_eq!(tap.assume_role_calls(), 1);
@@ -85,7 +84,9 @@ async fn concurrent_cold_callers_of_one_role_cause_one_assume_role() {
     let callers: Vec<_> = (0..64)
         .map(|_| {
             let client = factory.tenant_dynamodb(&tenant);
-            tokio::spawn(async move { client.raw().list_tables().send().await })
+            tokio::spawn(
+                async move { ping(client.raw(), &client.table_name("ping").unwrap()).await },
+            )
         })
         .collect();
     for caller in callers {
@@ -96,7 +97,9 @@ async fn concurrent_cold_callers_of_one_role_cause_one_assume_role() {
     // Warm: more requests, no more STS.
     let client = factory.tenant_dynamodb(&tenant);
     for _ in 0..20 {
-        client.raw().list_tables().send().await.unwrap();
+        ping(client.raw(), &client.table_name("ping").unwrap())
+            .await
+            .unwrap();
     }
     assert_eq!(tap.assume_role_calls(), 1);
     assert!(factory.credential_stats().hits >= 20);
@@ -110,7 +113,9 @@ async fn k_roles_cause_k_assume_roles() {
     let callers: Vec<_> = (0..40)
         .map(|i| {
             let client = factory.tenant_dynamodb(&role_tenant("444444444444", &run, i % 5));
-            tokio::spawn(async move { client.raw().list_tables().send().await })
+            tokio::spawn(
+                async move { ping(client.raw(), &client.table_name("ping").unwrap()).await },
+            )
         })
         .collect();
     for caller in callers {
@@ -128,7 +133,9 @@ async fn access_denied_is_remembered_briefly_then_retried() {
     let client = factory.tenant_dynamodb(&role_tenant("555555555555", &unique(), 0));
     tap.set_fault(Some(Fault::AccessDenied));
     for _ in 0..10 {
-        let err = client.raw().list_tables().send().await.unwrap_err();
+        let err = ping(client.raw(), &client.table_name("ping").unwrap())
+            .await
+            .unwrap_err();
         let message = chain(&err);
         assert!(message.contains("was refused (AccessDenied)"), "{message}");
     }
@@ -140,7 +147,9 @@ async fn access_denied_is_remembered_briefly_then_retried() {
 
     tokio::time::sleep(ttl + Duration::from_millis(200)).await;
     tap.set_fault(None);
-    client.raw().list_tables().send().await.unwrap();
+    ping(client.raw(), &client.table_name("ping").unwrap())
+        .await
+        .unwrap();
     assert_eq!(tap.assume_role_calls(), 2);
 }
 
@@ -150,7 +159,9 @@ async fn transient_failures_are_not_cached() {
     let factory = factory_with_tap(&tap, CredentialCacheConfig::default()).await;
     let client = factory.tenant_dynamodb(&role_tenant("666666666666", &unique(), 0));
     tap.set_fault(Some(Fault::Unavailable));
-    let err = client.raw().list_tables().send().await.unwrap_err();
+    let err = ping(client.raw(), &client.table_name("ping").unwrap())
+        .await
+        .unwrap_err();
     assert!(
         chain(&err).contains("ServiceUnavailable"),
         "{}",
@@ -159,7 +170,9 @@ async fn transient_failures_are_not_cached() {
     let after_first = tap.assume_role_calls();
     assert!(after_first >= 1);
     tap.set_fault(None);
-    client.raw().list_tables().send().await.unwrap();
+    ping(client.raw(), &client.table_name("ping").unwrap())
+        .await
+        .unwrap();
     assert_eq!(tap.assume_role_calls(), after_first + 1);
     assert!(factory.credential_stats().failures >= 1);
 }
@@ -173,7 +186,9 @@ async fn slow_sts_hits_the_load_timeout() {
         factory_with_tap(&tap, CredentialCacheConfig::default().load_timeout(timeout)).await;
     let client = factory.tenant_dynamodb(&role_tenant("777777777777", &unique(), 0));
     let started = Instant::now();
-    let err = client.raw().list_tables().send().await.unwrap_err();
+    let err = ping(client.raw(), &client.table_name("ping").unwrap())
+        .await
+        .unwrap_err();
     assert!(
         chain(&err).contains("did not answer within 300ms"),
         "{}",
@@ -218,22 +233,16 @@ async fn role_scopes_send_their_generated_session_policy() {
     let factory = factory_with_tap(&tap, CredentialCacheConfig::default()).await;
     let run = unique();
     let tenant = role_tenant("888888888888", &run, 0);
-    factory
-        .tenant_dynamodb(&tenant)
-        .raw()
-        .list_tables()
-        .send()
+    let client = factory.tenant_dynamodb(&tenant);
+    ping(client.raw(), &client.table_name("ping").unwrap())
         .await
         .unwrap();
     let capsule = scoped_runtime::Capsule::new(format!("tenant-{run}"), "caps-456", "PRODUS")
         .unwrap()
         .with_role_arn("arn:aws:iam::888888888888:role/capsules", ["crm"])
         .unwrap();
-    factory
-        .capsule_dynamodb(&capsule)
-        .raw()
-        .list_tables()
-        .send()
+    let client = factory.capsule_dynamodb(&capsule);
+    ping(client.raw(), &client.table_name("crm").unwrap())
         .await
         .unwrap();
 

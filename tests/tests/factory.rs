@@ -3,7 +3,7 @@
 use scoped_runtime::{
     AwsClientFactory, Capsule, EntityTag, Error, IsolationViolation, Platform, Scope, Tenant,
 };
-use scoped_tests::{all_keys, create_table, factory, get, put, table_names, unique};
+use scoped_tests::{all_keys, factory, get, put, table_names, unique, unscoped};
 
 const LEAD: EntityTag = EntityTag::from_static("LEAD");
 const EVENT: EntityTag = EntityTag::from_static("EVENT");
@@ -36,12 +36,23 @@ async fn each_scope_creates_writes_and_reads_its_own_table() {
         format!("TENANT#tenant-{run}#CAPSULE#caps-456#LEAD#lead-789")
     );
 
+    assert_eq!(
+        platform.provision_table(&base).await.unwrap(),
+        platform_table
+    );
+    assert_eq!(
+        tenant_client.provision_table(&base).await.unwrap(),
+        tenant_table
+    );
+    assert_eq!(
+        capsule_client.provision_table(&base).await.unwrap(),
+        capsule_table
+    );
     for (raw, table, key) in [
         (platform.raw(), &platform_table, &platform_key),
         (tenant_client.raw(), &tenant_table, &tenant_key),
         (capsule_client.raw(), &capsule_table, &capsule_key),
     ] {
-        create_table(raw, table).await;
         put(raw, table, key, &format!("value of {key}")).await;
         assert_eq!(
             get(raw, table, key).await.as_deref(),
@@ -82,16 +93,14 @@ async fn two_tenants_and_two_capsules_never_see_each_other() {
     let mut written = Vec::new();
     for capsule in &capsules {
         let client = factory.capsule_dynamodb(capsule);
-        let table = client.table_name(&base).unwrap();
-        create_table(client.raw(), &table).await;
+        let table = client.provision_table(&base).await.unwrap();
         let key = capsule.partition_key(&LEAD, &["lead-1"]).unwrap();
         put(client.raw(), &table, &key, capsule.id().as_str()).await;
         written.push((client, table, key));
     }
     for tenant in &tenants {
         let client = factory.tenant_dynamodb(tenant);
-        let table = client.table_name(&base).unwrap();
-        create_table(client.raw(), &table).await;
+        let table = client.provision_table(&base).await.unwrap();
         let key = tenant.partition_key(&LEAD, &["lead-1"]).unwrap();
         put(client.raw(), &table, &key, tenant.id().as_str()).await;
     }
@@ -129,7 +138,8 @@ async fn two_tenants_and_two_capsules_never_see_each_other() {
     assert_ne!(produs.1, written[1].1);
     let mut expected = vec![written[0].2.clone(), written[2].2.clone()];
     expected.sort();
-    assert_eq!(all_keys(produs.0.raw(), &produs.1).await, expected);
+    // A capsule client cannot scan its shared table (the guard rejects it): look directly.
+    assert_eq!(all_keys(&unscoped(&factory), &produs.1).await, expected);
     // Tenant tables are per tenant; `t1`'s table is not a prefix match of `t10`'s.
     let t1_client = factory.tenant_dynamodb(&tenants[0]);
     let t10_client = factory.tenant_dynamodb(&tenants[1]);
@@ -161,16 +171,30 @@ async fn tenant_with_role_signs_with_the_role_account() {
         .with_role_arn(format!("arn:aws:iam::{role_account}:role/tenant-{run}"))
         .unwrap();
     let client = factory.tenant_dynamodb(&tenant);
-    let table = client.table_name(&format!("crm-{run}")).unwrap();
-    create_table(client.raw(), &table).await;
+    let table = client.provision_table(&format!("crm-{run}")).await.unwrap();
 
-    assert!(table_names(client.raw()).await.contains(&table.to_string()));
-    let own = factory.platform_dynamodb();
-    assert!(!table_names(own.raw()).await.contains(&table.to_string()));
+    let described = client
+        .raw()
+        .describe_table()
+        .table_name(table.as_str())
+        .send()
+        .await;
+    assert!(described.is_ok(), "{described:?}");
+    assert!(
+        !table_names(&unscoped(&factory))
+            .await
+            .contains(&table.to_string())
+    );
 
     // The same tenant gets the same role-signed client back, not a new one.
     let again = factory.tenant_dynamodb(&tenant);
-    assert!(table_names(again.raw()).await.contains(&table.to_string()));
+    let described = again
+        .raw()
+        .describe_table()
+        .table_name(table.as_str())
+        .send()
+        .await;
+    assert!(described.is_ok(), "{described:?}");
 }
 
 #[tokio::test]

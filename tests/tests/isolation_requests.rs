@@ -1,0 +1,506 @@
+//! Isolation of the request kinds beyond single items (see `isolation.rs` for the matrix):
+//! scans of shared tables, unbound queries, transactions and batches mixing scopes, PartiQL,
+//! table administration, and role-signed clients. Each rejected attempt must fail with an
+//! `IsolationViolation` and add no DynamoDB request at the HTTP tap.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests: a failed unwrap is the test failing"
+)]
+
+use std::collections::{BTreeSet, HashMap};
+
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConditionCheck, Get, KeysAndAttributes, ParameterizedStatement, Put,
+    PutRequest, TransactGetItem, TransactWriteItem, WriteRequest,
+};
+use scoped_runtime::{IsolationViolation, Platform, Scope, Tenant};
+use scoped_tests::entities::{CapsuleNote, TenantNote};
+use scoped_tests::world::{note, world};
+use scoped_tests::{PK, table_names, unscoped};
+
+#[tokio::test]
+async fn scans_of_shared_tables_are_rejected() {
+    let world = world().await;
+    let produs = world.factory.capsule_dynamodb(&world.capsules[0]);
+    let attempt = produs.raw().scan().table_name("PRODUS_iso").send();
+    assert!(matches!(
+        world
+            .rejected("scan of the shared capsule table", attempt)
+            .await,
+        IsolationViolation::SharedTableScan { .. }
+    ));
+    let attempt = produs
+        .raw()
+        .scan()
+        .table_name("PRODUS_iso")
+        .segment(0)
+        .total_segments(4)
+        .send();
+    assert!(matches!(
+        world
+            .rejected("parallel scan of the shared table", attempt)
+            .await,
+        IsolationViolation::SharedTableScan { .. }
+    ));
+    let attempt = produs
+        .raw()
+        .scan()
+        .table_name("PRODUS_iso")
+        .index_name("by-body")
+        .send();
+    assert!(matches!(
+        world
+            .rejected("scan of an index of the shared table", attempt)
+            .await,
+        IsolationViolation::SharedTableScan { .. }
+    ));
+    // A tenant's own table holds only its items: scanning it is allowed, and the prefix
+    // sibling's is not.
+    let [t1, t10] = &world.tenants;
+    let t1_client = world.factory.tenant_dynamodb(t1);
+    let notes = t1_client.items::<TenantNote>();
+    notes
+        .put(&TenantNote {
+            note_id: "n1".into(),
+            body: "one".into(),
+        })
+        .await
+        .unwrap();
+    let own_table = notes.table().to_string();
+    let scanned = t1_client
+        .raw()
+        .scan()
+        .table_name(&own_table)
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scanned.count(), 1);
+    let attempt = t1_client
+        .raw()
+        .scan()
+        .table_name(format!("{}_iso", t10.id()))
+        .send();
+    assert!(matches!(
+        world
+            .rejected("scan of the prefix sibling's table", attempt)
+            .await,
+        IsolationViolation::CrossTable { .. }
+    ));
+}
+
+#[tokio::test]
+async fn queries_not_bound_to_an_own_key_are_rejected() {
+    let world = world().await;
+    let produs = world.factory.capsule_dynamodb(&world.capsules[0]);
+    let own = produs.key::<CapsuleNote>("n1").unwrap().into_string();
+    let t10_key = world
+        .factory
+        .capsule_dynamodb(&world.capsules[2])
+        .key::<CapsuleNote>("n1")
+        .unwrap()
+        .into_string();
+    let query = |expression: &str, value: &str| {
+        produs
+            .raw()
+            .query()
+            .table_name("PRODUS_iso")
+            .key_condition_expression(expression)
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_values(":v", AttributeValue::S(value.to_owned()))
+            .send()
+    };
+    // Bound to an own key: allowed and sent.
+    let before = world.tap.dynamodb_requests();
+    assert_eq!(query("#pk = :v", &own).await.unwrap().count(), 0);
+    assert_eq!(world.tap.dynamodb_requests(), before + 1);
+
+    for (what, expression, value) in [
+        (
+            "every tenant's partition by prefix",
+            "begins_with(#pk, :v)",
+            "TENANT#",
+        ),
+        (
+            "the prefix sibling's partition",
+            "#pk = :v",
+            t10_key.as_str(),
+        ),
+        ("a range of partitions", "#pk > :v", "TENANT#"),
+        ("an OR", "#pk = :v OR #pk = :v", own.as_str()),
+        ("no partition key", "sk = :v", own.as_str()),
+    ] {
+        let violation = world.rejected(what, query(expression, value)).await;
+        assert!(
+            matches!(
+                violation,
+                IsolationViolation::UnboundQuery { .. } | IsolationViolation::CrossTenant { .. }
+            ),
+            "{what}: {violation:?}"
+        );
+    }
+    let attempt = produs.raw().query().table_name("PRODUS_iso").send();
+    assert!(matches!(
+        world.rejected("no key condition", attempt).await,
+        IsolationViolation::UnboundQuery { .. }
+    ));
+}
+
+#[tokio::test]
+async fn transactions_mixing_scopes_are_rejected() {
+    let world = world().await;
+    let produs = world.factory.capsule_dynamodb(&world.capsules[0]);
+    let own = produs.key::<CapsuleNote>("n1").unwrap().into_string();
+    let sibling = world
+        .factory
+        .capsule_dynamodb(&world.capsules[2])
+        .key::<CapsuleNote>("n1")
+        .unwrap()
+        .into_string();
+    let put = |table: &str, key: &str| {
+        TransactWriteItem::builder()
+            .put(
+                Put::builder()
+                    .table_name(table)
+                    .set_item(Some(note(key)))
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    };
+    let attempt = produs
+        .raw()
+        .transact_write_items()
+        .transact_items(put("PRODUS_iso", &own))
+        .transact_items(put("PRODUS_iso", &sibling))
+        .send();
+    assert!(matches!(
+        world
+            .rejected("transaction with another tenant's item", attempt)
+            .await,
+        IsolationViolation::CrossTenant { .. }
+    ));
+    let check = TransactWriteItem::builder()
+        .condition_check(
+            ConditionCheck::builder()
+                .table_name("DEVUS_iso")
+                .key(PK, AttributeValue::S(own.clone()))
+                .condition_expression("attribute_not_exists(pk)")
+                .build()
+                .unwrap(),
+        )
+        .build();
+    let attempt = produs
+        .raw()
+        .transact_write_items()
+        .transact_items(put("PRODUS_iso", &own))
+        .transact_items(check)
+        .send();
+    assert!(matches!(
+        world
+            .rejected("transaction with another table's condition check", attempt)
+            .await,
+        IsolationViolation::CrossTable { .. }
+    ));
+    let get = |key: &str| {
+        TransactGetItem::builder()
+            .get(
+                Get::builder()
+                    .table_name("PRODUS_iso")
+                    .key(PK, AttributeValue::S(key.to_owned()))
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    };
+    let attempt = produs
+        .raw()
+        .transact_get_items()
+        .transact_items(get(&own))
+        .transact_items(get(&sibling))
+        .send();
+    assert!(matches!(
+        world
+            .rejected("read transaction with another tenant's item", attempt)
+            .await,
+        IsolationViolation::CrossTenant { .. }
+    ));
+    // Not even the own item was written: the whole request was stopped.
+    assert!(world.stored_items().await.is_empty());
+}
+
+#[tokio::test]
+async fn batches_mixing_scopes_are_rejected() {
+    let world = world().await;
+    let produs = world.factory.capsule_dynamodb(&world.capsules[0]);
+    let own = produs.key::<CapsuleNote>("n1").unwrap().into_string();
+    let sibling = world
+        .factory
+        .capsule_dynamodb(&world.capsules[1])
+        .key::<CapsuleNote>("n1")
+        .unwrap()
+        .into_string();
+    let write = |key: &str| {
+        WriteRequest::builder()
+            .put_request(
+                PutRequest::builder()
+                    .set_item(Some(note(key)))
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    };
+    let attempt = produs
+        .raw()
+        .batch_write_item()
+        .request_items("PRODUS_iso", vec![write(&own), write(&sibling)])
+        .send();
+    assert!(matches!(
+        world
+            .rejected("batch write with the sibling capsule's key", attempt)
+            .await,
+        IsolationViolation::CrossCapsule { .. }
+    ));
+    let attempt = produs
+        .raw()
+        .batch_write_item()
+        .request_items("PRODUS_iso", vec![write(&own)])
+        .request_items("DEVUS_iso", vec![write(&own)])
+        .send();
+    assert!(matches!(
+        world
+            .rejected("batch write to two codes' tables", attempt)
+            .await,
+        IsolationViolation::CrossTable { .. }
+    ));
+    let keys = |keys: &[&str]| {
+        let mut request = KeysAndAttributes::builder();
+        for key in keys {
+            request = request.keys(HashMap::from([(
+                PK.to_owned(),
+                AttributeValue::S((*key).to_owned()),
+            )]));
+        }
+        request.build().unwrap()
+    };
+    let attempt = produs
+        .raw()
+        .batch_get_item()
+        .request_items("PRODUS_iso", keys(&[&own, &sibling]))
+        .send();
+    assert!(matches!(
+        world
+            .rejected("batch get with the sibling capsule's key", attempt)
+            .await,
+        IsolationViolation::CrossCapsule { .. }
+    ));
+    assert!(world.stored_items().await.is_empty());
+}
+
+#[tokio::test]
+async fn partiql_is_rejected() {
+    let world = world().await;
+    let produs = world.factory.capsule_dynamodb(&world.capsules[0]);
+    for statement in [
+        r#"SELECT * FROM "DEVUS_iso""#,
+        r#"SELECT * FROM "PRODUS_iso""#,
+    ] {
+        let attempt = produs.raw().execute_statement().statement(statement).send();
+        assert!(
+            matches!(
+                world.rejected(statement, attempt).await,
+                IsolationViolation::UnsupportedOperation { operation, .. } if operation == "ExecuteStatement"
+            ),
+            "{statement}"
+        );
+    }
+    let insert = ParameterizedStatement::builder()
+        .statement(r#"INSERT INTO "DEVUS_iso" VALUE {'pk': 'x'}"#)
+        .build()
+        .unwrap();
+    let attempt = produs
+        .raw()
+        .execute_transaction()
+        .transact_statements(insert)
+        .send();
+    assert!(matches!(
+        world.rejected("ExecuteTransaction", attempt).await,
+        IsolationViolation::UnsupportedOperation { .. }
+    ));
+    let attempt = produs.raw().batch_execute_statement().send();
+    assert!(matches!(
+        world.rejected("BatchExecuteStatement", attempt).await,
+        IsolationViolation::UnsupportedOperation { .. }
+    ));
+}
+
+#[tokio::test]
+async fn table_administration_outside_the_scope_is_rejected() {
+    let world = world().await;
+    let [t1, t10] = &world.tenants;
+    let produs = world.factory.capsule_dynamodb(&world.capsules[0]);
+    let t1_client = world.factory.tenant_dynamodb(t1);
+    let t10_table = format!("{}_iso", t10.id());
+
+    let attempt = produs.raw().describe_table().table_name("DEVUS_iso").send();
+    assert!(matches!(
+        world
+            .rejected("describe another code's table", attempt)
+            .await,
+        IsolationViolation::CrossTable { .. }
+    ));
+    let attempt = t1_client.raw().delete_table().table_name(&t10_table).send();
+    assert!(matches!(
+        world
+            .rejected("delete the prefix sibling's table", attempt)
+            .await,
+        IsolationViolation::CrossTable { .. }
+    ));
+    let attempt = produs.raw().delete_table().table_name("PRODUS_iso").send();
+    assert!(matches!(
+        world.rejected("delete the shared table", attempt).await,
+        IsolationViolation::SharedTableChange { .. }
+    ));
+    let attempt = produs.raw().update_table().table_name("PRODUS_iso").send();
+    assert!(matches!(
+        world.rejected("update the shared table", attempt).await,
+        IsolationViolation::SharedTableChange { .. }
+    ));
+    let attempt = produs.raw().list_tables().send();
+    assert!(matches!(
+        world.rejected("list every scope's tables", attempt).await,
+        IsolationViolation::UnsupportedOperation { .. }
+    ));
+    let attempt = produs
+        .raw()
+        .create_backup()
+        .table_name("PRODUS_iso")
+        .backup_name("b")
+        .send();
+    assert!(matches!(
+        world.rejected("back up the shared table", attempt).await,
+        IsolationViolation::UnsupportedOperation { .. }
+    ));
+    let attempt = t1_client
+        .raw()
+        .create_table()
+        .table_name(format!("{}_other", t1.id()))
+        .key_schema(
+            aws_sdk_dynamodb::types::KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(aws_sdk_dynamodb::types::KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .send();
+    assert!(matches!(
+        world
+            .rejected("create a table keyed by another attribute", attempt)
+            .await,
+        IsolationViolation::ForeignKeySchema { .. }
+    ));
+
+    // Its own describe works; a tenant may delete its own (unshared) table.
+    produs
+        .raw()
+        .describe_table()
+        .table_name("PRODUS_iso")
+        .send()
+        .await
+        .unwrap();
+    let scratch = t1_client.provision_table("scratch").await.unwrap();
+    t1_client
+        .raw()
+        .delete_table()
+        .table_name(scratch.as_str())
+        .send()
+        .await
+        .unwrap();
+    // And the prefix sibling's table is still there.
+    unscoped(&world.factory)
+        .describe_table()
+        .table_name(&t10_table)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A tenant with a role signs with the role's credentials; the guard stops a request before
+/// it is signed, so a rejected request costs neither a DynamoDB nor an STS call.
+#[tokio::test]
+async fn role_signed_clients_carry_the_guard() {
+    let world = world().await;
+    let run = &world.run;
+    let tenant = Tenant::new(format!("role-{run}"), "Role")
+        .unwrap()
+        .with_role_arn(format!("arn:aws:iam::111111111111:role/role-{run}"))
+        .unwrap();
+    let client = world.factory.tenant_dynamodb(&tenant);
+    let key = client.key::<TenantNote>("n1").unwrap().into_string();
+    let attempt = client
+        .raw()
+        .get_item()
+        .table_name("PRODUS_iso")
+        .key(PK, AttributeValue::S(key))
+        .send();
+    assert!(matches!(
+        world
+            .rejected("role client to a capsule table", attempt)
+            .await,
+        IsolationViolation::CrossTable { .. }
+    ));
+    assert_eq!(world.tap.assume_role_calls(), 0);
+    // Its own operations go through, signed as the role (its table lives in the role's account).
+    let notes = client.items::<TenantNote>().consistent_reads();
+    notes.provision().await.unwrap();
+    notes
+        .put(&TenantNote {
+            note_id: "n1".into(),
+            body: "role".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(notes.get("n1").await.unwrap().unwrap().body, "role");
+    assert_eq!(world.tap.assume_role_calls(), 1);
+    assert!(
+        !table_names(&unscoped(&world.factory))
+            .await
+            .contains(&notes.table().to_string())
+    );
+}
+
+/// Scopes the guard checks are the same values typed code uses: a smoke check that the
+/// platform scope's own raw requests pass.
+#[tokio::test]
+async fn own_raw_requests_pass_the_guard() {
+    let world = world().await;
+    let platform = world.factory.platform_dynamodb();
+    let key = Platform::new()
+        .partition_key(
+            &scoped_runtime::EntityTag::from_static("NOTE"),
+            &[&world.note_id],
+        )
+        .unwrap();
+    platform
+        .raw()
+        .put_item()
+        .table_name("iso")
+        .set_item(Some(note(&key)))
+        .send()
+        .await
+        .unwrap();
+    let scanned = platform
+        .raw()
+        .scan()
+        .table_name("iso")
+        .send()
+        .await
+        .unwrap();
+    assert!(scanned.count() >= 1);
+    assert_eq!(
+        world.stored_items().await,
+        BTreeSet::from([("iso".to_owned(), key)])
+    );
+}

@@ -1,0 +1,358 @@
+//! The typed entity operations against moto: what each sends (counted at the HTTP client), what
+//! it returns, and the errors that name what failed.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests: a failed unwrap is the test failing"
+)]
+
+use aws_sdk_dynamodb::types::{AttributeValue, KeySchemaElement, KeyType};
+use scoped_runtime::{
+    AwsClientFactory, Capsule, CapsuleClient, CredentialCacheConfig, DynamoDb, Error, Update,
+};
+use scoped_tests::entities::{CapsuleNote, Counter, ForgedKey};
+use scoped_tests::{PK, StsTap, factory_with_tap, unique, unscoped};
+
+struct Setup {
+    tap: StsTap,
+    factory: AwsClientFactory,
+    crm: CapsuleClient<DynamoDb>,
+}
+
+async fn setup() -> Setup {
+    let tap = StsTap::new();
+    let factory = factory_with_tap(&tap, CredentialCacheConfig::default()).await;
+    let capsule = Capsule::new(format!("t-{}", unique()), "caps-1", "PRODUS").unwrap();
+    let crm = factory.capsule_dynamodb(&capsule);
+    crm.items::<CapsuleNote>().provision().await.unwrap();
+    Setup { tap, factory, crm }
+}
+
+impl Setup {
+    /// The DynamoDB operations `run` sent.
+    async fn sent<T>(&self, run: impl std::future::Future<Output = T>) -> (T, Vec<String>) {
+        let before = self.tap.dynamodb_requests();
+        let output = run.await;
+        (output, self.tap.dynamodb_operations()[before..].to_vec())
+    }
+}
+
+fn note(id: &str, body: &str) -> CapsuleNote {
+    CapsuleNote {
+        note_id: id.into(),
+        body: body.into(),
+    }
+}
+
+#[tokio::test]
+async fn single_item_operations() {
+    let setup = setup().await;
+    let notes = setup.crm.items::<CapsuleNote>().consistent_reads();
+
+    let (put, sent) = setup.sent(notes.put(&note("n1", "first"))).await;
+    put.unwrap();
+    assert_eq!(sent, ["PutItem"]);
+    let (got, sent) = setup.sent(notes.get("n1")).await;
+    assert_eq!(got.unwrap(), Some(note("n1", "first")));
+    assert_eq!(sent, ["GetItem"]);
+    assert_eq!(notes.get("absent").await.unwrap(), None);
+
+    // Create writes only absent items.
+    let err = notes.create(&note("n1", "second")).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::AlreadyExists { key, .. } if key.ends_with("#NOTE#n1")),
+        "{err}"
+    );
+    assert_eq!(notes.get("n1").await.unwrap().unwrap().body, "first");
+    notes.create(&note("n2", "created")).await.unwrap();
+
+    // Update changes non-key attributes of existing items and returns the new item.
+    let updated = notes
+        .update("n1", Update::new().set("body", "updated"))
+        .await
+        .unwrap();
+    assert_eq!(updated, note("n1", "updated"));
+    let err = notes
+        .update("absent", Update::new().set("body", "x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err}");
+    assert_eq!(
+        notes.get("absent").await.unwrap(),
+        None,
+        "update never creates"
+    );
+
+    // The item as stored: the entity's attributes and the key the library wrote.
+    let key = notes.key("n1").unwrap();
+    let stored = unscoped(&setup.factory)
+        .get_item()
+        .table_name(notes.table().as_str())
+        .key(PK, AttributeValue::S(key.to_string()))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    let mut names: Vec<_> = stored.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["body", "note_id", "pk"]);
+
+    let (deleted, sent) = setup.sent(notes.delete("n1")).await;
+    deleted.unwrap();
+    assert_eq!(sent, ["DeleteItem"]);
+    assert_eq!(notes.get("n1").await.unwrap(), None);
+    notes.delete("n1").await.unwrap();
+}
+
+#[tokio::test]
+async fn queries_follow_last_evaluated_key() {
+    let setup = setup().await;
+    let notes = setup.crm.items::<CapsuleNote>().consistent_reads();
+    notes.put(&note("n1", "one")).await.unwrap();
+    notes.put(&note("n2", "two")).await.unwrap();
+
+    let (found, sent) = setup.sent(notes.query("n1").try_collect()).await;
+    assert_eq!(found.unwrap(), [note("n1", "one")]);
+    assert_eq!(sent, ["Query"]);
+    // One item per page. DynamoDB ends a full page with a LastEvaluatedKey and the stream
+    // asks once more; moto leaves it out when nothing follows. (Following the key across
+    // pages is unit-tested in scoped-runtime's `ops::query`: with partition-only keys a
+    // partition holds one item, so no emulator page can be followed by a non-empty one.)
+    let paged = notes.clone().page_size(1);
+    let (found, sent) = setup.sent(paged.query("n2").try_collect()).await;
+    assert_eq!(found.unwrap(), [note("n2", "two")]);
+    assert!(sent == ["Query"] || sent == ["Query", "Query"], "{sent:?}");
+    let mut none = notes.query("absent");
+    assert!(none.next().await.is_none());
+    // A bad id is the stream's only item, and nothing is sent.
+    let (empty, sent) = setup.sent(notes.query("").try_collect()).await;
+    assert!(matches!(empty, Err(Error::Key(_))));
+    assert!(sent.is_empty());
+}
+
+#[tokio::test]
+async fn batches_are_chunked_deduplicated_and_complete() {
+    let setup = setup().await;
+    let notes = setup.crm.items::<CapsuleNote>().consistent_reads();
+    let mut written: Vec<_> = (0..60).map(|i| note(&format!("b{i}"), "old")).collect();
+    written.push(note("b0", "new")); // the same key again: the last one wins
+    let (put, sent) = setup.sent(notes.batch_put(&written)).await;
+    put.unwrap();
+    assert_eq!(sent, ["BatchWriteItem"; 3], "60 distinct items in 25s");
+
+    let mut ids: Vec<String> = (0..150).map(|i| format!("b{i}")).collect();
+    ids.push("b0".into());
+    let (found, sent) = setup
+        .sent(notes.batch_get(ids.iter().map(String::as_str)))
+        .await;
+    let mut found = found.unwrap();
+    assert_eq!(sent, ["BatchGetItem"; 2], "150 distinct keys in 100s");
+    found.sort_by_key(|note| note.note_id.trim_start_matches('b').parse::<u32>().unwrap());
+    assert_eq!(found.len(), 60);
+    assert_eq!(found[0], note("b0", "new"));
+
+    let (deleted, sent) = setup
+        .sent(notes.batch_delete(ids.iter().take(60).map(String::as_str)))
+        .await;
+    deleted.unwrap();
+    assert_eq!(sent, ["BatchWriteItem"; 3]);
+    assert!(
+        notes
+            .batch_get(ids.iter().map(String::as_str))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // An empty id fails before anything is sent.
+    let (empty, sent) = setup.sent(notes.batch_get(["b1", ""])).await;
+    assert!(matches!(empty, Err(Error::Key(_))));
+    assert!(sent.is_empty());
+}
+
+#[tokio::test]
+async fn transactions_write_entities_of_one_scope_together() {
+    let setup = setup().await;
+    let notes = setup.crm.items::<CapsuleNote>().consistent_reads();
+    let counters = setup.crm.items::<Counter>().consistent_reads();
+    counters
+        .put(&Counter {
+            counter_id: "notes".into(),
+            count: 0,
+        })
+        .await
+        .unwrap();
+
+    let transaction = setup
+        .crm
+        .transaction()
+        .create(&note("t1", "in a transaction"))
+        .update::<Counter>("notes", Update::new().add("count", 1));
+    assert_eq!(transaction.len(), 2);
+    let (sent_ok, sent) = setup.sent(transaction.send()).await;
+    sent_ok.unwrap();
+    assert_eq!(sent, ["TransactWriteItems"]);
+    assert_eq!(counters.get("notes").await.unwrap().unwrap().count, 1);
+    assert!(notes.get("t1").await.unwrap().is_some());
+
+    // Creating the same note again cancels the whole transaction: the counter stays at 1.
+    let err = setup
+        .crm
+        .transaction()
+        .create(&note("t1", "again"))
+        .update::<Counter>("notes", Update::new().add("count", 1))
+        .send()
+        .await
+        .unwrap_err();
+    match &err {
+        Error::TransactionCanceled { reasons, .. } => {
+            assert_eq!(reasons, &["ConditionalCheckFailed", "None"]);
+        }
+        other => panic!("expected a cancelled transaction, got {other}"),
+    }
+    assert_eq!(counters.get("notes").await.unwrap().unwrap().count, 1);
+
+    // A condition on a missing item cancels too; delete and put go through together.
+    let err = setup
+        .crm
+        .transaction()
+        .require_exists::<CapsuleNote>("absent")
+        .delete::<CapsuleNote>("t1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::TransactionCanceled { .. }), "{err}");
+    setup
+        .crm
+        .transaction()
+        .require_exists::<Counter>("notes")
+        .delete::<CapsuleNote>("t1")
+        .put(&note("t2", "replacement"))
+        .send()
+        .await
+        .unwrap();
+    assert!(notes.get("t1").await.unwrap().is_none());
+    assert!(notes.get("t2").await.unwrap().is_some());
+    // An empty transaction sends nothing; a write that cannot be built fails before sending.
+    let (empty, sent) = setup.sent(setup.crm.transaction().send()).await;
+    empty.unwrap();
+    assert!(sent.is_empty());
+    let (bad, sent) = setup
+        .sent(
+            setup
+                .crm
+                .transaction()
+                .put(&note("t3", "x"))
+                .delete::<CapsuleNote>("")
+                .send(),
+        )
+        .await;
+    assert!(matches!(bad, Err(Error::Key(_))));
+    assert!(sent.is_empty());
+}
+
+#[tokio::test]
+async fn entities_cannot_write_key_attributes() {
+    let setup = setup().await;
+    let forged = ForgedKey {
+        id: "f1".into(),
+        pk: "TENANT#victim#CAPSULE#caps-1#NOTE#n1".into(),
+    };
+    let items = setup.crm.items::<ForgedKey>();
+    for (what, attempt) in [
+        (
+            "put",
+            Box::pin(items.put(&forged))
+                as std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>>>>,
+        ),
+        ("create", Box::pin(items.create(&forged))),
+        ("batch put", Box::pin(items.batch_put([&forged]))),
+        (
+            "transaction",
+            Box::pin(setup.crm.transaction().put(&forged).send()),
+        ),
+    ] {
+        let (result, sent) = setup.sent(attempt).await;
+        assert!(
+            matches!(&result, Err(Error::ReservedAttribute { attribute, .. }) if attribute == "pk"),
+            "{what}: {result:?}"
+        );
+        assert!(sent.is_empty(), "{what}");
+    }
+    let notes = setup.crm.items::<CapsuleNote>();
+    notes.put(&note("n1", "x")).await.unwrap();
+    let (result, sent) = setup
+        .sent(notes.update("n1", Update::new().set("pk", "TENANT#victim#X#1")))
+        .await;
+    assert!(
+        matches!(result, Err(Error::ReservedAttribute { .. })),
+        "{result:?}"
+    );
+    assert!(sent.is_empty());
+}
+
+#[tokio::test]
+async fn stored_items_of_another_shape_are_errors_naming_the_item() {
+    let setup = setup().await;
+    let notes = setup.crm.items::<CapsuleNote>();
+    let key = notes.key("odd").unwrap();
+    setup
+        .crm
+        .raw()
+        .put_item()
+        .table_name(notes.table().as_str())
+        .item(PK, AttributeValue::S(key.to_string()))
+        .item("note_id", AttributeValue::N("7".into()))
+        .send()
+        .await
+        .unwrap();
+    let err = notes.get("odd").await.unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, Error::Item { .. }), "{message}");
+    assert!(
+        message.contains(key.as_str()) && message.contains("PRODUS_iso"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn provisioning_is_idempotent_and_checks_the_key_schema() {
+    let setup = setup().await;
+    let run = unique();
+    let base = format!("prov-{run}");
+    let table = setup.crm.provision_table(&base).await.unwrap();
+    assert_eq!(setup.crm.provision_table(&base).await.unwrap(), table);
+
+    // A table created elsewhere with another key is an error naming its schema.
+    let other = format!("other-{run}");
+    unscoped(&setup.factory)
+        .create_table()
+        .table_name(format!("PRODUS_{other}"))
+        .attribute_definitions(
+            aws_sdk_dynamodb::types::AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+    let err = setup.crm.provision_table(&other).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::KeySchema { found, .. } if found == "id (HASH)"),
+        "{err}"
+    );
+    // A bad base name is an error before anything is sent.
+    let (bad, sent) = setup.sent(setup.crm.provision_table("Bad_Name")).await;
+    assert!(matches!(bad, Err(Error::Scope(_))));
+    assert!(sent.is_empty());
+}
