@@ -13,3 +13,6 @@ pub use core::result::Result;
 
 /// Warm credential caches for the benchmarks.
 pub use crate::credentials::bench::WarmRoles;
+
+/// The isolation guard's check alone, for the benchmarks.
+pub use crate::guard::bench::check_capsule_request;

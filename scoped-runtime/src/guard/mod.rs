@@ -19,6 +19,7 @@
 //! | PartiQL (`ExecuteStatement`, `BatchExecuteStatement`, `ExecuteTransaction`) | never: the table and key are inside statement text |
 //! | anything else (`ListTables`, backups, exports, tags, global tables…) | never |
 
+pub(crate) mod bench;
 mod condition;
 mod scope;
 

@@ -1,0 +1,86 @@
+//! Typed put and get through a capsule client against the same raw SDK calls, against moto, in
+//! the same run: what the guard, serde conversion and key building add to a real round trip.
+//!
+//! The raw calls go through an SDK client built from the factory's own configuration, without
+//! the guard, and send the same table, key and attributes the typed calls send.
+//!
+//! Needs a DynamoDB endpoint: `bash scripts/with-moto.sh cargo bench -p scoped-runtime --bench
+//! guard_moto`, or start moto yourself and set `AWS_ENDPOINT_URL` (see the README).
+
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark whose setup fails must stop with the cause"
+)]
+
+mod guard_support;
+#[allow(dead_code, reason = "only the shared capsule is needed here")]
+mod support;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use criterion::{Criterion, criterion_group, criterion_main};
+use guard_support::Lead;
+use scoped_runtime::AwsClientFactory;
+
+fn moto(c: &mut Criterion) {
+    if std::env::var_os("AWS_ENDPOINT_URL").is_none() {
+        panic!(
+            "AWS_ENDPOINT_URL is not set: the guard/moto benchmarks need a DynamoDB endpoint. Run \
+             `bash scripts/with-moto.sh cargo bench -p scoped-runtime --bench guard_moto`, or \
+             start `.venv/bin/moto_server -p 5000` and set AWS_ENDPOINT_URL=http://127.0.0.1:5000 \
+             AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing"
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let factory = runtime
+        .block_on(AwsClientFactory::from_env())
+        .expect("a factory from the environment");
+    let crm = factory.capsule_dynamodb(&support::capsule());
+    let leads = crm.items::<Lead>();
+    runtime
+        .block_on(leads.provision())
+        .expect("provision PRODUS_crm");
+    let raw = aws_sdk_dynamodb::Client::new(factory.sdk_config());
+    let lead = Lead::sample("lead-789");
+    let key = leads.key("lead-789").expect("valid key").into_string();
+    let table = leads.table().to_string();
+    runtime.block_on(leads.put(&lead)).expect("first put");
+
+    let mut group = c.benchmark_group("guard/moto");
+    group.bench_function("raw_put", |b| {
+        b.to_async(&runtime).iter(|| async {
+            raw.put_item()
+                .table_name(&table)
+                .set_item(Some(lead.raw_item(&key)))
+                .send()
+                .await
+                .expect("raw put")
+        });
+    });
+    group.bench_function("typed_put", |b| {
+        b.to_async(&runtime)
+            .iter(|| async { leads.put(&lead).await.expect("typed put") });
+    });
+    group.bench_function("raw_get", |b| {
+        b.to_async(&runtime).iter(|| async {
+            raw.get_item()
+                .table_name(&table)
+                .key("pk", AttributeValue::S(key.clone()))
+                .send()
+                .await
+                .expect("raw get")
+        });
+    });
+    group.bench_function("typed_get", |b| {
+        b.to_async(&runtime)
+            .iter(|| async { leads.get("lead-789").await.expect("typed get") });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, moto);
+criterion_main!(benches);
