@@ -2,7 +2,9 @@
 //! the same run: what the guard, serde conversion and key building add to a real round trip.
 //!
 //! The raw calls go through an SDK client built from the factory's own configuration, without
-//! the guard, and send the same table, key and attributes the typed calls send.
+//! the guard, and send the same table, key and attributes the typed calls send. Each benchmark
+//! of a pair alternates the raw and the typed call and times only its own, so a slower
+//! emulator or a busier machine weighs on both alike.
 //!
 //! Needs a DynamoDB endpoint: `bash scripts/with-moto.sh cargo bench -p scoped-runtime --bench
 //! guard_moto`, or start moto yourself and set `AWS_ENDPOINT_URL` (see the README).
@@ -16,6 +18,9 @@
 mod guard_support;
 #[allow(dead_code, reason = "only the shared capsule is needed here")]
 mod support;
+
+use std::future::Future;
+use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -50,36 +55,81 @@ fn moto(c: &mut Criterion) {
     let table = leads.table().to_string();
     runtime.block_on(leads.put(&lead)).expect("first put");
 
+    let raw_put = || async {
+        raw.put_item()
+            .table_name(&table)
+            .set_item(Some(lead.raw_item(&key)))
+            .send()
+            .await
+            .expect("raw put");
+    };
+    let typed_put = || async { leads.put(&lead).await.expect("typed put") };
+    let raw_get = || async {
+        raw.get_item()
+            .table_name(&table)
+            .key("pk", AttributeValue::S(key.clone()))
+            .send()
+            .await
+            .expect("raw get");
+    };
+    let typed_get = || async {
+        leads.get("lead-789").await.expect("typed get");
+    };
+
+    // Each benchmark of a pair runs the raw and the typed call alternately and times only its
+    // own, so both see the same emulator state and the same load from the rest of the machine.
     let mut group = c.benchmark_group("guard/moto");
     group.bench_function("raw_put", |b| {
-        b.to_async(&runtime).iter(|| async {
-            raw.put_item()
-                .table_name(&table)
-                .set_item(Some(lead.raw_item(&key)))
-                .send()
-                .await
-                .expect("raw put")
-        });
+        b.to_async(&runtime)
+            .iter_custom(|iters| alternating(iters, Timed::First, &raw_put, &typed_put));
     });
     group.bench_function("typed_put", |b| {
         b.to_async(&runtime)
-            .iter(|| async { leads.put(&lead).await.expect("typed put") });
+            .iter_custom(|iters| alternating(iters, Timed::Second, &raw_put, &typed_put));
     });
     group.bench_function("raw_get", |b| {
-        b.to_async(&runtime).iter(|| async {
-            raw.get_item()
-                .table_name(&table)
-                .key("pk", AttributeValue::S(key.clone()))
-                .send()
-                .await
-                .expect("raw get")
-        });
+        b.to_async(&runtime)
+            .iter_custom(|iters| alternating(iters, Timed::First, &raw_get, &typed_get));
     });
     group.bench_function("typed_get", |b| {
         b.to_async(&runtime)
-            .iter(|| async { leads.get("lead-789").await.expect("typed get") });
+            .iter_custom(|iters| alternating(iters, Timed::Second, &raw_get, &typed_get));
     });
     group.finish();
+}
+
+/// Which call of a pair [`alternating`] times.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Timed {
+    First,
+    Second,
+}
+
+/// Runs `first` then `second`, `iters` times; the time the `timed` one took.
+async fn alternating<F1, Fut1, F2, Fut2>(
+    iters: u64,
+    timed: Timed,
+    first: F1,
+    second: F2,
+) -> Duration
+where
+    F1: Fn() -> Fut1,
+    Fut1: Future<Output = ()>,
+    F2: Fn() -> Fut2,
+    Fut2: Future<Output = ()>,
+{
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let start = Instant::now();
+        first().await;
+        let between = Instant::now();
+        second().await;
+        total += match timed {
+            Timed::First => between - start,
+            Timed::Second => between.elapsed(),
+        };
+    }
+    total
 }
 
 criterion_group!(benches, moto);

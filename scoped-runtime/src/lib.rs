@@ -55,6 +55,28 @@
 //! reserved, so the leading segments say which scope a key belongs to. Keys over DynamoDB's
 //! 2048-byte limit are errors. [`DecodedKey::parse`] accepts exactly the keys the codec
 //! produces.
+//!
+//! # Typed operations
+//!
+//! A scoped client's `items::<E>()` gives the operations on one entity in the client's scope
+//! ([`Items`]): `put`, `create` (if absent), `get`, `delete`, `update` of non-key attributes
+//! ([`Update`]), `query` of the entity's partition as a stream ([`ItemStream`]), `batch_get`,
+//! `batch_put` and `batch_delete` (chunked, unprocessed parts retried with backoff), and
+//! `provision` (create the table if absent, wait until active). `transaction()` writes
+//! entities of the scope together ([`Transaction`]). Items are the entity serialized with
+//! serde ([`serde_dynamo`]) plus its partition key in the string attribute
+//! [`pk`](PARTITION_KEY_ATTRIBUTE), which the library writes; tables are keyed by `pk` alone.
+//!
+//! # The isolation guard
+//!
+//! Every scoped DynamoDB client, the SDK client from `raw()` included, carries an interceptor
+//! that checks each request before it is serialized and rejects, with an
+//! [`IsolationViolation`], a table that is not the scope's, an item or key whose `pk` is not a
+//! key of the scope, a query whose key condition does not bind `pk = :value` to such a key, a
+//! scan or table-level change of a table shared with other scopes (capsule tables), PartiQL,
+//! and every operation it does not know. A rejected request is never signed or sent;
+//! [`IsolationViolation::find_in`] finds the violation in the SDK's error. The README's "The
+//! isolation guard" lists what it checks per operation and what it cannot see.
 
 #![deny(missing_docs)]
 

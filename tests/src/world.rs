@@ -50,7 +50,8 @@ pub async fn world() -> World {
     let run = unique();
     let t1 = format!("t1-{run}");
     let t10 = format!("{t1}0");
-    let capsule = |tenant: &str, id: &str, code: &str| Capsule::new(tenant, id, code).expect("valid capsule");
+    let capsule =
+        |tenant: &str, id: &str, code: &str| Capsule::new(tenant, id, code).expect("valid capsule");
     let world = World {
         tenants: [
             Tenant::new(&t1, "One").expect("valid tenant"),
@@ -103,7 +104,10 @@ impl World {
         let mut cells = vec![Cell {
             name: "platform".into(),
             table: platform.table::<PlatformNote>().to_string(),
-            key: platform.key::<PlatformNote>(id).expect("a valid key").into_string(),
+            key: platform
+                .key::<PlatformNote>(id)
+                .expect("a valid key")
+                .into_string(),
             raw: platform.raw().clone(),
         }];
         for tenant in &self.tenants {
@@ -111,7 +115,10 @@ impl World {
             cells.push(Cell {
                 name: format!("tenant {}", tenant.id()),
                 table: client.table::<TenantNote>().to_string(),
-                key: client.key::<TenantNote>(id).expect("a valid key").into_string(),
+                key: client
+                    .key::<TenantNote>(id)
+                    .expect("a valid key")
+                    .into_string(),
                 raw: client.raw().clone(),
             });
         }
@@ -120,7 +127,10 @@ impl World {
             cells.push(Cell {
                 name: format!("capsule {}/{}", capsule.tenant_id(), capsule.id()),
                 table: client.table::<CapsuleNote>().to_string(),
-                key: client.key::<CapsuleNote>(id).expect("a valid key").into_string(),
+                key: client
+                    .key::<CapsuleNote>(id)
+                    .expect("a valid key")
+                    .into_string(),
                 raw: client.raw().clone(),
             });
         }
@@ -174,4 +184,19 @@ pub fn note(key: &str) -> HashMap<String, AttributeValue> {
         (PK.to_owned(), AttributeValue::S(key.to_owned())),
         ("body".to_owned(), AttributeValue::S("forged".to_owned())),
     ])
+}
+
+/// Asserts that `attempt` (a future of a `Result`) is rejected, before anything is sent, with a
+/// violation matching `pattern`: `assert_rejected!(world, "what", attempt, Pattern { .. })`.
+/// See [`World::rejected`].
+#[macro_export]
+macro_rules! assert_rejected {
+    ($world:expr, $what:expr, $attempt:expr, $pattern:pat $(if $guard:expr)? $(,)?) => {{
+        let what = $what;
+        let violation = $world.rejected(what, $attempt).await;
+        assert!(
+            matches!(&violation, $pattern $(if $guard)?),
+            "{what}: {violation:?}"
+        );
+    }};
 }

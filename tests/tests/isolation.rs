@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 use aws_sdk_dynamodb::types::AttributeValue;
 use scoped_runtime::{Capsule, IsolationViolation};
 use scoped_tests::PK;
+use scoped_tests::assert_rejected;
 use scoped_tests::entities::{CapsuleNote, PlatformNote, TenantNote};
 use scoped_tests::world::{note, world};
 
@@ -218,10 +219,11 @@ async fn raw_requests_to_another_scopes_table_are_rejected() {
             .table_name(&table)
             .set_item(Some(note(key)))
             .send();
-        let violation = world.rejected(what, attempt).await;
-        assert!(
-            matches!(&violation, IsolationViolation::CrossTable { table: t, .. } if *t == table),
-            "{what}: {violation:?}"
+        assert_rejected!(
+            world,
+            what,
+            attempt,
+            IsolationViolation::CrossTable { table: t, .. } if *t == table
         );
     }
     assert!(world.stored_items().await.is_empty());
@@ -248,10 +250,11 @@ async fn keys_of_another_tenant_or_capsule_are_rejected() {
         .table_name("PRODUS_iso")
         .set_item(Some(note(&key_of(t10_prod))))
         .send();
-    let violation = world.rejected("other tenant's capsule key", attempt).await;
-    assert!(
-        matches!(&violation, IsolationViolation::CrossTenant { found, .. } if found == t10.id().as_str()),
-        "{violation:?}"
+    assert_rejected!(
+        world,
+        "other tenant's capsule key",
+        attempt,
+        IsolationViolation::CrossTenant { found, .. } if found == t10.id().as_str()
     );
     // The same tenant's other capsule (`caps-10`, a prefix sibling of `caps-1`).
     let attempt = produs
@@ -260,10 +263,11 @@ async fn keys_of_another_tenant_or_capsule_are_rejected() {
         .table_name("PRODUS_iso")
         .key(PK, AttributeValue::S(key_of(t1_dev)))
         .send();
-    let violation = world.rejected("sibling capsule's key", attempt).await;
-    assert!(
-        matches!(&violation, IsolationViolation::CrossCapsule { found, .. } if found == "caps-10"),
-        "{violation:?}"
+    assert_rejected!(
+        world,
+        "sibling capsule's key",
+        attempt,
+        IsolationViolation::CrossCapsule { found, .. } if found == "caps-10"
     );
     // A tenant key in a capsule client, and a capsule key in a tenant client.
     let t1_client = world.factory.tenant_dynamodb(t1);
@@ -274,12 +278,12 @@ async fn keys_of_another_tenant_or_capsule_are_rejected() {
         .table_name("PRODUS_iso")
         .key(PK, AttributeValue::S(tenant_key))
         .send();
-    assert!(matches!(
-        world
-            .rejected("tenant key in a capsule client", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "tenant key in a capsule client",
+        attempt,
         IsolationViolation::WrongScope { .. }
-    ));
+    );
     let attempt = t1_client
         .raw()
         .update_item()
@@ -288,12 +292,12 @@ async fn keys_of_another_tenant_or_capsule_are_rejected() {
         .update_expression("SET body = :b")
         .expression_attribute_values(":b", AttributeValue::S("x".into()))
         .send();
-    assert!(matches!(
-        world
-            .rejected("capsule key in a tenant client", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "capsule key in a tenant client",
+        attempt,
         IsolationViolation::WrongScope { .. }
-    ));
+    );
     // The prefix-sibling tenant's key in t1's own table.
     let t10_key = world
         .factory
@@ -307,10 +311,12 @@ async fn keys_of_another_tenant_or_capsule_are_rejected() {
         .table_name(format!("{}_iso", t1.id()))
         .key(PK, AttributeValue::S(t10_key))
         .send();
-    assert!(matches!(
-        world.rejected("prefix sibling's tenant key", attempt).await,
+    assert_rejected!(
+        world,
+        "prefix sibling's tenant key",
+        attempt,
         IsolationViolation::CrossTenant { .. }
-    ));
+    );
     // An item without `pk`, or with a number `pk`.
     let attempt = produs
         .raw()
@@ -318,20 +324,24 @@ async fn keys_of_another_tenant_or_capsule_are_rejected() {
         .table_name("PRODUS_iso")
         .item("id", AttributeValue::S("x".into()))
         .send();
-    assert!(matches!(
-        world.rejected("item without pk", attempt).await,
+    assert_rejected!(
+        world,
+        "item without pk",
+        attempt,
         IsolationViolation::MissingPartitionKey { .. }
-    ));
+    );
     let attempt = produs
         .raw()
         .put_item()
         .table_name("PRODUS_iso")
         .item(PK, AttributeValue::N("1".into()))
         .send();
-    assert!(matches!(
-        world.rejected("number pk", attempt).await,
+    assert_rejected!(
+        world,
+        "number pk",
+        attempt,
         IsolationViolation::MissingPartitionKey { .. }
-    ));
+    );
     assert!(world.stored_items().await.is_empty());
 }
 

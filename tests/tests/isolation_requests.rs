@@ -16,6 +16,7 @@ use aws_sdk_dynamodb::types::{
     PutRequest, TransactGetItem, TransactWriteItem, WriteRequest,
 };
 use scoped_runtime::{IsolationViolation, Platform, Scope, Tenant};
+use scoped_tests::assert_rejected;
 use scoped_tests::entities::{CapsuleNote, TenantNote};
 use scoped_tests::world::{note, world};
 use scoped_tests::{PK, table_names, unscoped};
@@ -25,12 +26,12 @@ async fn scans_of_shared_tables_are_rejected() {
     let world = world().await;
     let produs = world.factory.capsule_dynamodb(&world.capsules[0]);
     let attempt = produs.raw().scan().table_name("PRODUS_iso").send();
-    assert!(matches!(
-        world
-            .rejected("scan of the shared capsule table", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "scan of the shared capsule table",
+        attempt,
         IsolationViolation::SharedTableScan { .. }
-    ));
+    );
     let attempt = produs
         .raw()
         .scan()
@@ -38,24 +39,24 @@ async fn scans_of_shared_tables_are_rejected() {
         .segment(0)
         .total_segments(4)
         .send();
-    assert!(matches!(
-        world
-            .rejected("parallel scan of the shared table", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "parallel scan of the shared table",
+        attempt,
         IsolationViolation::SharedTableScan { .. }
-    ));
+    );
     let attempt = produs
         .raw()
         .scan()
         .table_name("PRODUS_iso")
         .index_name("by-body")
         .send();
-    assert!(matches!(
-        world
-            .rejected("scan of an index of the shared table", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "scan of an index of the shared table",
+        attempt,
         IsolationViolation::SharedTableScan { .. }
-    ));
+    );
     // A tenant's own table holds only its items: scanning it is allowed, and the prefix
     // sibling's is not.
     let [t1, t10] = &world.tenants;
@@ -83,12 +84,12 @@ async fn scans_of_shared_tables_are_rejected() {
         .scan()
         .table_name(format!("{}_iso", t10.id()))
         .send();
-    assert!(matches!(
-        world
-            .rejected("scan of the prefix sibling's table", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "scan of the prefix sibling's table",
+        attempt,
         IsolationViolation::CrossTable { .. }
-    ));
+    );
 }
 
 #[tokio::test]
@@ -132,20 +133,20 @@ async fn queries_not_bound_to_an_own_key_are_rejected() {
         ("an OR", "#pk = :v OR #pk = :v", own.as_str()),
         ("no partition key", "sk = :v", own.as_str()),
     ] {
-        let violation = world.rejected(what, query(expression, value)).await;
-        assert!(
-            matches!(
-                violation,
-                IsolationViolation::UnboundQuery { .. } | IsolationViolation::CrossTenant { .. }
-            ),
-            "{what}: {violation:?}"
+        assert_rejected!(
+            world,
+            what,
+            query(expression, value),
+            IsolationViolation::UnboundQuery { .. } | IsolationViolation::CrossTenant { .. }
         );
     }
     let attempt = produs.raw().query().table_name("PRODUS_iso").send();
-    assert!(matches!(
-        world.rejected("no key condition", attempt).await,
+    assert_rejected!(
+        world,
+        "no key condition",
+        attempt,
         IsolationViolation::UnboundQuery { .. }
-    ));
+    );
 }
 
 #[tokio::test]
@@ -176,12 +177,12 @@ async fn transactions_mixing_scopes_are_rejected() {
         .transact_items(put("PRODUS_iso", &own))
         .transact_items(put("PRODUS_iso", &sibling))
         .send();
-    assert!(matches!(
-        world
-            .rejected("transaction with another tenant's item", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "transaction with another tenant's item",
+        attempt,
         IsolationViolation::CrossTenant { .. }
-    ));
+    );
     let check = TransactWriteItem::builder()
         .condition_check(
             ConditionCheck::builder()
@@ -198,12 +199,12 @@ async fn transactions_mixing_scopes_are_rejected() {
         .transact_items(put("PRODUS_iso", &own))
         .transact_items(check)
         .send();
-    assert!(matches!(
-        world
-            .rejected("transaction with another table's condition check", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "transaction with another table's condition check",
+        attempt,
         IsolationViolation::CrossTable { .. }
-    ));
+    );
     let get = |key: &str| {
         TransactGetItem::builder()
             .get(
@@ -221,12 +222,12 @@ async fn transactions_mixing_scopes_are_rejected() {
         .transact_items(get(&own))
         .transact_items(get(&sibling))
         .send();
-    assert!(matches!(
-        world
-            .rejected("read transaction with another tenant's item", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "read transaction with another tenant's item",
+        attempt,
         IsolationViolation::CrossTenant { .. }
-    ));
+    );
     // Not even the own item was written: the whole request was stopped.
     assert!(world.stored_items().await.is_empty());
 }
@@ -257,24 +258,24 @@ async fn batches_mixing_scopes_are_rejected() {
         .batch_write_item()
         .request_items("PRODUS_iso", vec![write(&own), write(&sibling)])
         .send();
-    assert!(matches!(
-        world
-            .rejected("batch write with the sibling capsule's key", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "batch write with the sibling capsule's key",
+        attempt,
         IsolationViolation::CrossCapsule { .. }
-    ));
+    );
     let attempt = produs
         .raw()
         .batch_write_item()
         .request_items("PRODUS_iso", vec![write(&own)])
         .request_items("DEVUS_iso", vec![write(&own)])
         .send();
-    assert!(matches!(
-        world
-            .rejected("batch write to two codes' tables", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "batch write to two codes' tables",
+        attempt,
         IsolationViolation::CrossTable { .. }
-    ));
+    );
     let keys = |keys: &[&str]| {
         let mut request = KeysAndAttributes::builder();
         for key in keys {
@@ -290,12 +291,12 @@ async fn batches_mixing_scopes_are_rejected() {
         .batch_get_item()
         .request_items("PRODUS_iso", keys(&[&own, &sibling]))
         .send();
-    assert!(matches!(
-        world
-            .rejected("batch get with the sibling capsule's key", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "batch get with the sibling capsule's key",
+        attempt,
         IsolationViolation::CrossCapsule { .. }
-    ));
+    );
     assert!(world.stored_items().await.is_empty());
 }
 
@@ -308,12 +309,12 @@ async fn partiql_is_rejected() {
         r#"SELECT * FROM "PRODUS_iso""#,
     ] {
         let attempt = produs.raw().execute_statement().statement(statement).send();
-        assert!(
-            matches!(
-                world.rejected(statement, attempt).await,
-                IsolationViolation::UnsupportedOperation { operation, .. } if operation == "ExecuteStatement"
-            ),
-            "{statement}"
+        assert_rejected!(
+            world,
+            statement,
+            attempt,
+            IsolationViolation::UnsupportedOperation { operation, .. }
+                if operation == "ExecuteStatement"
         );
     }
     let insert = ParameterizedStatement::builder()
@@ -325,15 +326,19 @@ async fn partiql_is_rejected() {
         .execute_transaction()
         .transact_statements(insert)
         .send();
-    assert!(matches!(
-        world.rejected("ExecuteTransaction", attempt).await,
+    assert_rejected!(
+        world,
+        "ExecuteTransaction",
+        attempt,
         IsolationViolation::UnsupportedOperation { .. }
-    ));
+    );
     let attempt = produs.raw().batch_execute_statement().send();
-    assert!(matches!(
-        world.rejected("BatchExecuteStatement", attempt).await,
+    assert_rejected!(
+        world,
+        "BatchExecuteStatement",
+        attempt,
         IsolationViolation::UnsupportedOperation { .. }
-    ));
+    );
 }
 
 #[tokio::test]
@@ -345,44 +350,52 @@ async fn table_administration_outside_the_scope_is_rejected() {
     let t10_table = format!("{}_iso", t10.id());
 
     let attempt = produs.raw().describe_table().table_name("DEVUS_iso").send();
-    assert!(matches!(
-        world
-            .rejected("describe another code's table", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "describe another code's table",
+        attempt,
         IsolationViolation::CrossTable { .. }
-    ));
+    );
     let attempt = t1_client.raw().delete_table().table_name(&t10_table).send();
-    assert!(matches!(
-        world
-            .rejected("delete the prefix sibling's table", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "delete the prefix sibling's table",
+        attempt,
         IsolationViolation::CrossTable { .. }
-    ));
+    );
     let attempt = produs.raw().delete_table().table_name("PRODUS_iso").send();
-    assert!(matches!(
-        world.rejected("delete the shared table", attempt).await,
+    assert_rejected!(
+        world,
+        "delete the shared table",
+        attempt,
         IsolationViolation::SharedTableChange { .. }
-    ));
+    );
     let attempt = produs.raw().update_table().table_name("PRODUS_iso").send();
-    assert!(matches!(
-        world.rejected("update the shared table", attempt).await,
+    assert_rejected!(
+        world,
+        "update the shared table",
+        attempt,
         IsolationViolation::SharedTableChange { .. }
-    ));
+    );
     let attempt = produs.raw().list_tables().send();
-    assert!(matches!(
-        world.rejected("list every scope's tables", attempt).await,
+    assert_rejected!(
+        world,
+        "list every scope's tables",
+        attempt,
         IsolationViolation::UnsupportedOperation { .. }
-    ));
+    );
     let attempt = produs
         .raw()
         .create_backup()
         .table_name("PRODUS_iso")
         .backup_name("b")
         .send();
-    assert!(matches!(
-        world.rejected("back up the shared table", attempt).await,
+    assert_rejected!(
+        world,
+        "back up the shared table",
+        attempt,
         IsolationViolation::UnsupportedOperation { .. }
-    ));
+    );
     let attempt = t1_client
         .raw()
         .create_table()
@@ -395,12 +408,12 @@ async fn table_administration_outside_the_scope_is_rejected() {
                 .unwrap(),
         )
         .send();
-    assert!(matches!(
-        world
-            .rejected("create a table keyed by another attribute", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "create a table keyed by another attribute",
+        attempt,
         IsolationViolation::ForeignKeySchema { .. }
-    ));
+    );
 
     // Its own describe works; a tenant may delete its own (unshared) table.
     produs
@@ -445,12 +458,12 @@ async fn role_signed_clients_carry_the_guard() {
         .table_name("PRODUS_iso")
         .key(PK, AttributeValue::S(key))
         .send();
-    assert!(matches!(
-        world
-            .rejected("role client to a capsule table", attempt)
-            .await,
+    assert_rejected!(
+        world,
+        "role client to a capsule table",
+        attempt,
         IsolationViolation::CrossTable { .. }
-    ));
+    );
     assert_eq!(world.tap.assume_role_calls(), 0);
     // Its own operations go through, signed as the role (its table lives in the role's account).
     let notes = client.items::<TenantNote>().consistent_reads();

@@ -2,6 +2,7 @@
 //! backoff.
 
 use std::collections::HashSet;
+use std::future::Future;
 use std::time::Duration;
 
 use aws_sdk_dynamodb::types::{DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest};
@@ -53,39 +54,35 @@ impl<E: Entity> Items<E> {
         let keys = self.keys(ids)?;
         let mut found = Vec::with_capacity(keys.len());
         for chunk in keys.chunks(GET_CHUNK) {
-            let mut pending: Vec<Item> = chunk.iter().cloned().map(key_map).collect();
-            let mut attempts = 0;
-            loop {
-                attempts += 1;
-                let request = KeysAndAttributes::builder()
-                    .set_keys(Some(pending))
-                    .consistent_read(self.consistent)
-                    .build()
-                    .map_err(|err| build_error("BatchGetItem", &self.table, err))?;
-                let output = self
-                    .client
-                    .batch_get_item()
-                    .request_items(self.table.as_str(), request)
-                    .send()
-                    .await
-                    .map_err(|err| request_error("BatchGetItem", &self.table, None, err))?;
-                let items = output
-                    .responses
-                    .and_then(|mut responses| responses.remove(self.table.as_str()))
-                    .unwrap_or_default();
-                for item in items {
-                    found.push(from_item(item, &self.table)?);
-                }
-                pending = output
-                    .unprocessed_keys
-                    .and_then(|mut unprocessed| unprocessed.remove(self.table.as_str()))
-                    .map(|request| request.keys)
-                    .unwrap_or_default();
-                if pending.is_empty() {
-                    break;
-                }
-                self.retry_after("BatchGetItem", attempts, pending.len())
-                    .await?;
+            let pending: Vec<Item> = chunk.iter().cloned().map(key_map).collect();
+            let items = self
+                .until_processed("BatchGetItem", pending, |pending| async move {
+                    let request = KeysAndAttributes::builder()
+                        .set_keys(Some(pending))
+                        .consistent_read(self.consistent)
+                        .build()
+                        .map_err(|err| build_error("BatchGetItem", &self.table, err))?;
+                    let output = self
+                        .client
+                        .batch_get_item()
+                        .request_items(self.table.as_str(), request)
+                        .send()
+                        .await
+                        .map_err(|err| request_error("BatchGetItem", &self.table, None, err))?;
+                    let items = output
+                        .responses
+                        .and_then(|mut responses| responses.remove(self.table.as_str()))
+                        .unwrap_or_default();
+                    let unprocessed = output
+                        .unprocessed_keys
+                        .and_then(|mut unprocessed| unprocessed.remove(self.table.as_str()))
+                        .map(|request| request.keys)
+                        .unwrap_or_default();
+                    Ok((items, unprocessed))
+                })
+                .await?;
+            for item in items {
+                found.push(from_item(item, &self.table)?);
             }
         }
         Ok(found)
@@ -145,10 +142,8 @@ impl<E: Entity> Items<E> {
     async fn write_all(&self, writes: Vec<WriteRequest>) -> Result<(), Error> {
         let mut writes = writes.into_iter().peekable();
         while writes.peek().is_some() {
-            let mut pending: Vec<WriteRequest> = writes.by_ref().take(WRITE_CHUNK).collect();
-            let mut attempts = 0;
-            loop {
-                attempts += 1;
+            let chunk: Vec<WriteRequest> = writes.by_ref().take(WRITE_CHUNK).collect();
+            self.until_processed("BatchWriteItem", chunk, |pending| async move {
                 let output = self
                     .client
                     .batch_write_item()
@@ -156,18 +151,49 @@ impl<E: Entity> Items<E> {
                     .send()
                     .await
                     .map_err(|err| request_error("BatchWriteItem", &self.table, None, err))?;
-                pending = output
+                let unprocessed = output
                     .unprocessed_items
                     .and_then(|mut unprocessed| unprocessed.remove(self.table.as_str()))
                     .unwrap_or_default();
-                if pending.is_empty() {
-                    break;
-                }
-                self.retry_after("BatchWriteItem", attempts, pending.len())
-                    .await?;
-            }
+                Ok((Vec::<()>::new(), unprocessed))
+            })
+            .await?;
         }
         Ok(())
+    }
+
+    /// Sends `pending` with `send`, which answers what was done and what is still unprocessed,
+    /// and sends the unprocessed part again after a backoff until nothing is left or
+    /// [`MAX_ATTEMPTS`] requests were sent. Returns everything `send` answered done.
+    async fn until_processed<T, Done, Send, Sent>(
+        &self,
+        operation: &'static str,
+        mut pending: Vec<T>,
+        mut send: Send,
+    ) -> Result<Vec<Done>, Error>
+    where
+        Send: FnMut(Vec<T>) -> Sent,
+        Sent: Future<Output = Result<(Vec<Done>, Vec<T>), Error>>,
+    {
+        let mut done = Vec::new();
+        for attempts in 1.. {
+            let (answered, unprocessed) = send(pending).await?;
+            done.extend(answered);
+            if unprocessed.is_empty() {
+                break;
+            }
+            if attempts >= MAX_ATTEMPTS {
+                return Err(Error::Unprocessed {
+                    operation,
+                    table: self.table.to_string(),
+                    remaining: unprocessed.len(),
+                    attempts,
+                });
+            }
+            tokio::time::sleep(backoff(attempts)).await;
+            pending = unprocessed;
+        }
+        Ok(done)
     }
 
     /// The keys of `ids`, each once, in first-seen order.
@@ -185,25 +211,6 @@ impl<E: Entity> Items<E> {
             }
         }
         Ok(keys)
-    }
-
-    /// Waits before attempt `attempts + 1`, or fails if that would be one too many.
-    async fn retry_after(
-        &self,
-        operation: &'static str,
-        attempts: u32,
-        remaining: usize,
-    ) -> Result<(), Error> {
-        if attempts >= MAX_ATTEMPTS {
-            return Err(Error::Unprocessed {
-                operation,
-                table: self.table.to_string(),
-                remaining,
-                attempts,
-            });
-        }
-        tokio::time::sleep(backoff(attempts)).await;
-        Ok(())
     }
 }
 
