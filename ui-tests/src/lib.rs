@@ -10,7 +10,7 @@
 //! | `construction/` | scoped clients, scopes and keys built without the factory or the validating constructors |
 //! | `attributes/`   | two table attributes, `ScopedKey` without one, no id field, bad base names and entity tags, unknown options |
 //! | `shapes/`       | the macros on enums, tuple structs and generic structs                       |
-//! | `pass/`         | what must compile and run: one entity per scope, every id kind, attribute forms |
+//! | `pass/`         | what must compile and run (run by `tests/pass.rs`): one entity per scope, every id kind, attribute forms |
 //!
 //! 37 compile-fail cases and 3 pass cases. Each compile-fail case has a `.stderr` snapshot
 //! beside it, reviewed by hand: its message must say what is wrong and how to fix it. Where
@@ -38,9 +38,10 @@
 //!
 //! # Cost
 //!
-//! trybuild builds `scoped-runtime` and its dependencies (the AWS SDK) once into
-//! `target/tests/trybuild`, shared by every case; compile-fail cases are only checked, not
-//! linked.
+//! trybuild checks `scoped-runtime` and its dependencies (the AWS SDK) once into
+//! `target/tests/trybuild`, shared by every case. Because every trybuild case is compile-fail,
+//! it runs `cargo check`, never a second full build of the SDK; the pass cases are modules of
+//! the ordinary test `tests/pass.rs`, built with the rest of the workspace.
 //!
 //! The lint test (`tests/lints.rs`) compiles every macro form under
 //! `#![deny(missing_docs, unused_qualifications, clippy::pedantic)]`.

@@ -3,10 +3,12 @@
 
 use std::sync::Arc;
 
-use scoped_runtime::{Capsule, KeySegment, Platform, ScopedKey, Segment, capsule_table, platform_table};
+use scoped_runtime::{
+    Capsule, KeySegment, Platform, ScopedKey, Segment, capsule_table, platform_table,
+};
 
 /// An id newtype of the application's own.
-pub struct AccountId(String);
+pub(crate) struct AccountId(String);
 
 impl KeySegment for AccountId {
     fn segment(&self) -> Segment<'_> {
@@ -17,38 +19,42 @@ impl KeySegment for AccountId {
 /// A note on a lead: two ids, in field order, and the default tag `LEAD_NOTE`.
 #[capsule_table("crm")]
 #[derive(ScopedKey)]
-pub struct LeadNote {
+pub(crate) struct LeadNote {
     /// The lead.
     #[scoped(id)]
-    pub lead_id: Arc<str>,
+    pub(crate) lead_id: Arc<str>,
     /// Not part of the key.
-    pub text: String,
+    pub(crate) text: String,
     /// The note's number.
     #[scoped(id)]
-    pub note: u32,
+    pub(crate) note: u32,
 }
 
 /// An account keyed by its own id type.
 #[capsule_table("crm")]
 #[derive(ScopedKey)]
-pub struct Account {
+pub(crate) struct Account {
     /// Its id.
     #[scoped(id)]
-    pub account_id: AccountId,
+    pub(crate) account_id: AccountId,
 }
 
 /// A derive written before its table attribute works the same.
 #[derive(ScopedKey)]
 #[platform_table("events")]
-pub struct Metric {
+pub(crate) struct Metric {
     /// Its id.
     #[scoped(id)]
-    pub name: Box<str>,
+    pub(crate) name: Box<str>,
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+pub(crate) fn main() -> Result<(), Box<dyn std::error::Error>> {
     let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
-    let note = LeadNote { lead_id: "lead-7".into(), text: String::new(), note: 3 };
+    let note = LeadNote {
+        lead_id: "lead-7".into(),
+        text: String::new(),
+        note: 3,
+    };
     assert!(note.text.is_empty());
     assert_eq!(
         note.to_partition_key(&capsule)?,
@@ -59,7 +65,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "TENANT#tenant-123#CAPSULE#caps-456#LEAD_NOTE#lead-7#3"
     );
     let id = AccountId("acc-1".into());
-    assert_eq!(Account::partition_key(&capsule, &id)?, "TENANT#tenant-123#CAPSULE#caps-456#ACCOUNT#acc-1");
-    assert_eq!(Metric::partition_key(&Platform::new(), "cpu")?, "METRIC#cpu");
+    assert_eq!(
+        Account::partition_key(&capsule, &id)?,
+        "TENANT#tenant-123#CAPSULE#caps-456#ACCOUNT#acc-1"
+    );
+    assert_eq!(
+        Metric::partition_key(&Platform::new(), "cpu")?,
+        "METRIC#cpu"
+    );
     Ok(())
 }

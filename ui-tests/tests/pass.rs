@@ -1,0 +1,27 @@
+//! The pass cases in `tests/ui/pass/`: what must compile and run.
+//!
+//! They are modules of this ordinary test rather than trybuild `pass` cases: with compile-fail
+//! cases only, trybuild type-checks (`cargo check`) instead of building the AWS SDK a second
+//! time into its own target directory, and clippy lints the pass cases with the rest.
+
+#[path = "ui/pass/ids-of-every-kind.rs"]
+mod ids_of_every_kind;
+#[path = "ui/pass/one-entity-per-scope.rs"]
+mod one_entity_per_scope;
+#[path = "ui/pass/tables-without-keys.rs"]
+mod tables_without_keys;
+
+#[test]
+fn ids_of_every_kind() {
+    ids_of_every_kind::main().unwrap();
+}
+
+#[test]
+fn one_entity_per_scope() {
+    one_entity_per_scope::main().unwrap();
+}
+
+#[test]
+fn tables_without_keys() {
+    tables_without_keys::main().unwrap();
+}
