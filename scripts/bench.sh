@@ -1,20 +1,17 @@
 #!/usr/bin/env bash
 # Runs every benchmark and writes BENCHMARKS.md: the criterion benches of the workspace (ours
 # next to each baseline, in one run), the credential cache at scale, and the compile-time
-# benchmark (scripts/bench-compile.sh). Builds in release; takes minutes.
+# benchmark (scripts/bench-compile.sh). Builds in release; takes minutes. Starts moto (see
+# scripts/moto.sh) for the benches that need a DynamoDB endpoint.
 #
 #   bash scripts/bench.sh
 #
 # BENCH_MEASUREMENT_TIME and BENCH_WARM_UP_TIME (seconds per benchmark, default 3 and 1) and
 # BENCH_COMPILE_RUNS (default 7) trade time for precision.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/moto.sh"
+cd "$SCOPED_ROOT"
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-die() {
-    echo "error: $*" >&2
-    exit 1
-}
 command -v cargo >/dev/null || die "cargo is required: install Rust from https://rustup.rs"
 command -v python3 >/dev/null || die "python3 is required to write the report"
 
@@ -28,10 +25,15 @@ rm -rf "$out/criterion"
 mkdir -p "$out"
 export CRITERION_HOME="$out/criterion"
 
+ensure_moto
+start_moto
+
 echo "==> cargo bench (release build, then every bench target of the workspace)"
 cargo bench --workspace --locked --bench '*' -- \
     --measurement-time "$measurement" --warm-up-time "$warm_up" --noplot 2>&1 |
     tee "$out/bench.log"
+
+stop_moto
 
 echo "==> compile-time benchmark"
 bash scripts/bench-compile.sh
