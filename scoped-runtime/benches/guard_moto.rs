@@ -96,6 +96,61 @@ fn moto(c: &mut Criterion) {
             .iter_custom(|iters| alternating(iters, Timed::Second, &raw_get, &typed_get));
     });
     group.finish();
+
+    // Criterion times the two sides of a pair one after the other, seconds apart; on a busy
+    // machine the load changes in between by more than the overhead. Pairs timed back to back
+    // (in alternating order) cancel that out: the median of their differences is the overhead.
+    if std::env::args().any(|arg| arg == "--bench") {
+        runtime.block_on(paired("put", &raw_put, &typed_put));
+        runtime.block_on(paired("get", &raw_get, &typed_get));
+    }
+}
+
+/// How many back-to-back pairs [`paired`] times.
+const PAIRS: usize = 1000;
+
+/// Times [`PAIRS`] pairs of `raw` and `typed`, each pair back to back in alternating order, and
+/// prints the medians and the median per-pair difference.
+async fn paired<F1, Fut1, F2, Fut2>(name: &str, raw: F1, typed: F2)
+where
+    F1: Fn() -> Fut1,
+    Fut1: Future<Output = ()>,
+    F2: Fn() -> Fut2,
+    Fut2: Future<Output = ()>,
+{
+    let mut raws = Vec::with_capacity(PAIRS);
+    let mut typeds = Vec::with_capacity(PAIRS);
+    let mut differences = Vec::with_capacity(PAIRS);
+    for i in 0..PAIRS {
+        let (r, t) = if i % 2 == 0 {
+            let r = micros(raw()).await;
+            (r, micros(typed()).await)
+        } else {
+            let t = micros(typed()).await;
+            (micros(raw()).await, t)
+        };
+        raws.push(r);
+        typeds.push(t);
+        differences.push(t - r);
+    }
+    let (raw, typed, difference) = (median(raws), median(typeds), median(differences));
+    println!(
+        "guard/moto/paired_{name}: {PAIRS} pairs, raw median {raw:.0} µs, typed median {typed:.0} \
+         µs, median per-pair difference {difference:+.1} µs ({:+.2}% of raw)",
+        100.0 * difference / raw
+    );
+}
+
+/// How long `call` takes, in microseconds.
+async fn micros(call: impl Future<Output = ()>) -> f64 {
+    let start = Instant::now();
+    call.await;
+    start.elapsed().as_secs_f64() * 1e6
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or_default()
 }
 
 /// Which call of a pair [`alternating`] times.
