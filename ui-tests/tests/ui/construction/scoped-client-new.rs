@@ -1,8 +1,6 @@
-use scoped_runtime::{Capsule, CapsuleClient, DynamoDb};
+use scoped_runtime::{CapsuleClient, DynamoDb};
 
-/// Builds a capsule client with its crate-private constructor.
-pub fn forge(capsule: Capsule, client: aws_sdk_dynamodb::Client) -> CapsuleClient<DynamoDb> {
-    CapsuleClient::new(capsule, client)
+fn main() {
+    // The constructor is crate-private: only the factory builds scoped clients.
+    let _forge = CapsuleClient::<DynamoDb>::new;
 }
-
-fn main() {}

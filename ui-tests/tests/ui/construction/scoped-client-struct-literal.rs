@@ -1,8 +1,8 @@
-use scoped_runtime::{Capsule, CapsuleClient, DynamoDb};
+use scoped_runtime::{CapsuleClient, DynamoDb};
 
-/// Builds a capsule client around any SDK client, bypassing the factory.
-pub fn forge(capsule: Capsule, client: aws_sdk_dynamodb::Client) -> CapsuleClient<DynamoDb> {
-    CapsuleClient { scope: capsule, client }
+/// Builds a capsule client with a struct literal, bypassing the factory.
+pub fn forge() -> CapsuleClient<DynamoDb> {
+    CapsuleClient {}
 }
 
 fn main() {}
