@@ -15,7 +15,7 @@
 use std::collections::BTreeSet;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use scoped_runtime::{Capsule, IsolationViolation};
+use scoped_runtime::IsolationViolation;
 use scoped_tests::PK;
 use scoped_tests::assert_rejected;
 use scoped_tests::entities::{CapsuleNote, PlatformNote, TenantNote};
@@ -166,9 +166,9 @@ async fn raw_requests_to_another_scopes_table_are_rejected() {
     let world = world().await;
     let [t1, t10] = &world.tenants;
     let produs = world.factory.capsule_dynamodb(&world.capsules[0]);
-    let key = produs.key::<CapsuleNote>("n1").unwrap().into_string();
+    let key = world.capsule_note_key(0, "n1");
     let t1_client = world.factory.tenant_dynamodb(t1);
-    let t1_key = t1_client.key::<TenantNote>("n1").unwrap().into_string();
+    let t1_key = world.tenant_note_key(0, "n1");
     let platform = world.factory.platform_dynamodb();
     for (what, raw, table, key) in [
         (
@@ -233,22 +233,13 @@ async fn raw_requests_to_another_scopes_table_are_rejected() {
 async fn keys_of_another_tenant_or_capsule_are_rejected() {
     let world = world().await;
     let [t1, t10] = &world.tenants;
-    let [t1_prod, t1_dev, t10_prod, _] = &world.capsules;
-    let produs = world.factory.capsule_dynamodb(t1_prod);
-    let key_of = |capsule: &Capsule| {
-        world
-            .factory
-            .capsule_dynamodb(capsule)
-            .key::<CapsuleNote>("n1")
-            .unwrap()
-            .into_string()
-    };
+    let produs = world.factory.capsule_dynamodb(&world.capsules[0]);
     // The prefix-sibling tenant's key in the shared PRODUS table.
     let attempt = produs
         .raw()
         .put_item()
         .table_name("PRODUS_iso")
-        .set_item(Some(note(&key_of(t10_prod))))
+        .set_item(Some(note(&world.capsule_note_key(2, "n1"))))
         .send();
     assert_rejected!(
         world,
@@ -261,7 +252,7 @@ async fn keys_of_another_tenant_or_capsule_are_rejected() {
         .raw()
         .delete_item()
         .table_name("PRODUS_iso")
-        .key(PK, AttributeValue::S(key_of(t1_dev)))
+        .key(PK, AttributeValue::S(world.capsule_note_key(1, "n1")))
         .send();
     assert_rejected!(
         world,
@@ -271,7 +262,7 @@ async fn keys_of_another_tenant_or_capsule_are_rejected() {
     );
     // A tenant key in a capsule client, and a capsule key in a tenant client.
     let t1_client = world.factory.tenant_dynamodb(t1);
-    let tenant_key = t1_client.key::<TenantNote>("n1").unwrap().into_string();
+    let tenant_key = world.tenant_note_key(0, "n1");
     let attempt = produs
         .raw()
         .get_item()
@@ -288,7 +279,7 @@ async fn keys_of_another_tenant_or_capsule_are_rejected() {
         .raw()
         .update_item()
         .table_name(format!("{}_iso", t1.id()))
-        .key(PK, AttributeValue::S(key_of(t1_prod)))
+        .key(PK, AttributeValue::S(world.capsule_note_key(0, "n1")))
         .update_expression("SET body = :b")
         .expression_attribute_values(":b", AttributeValue::S("x".into()))
         .send();
@@ -299,12 +290,7 @@ async fn keys_of_another_tenant_or_capsule_are_rejected() {
         IsolationViolation::WrongScope { .. }
     );
     // The prefix-sibling tenant's key in t1's own table.
-    let t10_key = world
-        .factory
-        .tenant_dynamodb(t10)
-        .key::<TenantNote>("n1")
-        .unwrap()
-        .into_string();
+    let t10_key = world.tenant_note_key(1, "n1");
     let attempt = t1_client
         .raw()
         .get_item()

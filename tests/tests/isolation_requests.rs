@@ -17,7 +17,7 @@ use aws_sdk_dynamodb::types::{
 };
 use scoped_runtime::{IsolationViolation, Platform, Scope, Tenant};
 use scoped_tests::assert_rejected;
-use scoped_tests::entities::{CapsuleNote, TenantNote};
+use scoped_tests::entities::TenantNote;
 use scoped_tests::world::{note, world};
 use scoped_tests::{PK, table_names, unscoped};
 
@@ -96,13 +96,8 @@ async fn scans_of_shared_tables_are_rejected() {
 async fn queries_not_bound_to_an_own_key_are_rejected() {
     let world = world().await;
     let produs = world.factory.capsule_dynamodb(&world.capsules[0]);
-    let own = produs.key::<CapsuleNote>("n1").unwrap().into_string();
-    let t10_key = world
-        .factory
-        .capsule_dynamodb(&world.capsules[2])
-        .key::<CapsuleNote>("n1")
-        .unwrap()
-        .into_string();
+    let own = world.capsule_note_key(0, "n1");
+    let t10_key = world.capsule_note_key(2, "n1");
     let query = |expression: &str, value: &str| {
         produs
             .raw()
@@ -153,13 +148,8 @@ async fn queries_not_bound_to_an_own_key_are_rejected() {
 async fn transactions_mixing_scopes_are_rejected() {
     let world = world().await;
     let produs = world.factory.capsule_dynamodb(&world.capsules[0]);
-    let own = produs.key::<CapsuleNote>("n1").unwrap().into_string();
-    let sibling = world
-        .factory
-        .capsule_dynamodb(&world.capsules[2])
-        .key::<CapsuleNote>("n1")
-        .unwrap()
-        .into_string();
+    let own = world.capsule_note_key(0, "n1");
+    let sibling = world.capsule_note_key(2, "n1");
     let put = |table: &str, key: &str| {
         TransactWriteItem::builder()
             .put(
@@ -236,13 +226,8 @@ async fn transactions_mixing_scopes_are_rejected() {
 async fn batches_mixing_scopes_are_rejected() {
     let world = world().await;
     let produs = world.factory.capsule_dynamodb(&world.capsules[0]);
-    let own = produs.key::<CapsuleNote>("n1").unwrap().into_string();
-    let sibling = world
-        .factory
-        .capsule_dynamodb(&world.capsules[1])
-        .key::<CapsuleNote>("n1")
-        .unwrap()
-        .into_string();
+    let own = world.capsule_note_key(0, "n1");
+    let sibling = world.capsule_note_key(1, "n1");
     let write = |key: &str| {
         WriteRequest::builder()
             .put_request(
