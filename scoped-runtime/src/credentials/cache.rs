@@ -11,6 +11,7 @@ use aws_credential_types::Credentials;
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
+use super::clock::Clock;
 use super::entry::RoleEntry;
 use super::provider::CachedRoleCredentials;
 use super::scheduler::Scheduler;
@@ -170,6 +171,7 @@ pub(crate) struct Shared {
     permits: Semaphore,
     pub(crate) counters: Counters,
     pub(crate) scheduler: Scheduler,
+    pub(crate) clock: Clock,
 }
 
 impl Shared {
@@ -223,6 +225,14 @@ pub(crate) struct RoleCache {
 
 impl RoleCache {
     pub(crate) fn new(config: CredentialCacheConfig, loader: impl LoadCredentials) -> Self {
+        Self::with_clock(config, loader, Clock::coarse())
+    }
+
+    pub(crate) fn with_clock(
+        config: CredentialCacheConfig,
+        loader: impl LoadCredentials,
+        clock: Clock,
+    ) -> Self {
         let registry = moka::sync::Cache::new(config.max_roles);
         Self {
             shared: Arc::new(Shared {
@@ -231,6 +241,7 @@ impl RoleCache {
                 loader: Box::new(loader),
                 counters: Counters::default(),
                 scheduler: Scheduler::default(),
+                clock,
             }),
             registry,
         }

@@ -96,7 +96,7 @@ impl RoleEntry {
     /// The hot path: current credentials if they are before the floor, starting a background
     /// refresh once they are inside the advisory window. One atomic load, no lock, no moka.
     pub(crate) fn try_hot(self: &Arc<Self>, shared: &Arc<Shared>) -> Option<Credentials> {
-        let now = Instant::now();
+        let now = shared.clock.now();
         let guard = self.current.load();
         let snapshot = guard.as_ref()?;
         if now >= snapshot.floor_at {
@@ -121,7 +121,7 @@ impl RoleEntry {
             return Ok(credentials);
         }
         let _loading = self.loading.lock().await;
-        let now = Instant::now();
+        let now = shared.clock.now();
         let current = self.current.load_full();
         // Another caller loaded while this one waited for the lock.
         if let Some(snapshot) = current.as_ref().filter(|s| now < s.floor_at) {
@@ -140,7 +140,7 @@ impl RoleEntry {
         bump(&shared.counters.misses);
         match self.fetch(shared).await {
             Ok(credentials) => Ok(credentials),
-            Err(error) => match current.as_ref().filter(|s| s.valid_at(Instant::now())) {
+            Err(error) => match current.as_ref().filter(|s| s.valid_at(shared.clock.now())) {
                 Some(snapshot) => {
                     bump(&shared.counters.stale_served);
                     Ok(snapshot.credentials.clone())
@@ -155,7 +155,7 @@ impl RoleEntry {
     async fn fetch(self: &Arc<Self>, shared: &Arc<Shared>) -> Result<Credentials, CredentialError> {
         match shared.load(&self.spec).await {
             Ok(loaded) => {
-                let snapshot = Snapshot::new(loaded, Instant::now(), shared.config.floor());
+                let snapshot = Snapshot::new(loaded, shared.clock.now(), shared.config.floor());
                 let credentials = snapshot.credentials.clone();
                 let refresh_at = snapshot.refresh_at;
                 self.current.store(Some(Arc::new(snapshot)));
@@ -174,7 +174,7 @@ impl RoleEntry {
                 self.failure.store(Some(Arc::new(Failure {
                     permanent: failure.permanent,
                     error: failure.error.clone(),
-                    retry_at: Instant::now() + wait,
+                    retry_at: shared.clock.now() + wait,
                     attempt,
                 })));
                 Err(failure.error)
@@ -212,7 +212,7 @@ impl RoleEntry {
         loop {
             let outcome = {
                 let _loading = self.loading.lock().await;
-                let now = Instant::now();
+                let now = shared.clock.now();
                 let fresh = self
                     .current
                     .load()

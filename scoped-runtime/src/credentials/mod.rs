@@ -26,6 +26,7 @@
 #[doc(hidden)]
 pub(crate) mod bench;
 mod cache;
+mod clock;
 mod entry;
 mod provider;
 mod scheduler;

@@ -6,6 +6,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -73,6 +74,10 @@ impl Scheduler {
     }
 }
 
+/// How long past a deadline the scheduler wakes, so the cache's coarse clock (which may lag
+/// real time by its resolution, at most a few ms) has reached the deadline too.
+const COARSE_SLACK: Duration = Duration::from_millis(10);
+
 async fn run(mut rx: mpsc::UnboundedReceiver<Deadline>, shared: Weak<Shared>) {
     let mut heap: BinaryHeap<Reverse<Due>> = BinaryHeap::new();
     let mut seq = 0_u64;
@@ -81,7 +86,7 @@ async fn run(mut rx: mpsc::UnboundedReceiver<Deadline>, shared: Weak<Shared>) {
         let received = match next {
             Some(at) => tokio::select! {
                 message = rx.recv() => Some(message),
-                () = tokio::time::sleep_until(at) => None,
+                () = tokio::time::sleep_until(at + COARSE_SLACK) => None,
             },
             None => Some(rx.recv().await),
         };
@@ -96,7 +101,7 @@ async fn run(mut rx: mpsc::UnboundedReceiver<Deadline>, shared: Weak<Shared>) {
                 let Some(shared) = shared.upgrade() else {
                     return;
                 };
-                let now = Instant::now();
+                let now = shared.clock.now();
                 while let Some(Reverse(due)) = heap.peek() {
                     if due.at > now {
                         break;

@@ -12,6 +12,7 @@ use aws_credential_types::provider::ProvideCredentials;
 use tokio::time::Instant;
 
 use super::cache::{LoadCredentials, LoadFailure, LoadFuture, Loaded};
+use super::clock::Clock;
 use super::{CredentialCacheConfig, RoleCache};
 use crate::error::CredentialError;
 use crate::role::{RoleArn, RoleSpec, SessionName};
@@ -129,7 +130,7 @@ fn spec(n: usize) -> Arc<RoleSpec> {
 const FIFTEEN_MINUTES: Duration = Duration::from_secs(15 * 60);
 
 fn cache(loader: &Arc<Scripted>, config: CredentialCacheConfig) -> RoleCache {
-    RoleCache::new(config, Arc::clone(loader))
+    RoleCache::with_clock(config, Arc::clone(loader), Clock::Tokio)
 }
 
 async fn read(cache: &RoleCache, role: &Arc<RoleSpec>) -> Result<Credentials, String> {
