@@ -139,7 +139,7 @@ pub(crate) fn check_request<'a, S: GuardedScope>(
     }
     if let Some(input) = input.downcast_ref::<ScanInput>() {
         let table = check.table(input.table_name())?;
-        return check.unshared(table, || IsolationViolation::SharedTableScan {
+        return check.unshared(|| IsolationViolation::SharedTableScan {
             table: table.to_owned(),
         });
     }
@@ -216,7 +216,6 @@ impl<S: GuardedScope> Check<'_, S> {
     /// The table is not shared with other scopes, or `violation()`.
     fn unshared(
         &self,
-        _table: &str,
         violation: impl FnOnce() -> IsolationViolation,
     ) -> Result<(), IsolationViolation> {
         if S::SHARES_TABLES {
@@ -228,7 +227,7 @@ impl<S: GuardedScope> Check<'_, S> {
 
     fn table_change(&self, table: Option<&str>, operation: &str) -> Result<(), IsolationViolation> {
         let table = self.table(table)?;
-        self.unshared(table, || IsolationViolation::SharedTableChange {
+        self.unshared(|| IsolationViolation::SharedTableChange {
             table: table.to_owned(),
             operation: operation.to_owned(),
         })
