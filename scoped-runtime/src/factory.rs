@@ -18,7 +18,8 @@ use crate::scope::{Capsule, Platform, Tenant};
 const MAX_ROLE_CLIENTS: u64 = 10_000;
 
 /// How many scopes' guarded DynamoDB clients the factory keeps before evicting the least used.
-/// An evicted client is rebuilt (about 70 µs) the next time its scope's client is used.
+/// Each takes about 20 KB; an evicted one is rebuilt (about 70 µs) the next time its scope's
+/// client is used. The same bound as the role clients', which are the same kind of object.
 const MAX_GUARDED_CLIENTS: u64 = 10_000;
 
 /// Builds scope-typed AWS clients from one shared configuration.
