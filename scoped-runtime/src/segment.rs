@@ -109,21 +109,32 @@ impl fmt::Display for Segment<'_> {
     }
 }
 
-/// A type whose values can be an id in a partition key.
-///
-/// Implemented for text, integers and (feature `uuid`) `uuid::Uuid`; implement it for an id
-/// newtype of your own by returning its text (see [`Segment`]). An empty id is rejected when
-/// the key is built ([`KeyError::EmptyId`]); `#` and `%` are escaped, so no id can forge another
-/// key's segments.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be an id in a partition key",
-    label = "not a key id type",
-    note = "key ids are text (`String`, `&str`, `Box<str>`, `Arc<str>`, `Cow<str>`), integers, or `uuid::Uuid` with the `uuid` feature",
-    note = "for an id newtype of your own, implement `scoped_runtime::KeySegment` for it"
-)]
-pub trait KeySegment {
-    /// The id as it goes into the key, before escaping.
-    fn segment(&self) -> Segment<'_>;
+/// Puts the diagnostic shared by the key-id traits on a trait: what a key id may be, and how
+/// to make one of your own type.
+macro_rules! with_key_id_diagnostic {
+    ($message:literal, $item:item) => {
+        #[diagnostic::on_unimplemented(
+            message = $message,
+            label = "not a key id type",
+            note = "key ids are text (`String`, `&str`, `Box<str>`, `Arc<str>`, `Cow<str>`), integers, or `uuid::Uuid` with the `uuid` feature",
+            note = "for an id newtype of your own, implement `scoped_runtime::KeySegment` for it"
+        )]
+        $item
+    };
+}
+
+with_key_id_diagnostic! {
+    "`{Self}` cannot be an id in a partition key",
+    /// A type whose values can be an id in a partition key.
+    ///
+    /// Implemented for text, integers and (feature `uuid`) `uuid::Uuid`; implement it for an
+    /// id newtype of your own by returning its text (see [`Segment`]). An empty id is rejected
+    /// when the key is built ([`KeyError::EmptyId`]); `#` and `%` are escaped, so no id can
+    /// forge another key's segments.
+    pub trait KeySegment {
+        /// The id as it goes into the key, before escaping.
+        fn segment(&self) -> Segment<'_>;
+    }
 }
 
 impl KeySegment for str {
@@ -162,21 +173,18 @@ impl<T: KeySegment + ?Sized> KeySegment for &T {
     }
 }
 
-/// The ids of one entity's partition key, in order: one id, or a tuple of ids for an entity
-/// with several `#[scoped(id)]` fields.
-///
-/// This is [`Entity::Ids`](crate::Entity::Ids); a key builder such as
-/// [`CapsuleClient::key`](crate::CapsuleClient::key) takes a value of it.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be the ids of a partition key",
-    label = "not a key id type",
-    note = "key ids are text (`String`, `&str`, `Box<str>`, `Arc<str>`, `Cow<str>`), integers, or `uuid::Uuid` with the `uuid` feature",
-    note = "for an id newtype of your own, implement `scoped_runtime::KeySegment` for it"
-)]
-pub trait KeyIds {
-    /// Builds the key of `entity` with these ids in `scope`.
-    #[doc(hidden)]
-    fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError>;
+with_key_id_diagnostic! {
+    "`{Self}` cannot be the ids of a partition key",
+    /// The ids of one entity's partition key, in order: one id, or a tuple of ids for an entity
+    /// with several `#[scoped(id)]` fields.
+    ///
+    /// This is [`Entity::Ids`](crate::Entity::Ids); a key builder such as
+    /// [`CapsuleClient::key`](crate::CapsuleClient::key) takes a value of it.
+    pub trait KeyIds {
+        /// Builds the key of `entity` with these ids in `scope`.
+        #[doc(hidden)]
+        fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError>;
+    }
 }
 
 impl<T: KeySegment> KeyIds for T {
