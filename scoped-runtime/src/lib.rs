@@ -116,10 +116,22 @@ pub use scoped_rules::Rule;
 pub use segment::{KeyIds, KeySegment, Segment};
 pub use table::TableName;
 
-/// The README's Rust examples, compiled as doc tests so they cannot rot.
+/// The README's and the guides' Rust examples, compiled as doc tests so they cannot rot.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;
+mod guides {
+    #[doc = include_str!("../../README.md")]
+    struct Readme;
+    #[doc = include_str!("../../docs/scopes.md")]
+    struct Scopes;
+    #[doc = include_str!("../../docs/keys.md")]
+    struct Keys;
+    #[doc = include_str!("../../docs/credentials.md")]
+    struct Credentials;
+    #[doc = include_str!("../../docs/testing.md")]
+    struct Testing;
+    #[doc = include_str!("../../docs/migration.md")]
+    struct Migration;
+}
 
 /// Not public API: the paths the macros' generated code names. Changes without notice.
 #[doc(hidden)]
