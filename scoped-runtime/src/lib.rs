@@ -1,33 +1,119 @@
 //! Scope-typed AWS clients for multi-tenant services.
 //!
 //! A SaaS platform on AWS mixes four scopes, and every DynamoDB table name, partition key and
-//! set of credentials belongs to exactly one of them:
+//! set of credentials belongs to exactly one of them. This crate makes the scope a type, so
+//! that writing tenant A's data under tenant B is a compile error where it can be, a rejected
+//! request where it cannot, and an AWS-enforced denial where credentials allow it.
 //!
-//! | scope                    | covers                                  | table name                 | partition key prefix                         |
-//! |--------------------------|-----------------------------------------|----------------------------|----------------------------------------------|
-//! | [`Platform`]             | cross-tenant infrastructure             | `events`                   | `{ENTITY}#{id}`                              |
-//! | [`Tenant`]               | one customer                            | `tenant-123_notifications` | `TENANT#tenant-123#{ENTITY}#{id}`            |
-//! | [`Capsule`]              | one SDLC environment of one customer    | `PRODUS_crm`               | `TENANT#tenant-123#CAPSULE#caps-456#{ENTITY}#{id}` |
-//! | operator ([`OperatorRole`]) | cross-account work through STS       | —                          | —                                            |
+//! The sections below teach it in order: the scopes, entities, the factory, typed operations,
+//! the guard, credentials.
 //!
-//! Instead of building names with `format!`, build a scope once with its validating
-//! constructor, ask the [`AwsClientFactory`] for a client of that scope, and let the client
-//! name tables and check keys:
+//! # 1. The four scopes
+//!
+//! | scope                       | covers                               | table name                 | partition key prefix                 |
+//! |-----------------------------|--------------------------------------|----------------------------|--------------------------------------|
+//! | [`Platform`]                | cross-tenant infrastructure          | `events`                   | —                                    |
+//! | [`Tenant`]                  | one customer                         | `tenant-123_notifications` | `TENANT#tenant-123#`                 |
+//! | [`Capsule`]                 | one SDLC environment of one customer | `PRODUS_crm`               | `TENANT#tenant-123#CAPSULE#caps-456#` |
+//! | operator ([`OperatorRole`]) | cross-account work through STS       | —                          | —                                    |
+//!
+//! Scopes are values, built once by validating constructors (see [Naming rules](#naming-rules))
+//! and cheap to clone:
+//!
+//! ```
+//! use scoped_runtime::{Capsule, OperatorRole, Platform, Tenant};
+//!
+//! let platform = Platform::new();
+//! let tenant = Tenant::new("tenant-123", "Acme Corp")?;
+//! let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+//! let operator = OperatorRole::new("arn:aws:iam::210987654321:role/org-operator", "inventory")?;
+//! assert!(Tenant::new("Tenant_123", "Acme").is_err()); // uppercase and `_` are not allowed
+//! # Ok::<(), scoped_runtime::ScopeError>(())
+//! ```
+//!
+//! # 2. Entities
+//!
+//! An entity is a struct bound to one scope and one base table by an attribute, with its key
+//! derived from its `#[scoped(id)]` fields:
+//!
+//! ```
+//! use scoped_runtime::{Capsule, ScopedKey, capsule_table};
+//!
+//! /// A sales lead, kept per capsule.
+//! #[capsule_table("crm")]
+//! #[derive(ScopedKey)]
+//! #[scoped(entity = "LEAD")]
+//! pub struct Lead {
+//!     #[scoped(id)]
+//!     pub lead_id: String,
+//!     pub name: String,
+//! }
+//!
+//! let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+//! assert_eq!(Lead::table_name(&capsule), "PRODUS_crm");
+//! assert_eq!(
+//!     Lead::partition_key(&capsule, "lead-789")?,
+//!     "TENANT#tenant-123#CAPSULE#caps-456#LEAD#lead-789"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! [`tenant_table`] and [`platform_table`] bind to the other scopes. The base name is checked
+//! at compile time, and the generated functions document their scope, table pattern and key
+//! pattern. A `Lead` can only be used with a capsule client: `factory.tenant_dynamodb(&tenant)
+//! .items::<Lead>()` does not compile, and the error names the client to use.
+//!
+//! # 3. The factory
+//!
+//! One [`AwsClientFactory`] per process, injected wherever AWS is needed, hands out clients
+//! bound to a scope — an `Arc` clone each, never a new SDK client:
 //!
 //! ```no_run
-//! use scoped_runtime::{AwsClientFactory, Capsule, EntityTag, Scope};
+//! use scoped_runtime::{AwsClientFactory, Capsule};
 //!
 //! # async fn demo() -> Result<(), scoped_runtime::Error> {
-//! let factory = AwsClientFactory::from_env().await?; // one per process, injected
+//! let factory = AwsClientFactory::from_env().await?; // honours AWS_ENDPOINT_URL & co.
 //! let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
 //! let crm = factory.capsule_dynamodb(&capsule); // CapsuleClient<DynamoDb>
 //!
 //! assert_eq!(crm.table_name("crm")?, "PRODUS_crm");
-//! let pk = capsule.partition_key(&EntityTag::from_static("LEAD"), &["lead-789"])?;
-//! assert_eq!(pk, "TENANT#tenant-123#CAPSULE#caps-456#LEAD#lead-789");
-//! crm.validate_pk(&pk)?; // exact segments, never substrings
+//! crm.validate_pk("TENANT#tenant-123#CAPSULE#caps-456#LEAD#lead-789")?; // whole segments
+//! assert!(crm.validate_pk("TENANT#tenant-123#CAPSULE#caps-4567#LEAD#lead-789").is_err());
 //! # Ok(()) }
 //! ```
+//!
+//! `factory.tenant_dynamodb(&tenant)`, `factory.platform_dynamodb()` and
+//! `factory.operator(&role)` give the other scopes' clients.
+//!
+//! # 4. Typed operations
+//!
+//! A scoped client's `items::<E>()` gives the operations on one entity in the client's scope
+//! ([`Items`]): `put`, `create` (if absent), `get`, `delete`, `update` of non-key attributes
+//! ([`Update`]), `query` of the entity's partition as a stream ([`ItemStream`]), `batch_get`,
+//! `batch_put` and `batch_delete` (chunked, unprocessed parts retried with backoff), and
+//! `provision` (create the table if absent, wait until active). `transaction()` writes
+//! entities of the scope together ([`Transaction`]). Items are the entity serialized with
+//! serde ([`serde_dynamo`]) plus its partition key in the string attribute
+//! [`pk`](PARTITION_KEY_ATTRIBUTE), which the library writes; tables are keyed by `pk` alone.
+//!
+//! # 5. The isolation guard
+//!
+//! Every scoped DynamoDB client, the SDK client from `raw()` included, carries an interceptor
+//! that checks each request before it is serialized and rejects, with an
+//! [`IsolationViolation`], a table that is not the scope's, an item or key whose `pk` is not a
+//! key of the scope, a query whose key condition does not bind `pk = :value` to such a key, a
+//! scan or table-level change of a table shared with other scopes (capsule tables), PartiQL,
+//! and every operation it does not know. A rejected request is never signed or sent;
+//! [`IsolationViolation::find_in`] finds the violation in the SDK's error. The README's "The
+//! isolation guard" lists what it checks per operation and what it cannot see.
+//!
+//! # 6. Credentials
+//!
+//! Tenants and capsules with a role ([`Tenant::with_role_arn`], [`Capsule::with_role_arn`])
+//! and operator roles sign with `sts:AssumeRole` credentials from the factory's cache (see
+//! [`AwsClientFactory`], "Credentials", and [`CredentialCacheConfig`]), assumed with a session
+//! policy generated from the scope ([`Tenant::session_policy`]) so that AWS enforces the same
+//! isolation the types do.
 //!
 //! # Naming rules
 //!
@@ -56,27 +142,6 @@
 //! 2048-byte limit are errors. [`DecodedKey::parse`] accepts exactly the keys the codec
 //! produces.
 //!
-//! # Typed operations
-//!
-//! A scoped client's `items::<E>()` gives the operations on one entity in the client's scope
-//! ([`Items`]): `put`, `create` (if absent), `get`, `delete`, `update` of non-key attributes
-//! ([`Update`]), `query` of the entity's partition as a stream ([`ItemStream`]), `batch_get`,
-//! `batch_put` and `batch_delete` (chunked, unprocessed parts retried with backoff), and
-//! `provision` (create the table if absent, wait until active). `transaction()` writes
-//! entities of the scope together ([`Transaction`]). Items are the entity serialized with
-//! serde ([`serde_dynamo`]) plus its partition key in the string attribute
-//! [`pk`](PARTITION_KEY_ATTRIBUTE), which the library writes; tables are keyed by `pk` alone.
-//!
-//! # The isolation guard
-//!
-//! Every scoped DynamoDB client, the SDK client from `raw()` included, carries an interceptor
-//! that checks each request before it is serialized and rejects, with an
-//! [`IsolationViolation`], a table that is not the scope's, an item or key whose `pk` is not a
-//! key of the scope, a query whose key condition does not bind `pk = :value` to such a key, a
-//! scan or table-level change of a table shared with other scopes (capsule tables), PartiQL,
-//! and every operation it does not know. A rejected request is never signed or sent;
-//! [`IsolationViolation::find_in`] finds the violation in the SDK's error. The README's "The
-//! isolation guard" lists what it checks per operation and what it cannot see.
 
 #![deny(missing_docs)]
 
