@@ -1,8 +1,9 @@
 //! Scope-typed clients: an AWS SDK client bound to the one scope it may touch.
 //!
-//! A `CapsuleClient<DynamoDb>` wraps an `aws_sdk_dynamodb::Client` together with its
-//! [`Capsule`]; only [`AwsClientFactory`](crate::AwsClientFactory) can build one, and cloning
-//! one costs two reference-count increments.
+//! A `CapsuleClient<DynamoDb>` holds its [`Capsule`] and the factory it came from; only
+//! [`AwsClientFactory`] can build one, and handing one out or cloning it costs two or three
+//! reference-count increments. Its `aws_sdk_dynamodb::Client`, which carries the scope's
+//! isolation guard, is looked up in the factory on first use.
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -94,7 +95,6 @@ macro_rules! scoped_client {
             pub fn validate_pk(&self, pk: &str) -> Result<(), IsolationViolation> {
                 self.scope.check_key(pk)
             }
-
         }
 
         impl $name<DynamoDb> {
