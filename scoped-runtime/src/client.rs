@@ -99,7 +99,7 @@ macro_rules! scoped_client {
 
         impl $name<DynamoDb> {
             /// The SDK client underneath, for operations the typed API does not wrap. It
-            /// carries the [isolation guard](crate#the-isolation-guard): a request naming a
+            /// carries the [isolation guard](crate#5-the-isolation-guard): a request naming a
             /// table or partition key outside this client's scope fails with an
             /// [`IsolationViolation`] (find it with [`IsolationViolation::find_in`]) before
             /// it is sent.

@@ -27,7 +27,7 @@ const MAX_GUARDED_CLIENTS: u64 = 10_000;
 /// Create one per process and inject it (it is `Clone`, an `Arc` inside). It holds one
 /// [`SdkConfig`], hence one HTTP client and connection pool shared by every SDK client it
 /// builds; handing out a scoped client clones two `Arc`s and builds nothing. Each scope's
-/// DynamoDB client, which carries the scope's [isolation guard](crate#the-isolation-guard), is
+/// DynamoDB client, which carries the scope's [isolation guard](crate#5-the-isolation-guard), is
 /// built on its first use and cached (up to 10,000 scopes, least used evicted first).
 ///
 /// Endpoints follow the SDK's standard settings, so `AWS_ENDPOINT_URL` (or
