@@ -223,11 +223,11 @@ impl Tenant {
         let scope = PolicyScope::Tenant {
             tenant_id: &inner.id,
         };
-        let policy = policy::session_policy(&scope, &role_arn)?;
-        let session_name = session_name(&["tenant", inner.id.as_str()]);
-        let mut spec = RoleSpec::new(role_arn, session_name);
-        spec.policy = Some(policy.into());
-        inner.role = Some(Arc::new(spec));
+        inner.role = Some(scope_role(
+            role_arn,
+            &scope,
+            &["tenant", inner.id.as_str()],
+        )?);
         Ok(Self {
             inner: Arc::new(inner),
         })
@@ -273,6 +273,19 @@ impl Tenant {
     pub(crate) fn role(&self) -> Option<&Arc<RoleSpec>> {
         self.inner.role.as_ref()
     }
+}
+
+/// The role description of a role-carrying scope: session name from `session`, session policy
+/// generated from `scope`.
+fn scope_role(
+    role_arn: RoleArn,
+    scope: &PolicyScope<'_>,
+    session: &[&str],
+) -> Result<Arc<RoleSpec>, ScopeError> {
+    let policy = policy::session_policy(scope, &role_arn)?;
+    let mut spec = RoleSpec::new(role_arn, session_name(session));
+    spec.policy = Some(policy.into());
+    Ok(Arc::new(spec))
 }
 
 /// `{parts joined by -}`, cut to STS's 64 characters. The parts are ids of `[a-z0-9-]`, so
@@ -440,11 +453,8 @@ impl Capsule {
             capsule_code: inner.code.as_str(),
             bases: &bases,
         };
-        let policy = policy::session_policy(&scope, &role_arn)?;
-        let session_name = session_name(&["capsule", inner.tenant_id.as_str(), inner.id.as_str()]);
-        let mut spec = RoleSpec::new(role_arn, session_name);
-        spec.policy = Some(policy.into());
-        inner.role = Some(Arc::new(spec));
+        let session = ["capsule", inner.tenant_id.as_str(), inner.id.as_str()];
+        inner.role = Some(scope_role(role_arn, &scope, &session)?);
         Ok(Self {
             inner: Arc::new(inner),
         })
