@@ -58,8 +58,8 @@ PAIRS = [
     Pair("warm credential read, polled once: our role cache vs moka `sync::Cache::get`", "credentials/warm_read", "scoped_role_cache", "moka_sync_get", "ratio", 0.5),
     Pair("warm credential read, awaited: our role cache vs the SDK's lazy identity cache", "credentials/warm_read", "scoped_role_cache_async", "sdk_lazy_identity_cache", "ratio", 1.0),
     Pair("warm credential read, awaited: our role cache vs moka `future::Cache::get`", "credentials/warm_read", "scoped_role_cache_async", "moka_future_get", "ratio", None),
-    Pair("typed `put` through a capsule client vs the same raw `put_item`, against moto", "guard/moto", "typed_put", "raw_put", "ratio", 1.05),
-    Pair("typed `get` through a capsule client vs the same raw `get_item`, against moto", "guard/moto", "typed_get", "raw_get", "ratio", 1.05),
+    Pair("typed `put` through a capsule client vs the same raw `put_item`, against moto", "guard/moto", "typed_put", "raw_put", "ratio", None),
+    Pair("typed `get` through a capsule client vs the same raw `get_item`, against moto", "guard/moto", "typed_get", "raw_get", "ratio", None),
     Pair("`get_item` through the guarded client vs an unguarded one, instant HTTP", "guard/sdk", "get_item_guarded", "get_item_unguarded", "ratio", None),
     Pair("`put_item` through the guarded client vs an unguarded one, instant HTTP", "guard/sdk", "put_item_guarded", "put_item_unguarded", "ratio", None),
 ]
@@ -81,21 +81,40 @@ NOTES = [
     "- **Scoped clients**: ours is the whole call including dropping the client; the SDK's",
     "  `from_conf` gets its `Config` cloned and its client dropped outside the timed section, so",
     "  the ratio errs in the SDK's favour.",
-    "- **Guard**: a round trip to moto varies more between criterion's sample batches than the",
-    "  guard costs; `guard/moto/paired_*` under \"Printed by the benches\" times the raw and typed",
-    "  calls back to back and is the steadier estimate of the overhead.",
+    "- **Guard against moto**: a round trip to moto swings more between criterion's sample",
+    "  batches than the guard costs, so these two rows are for information; the 5% target is",
+    "  judged on the bench's back-to-back pairs (raw and typed call timed one right after the",
+    "  other, 1,000 times), under \"Results the benches print\".",
+    "- **Credential cache at scale**: the bench gives each role credentials shaped like STS's",
+    "  (an 800-byte session token); its `credentials/scale` line, under \"Printed by the",
+    "  benches\", splits the bytes per role into the credentials' own strings and the cache's",
+    "  overhead.",
 ]
 
 # A result a bench prints itself rather than through criterion: `group/name: text`.
 PRINTED_LINE = re.compile(r"^([\w-]+(?:/[\w-]+)+): (.+)$", re.MULTILINE)
 
-# The credentials bench's scale run: `credentials/scale: 100000 roles, 1003 heap bytes per role
-# (…), 100000 loads after a second pass over all roles, 100000 roles in the registry`.
-SCALE_LINE = re.compile(
-    r"credentials/scale: (?P<roles>\d+) roles, (?P<bytes>[\d.]+) (?P<what>(?:\w+ )?)bytes per role .*?"
-    r"(?P<loads>\d+) loads after a second pass"
-)
-MAX_BYTES_PER_ROLE = 1024
+@dataclass(frozen=True)
+class PrintedTarget:
+    """A number a bench prints rather than times through criterion, and its target.
+
+    `pattern` is searched in the benches' output; its group `value` must be at most `at_most`,
+    or, when the pattern also has a group `expected`, equal to it.
+    """
+
+    what: str
+    pattern: str
+    unit: str
+    at_most: float | None = None
+
+
+# One line per printed result with a target.
+PRINTED_TARGETS = [
+    PrintedTarget("credential cache: bytes per cached role, 100,000 warm roles", r"credentials/scale: .*? (?P<value>[\d.]+) (?:heap )?bytes per role", " bytes", at_most=1024),
+    PrintedTarget("credential cache: STS loads after a second pass over every role (no eviction churn)", r"credentials/scale: (?P<expected>\d+) roles, .*? (?P<value>\d+) loads after a second pass", " loads"),
+    PrintedTarget("guard against moto, typed `put` vs raw `put_item`: median difference of back-to-back pairs", r"guard/moto/paired_put: .*\((?P<value>[+-]?[\d.]+)% of raw\)", "%", at_most=5.0),
+    PrintedTarget("guard against moto, typed `get` vs raw `get_item`: median difference of back-to-back pairs", r"guard/moto/paired_get: .*\((?P<value>[+-]?[\d.]+)% of raw\)", "%", at_most=5.0),
+]
 
 # Our macros' `cargo check` time at most this fraction of serde's derives'.
 COMPILE_TARGET = 0.5
@@ -146,18 +165,17 @@ def pair_row(pair: Pair, medians: dict[tuple[str, str], float]) -> tuple[str, bo
     return row, met
 
 
-def scale_rows(log: str) -> tuple[list[str], list[bool]]:
-    match = SCALE_LINE.search(log)
+def printed_row(target: PrintedTarget, log: str) -> tuple[str, bool]:
+    match = re.search(target.pattern, log)
     if not match:
-        return ["| credentials at scale | `credentials/scale:` line not found in the bench output | — | **not measured** |"], [False]
-    roles, loads = int(match["roles"]), int(match["loads"])
-    per_role = float(match["bytes"])
-    checks = [per_role <= MAX_BYTES_PER_ROLE, loads == roles]
-    rows = [
-        f"| {match['what'] or 'memory '}bytes per cached role, {roles:,} warm roles | {per_role:,.0f} bytes | ≤ {MAX_BYTES_PER_ROLE:,} bytes | {verdict(checks[0])} |",
-        f"| STS loads after a second pass over all {roles:,} roles (no eviction churn) | {loads:,} | = {roles:,} (one per role) | {verdict(checks[1])} |",
-    ]
-    return rows, checks
+        return f"| {target.what} | not found in the benches' output | — | **not measured** |", False
+    value = float(match["value"])
+    if "expected" in match.groupdict():
+        expected = float(match["expected"])
+        met, wanted = value == expected, f"= {expected:,.0f}{target.unit}"
+    else:
+        met, wanted = value <= target.at_most, f"≤ {target.at_most:,g}{target.unit}"
+    return f"| {target.what} | {value:,g}{target.unit} | {wanted} | {verdict(met)} |", met
 
 
 def compile_rows(compile_json: dict) -> tuple[list[str], list[bool]]:
@@ -246,14 +264,24 @@ def main() -> int:
 
     out += ["", *NOTES]
 
-    out += ["", "## Credentials at scale", "", "| measure | value | target | |", "|---|---|---|---|"]
     try:
         log = opts.log.read_text()
     except OSError:
         log = ""
-    rows, checks = scale_rows(log)
-    out += rows
-    outcomes += checks
+    out += [
+        "",
+        "## Results the benches print",
+        "",
+        "Counts and measurements outside criterion, read from the benches' output (the lines",
+        "themselves are under \"Printed by the benches\").",
+        "",
+        "| measure | value | target | |",
+        "|---|---|---|---|",
+    ]
+    for target in PRINTED_TARGETS:
+        row, met = printed_row(target, log)
+        out.append(row)
+        outcomes.append(met)
 
     out += ["", "## Compile time", ""]
     try:
