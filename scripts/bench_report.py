@@ -32,7 +32,8 @@ class Pair:
 
     kind "ratio": ours/baseline must be at most `target` (ours is at most `target` times the
     baseline's time). kind "speedup": baseline/ours must be at least `target`. A `target` of
-    None shows the ratio for information only.
+    None shows the ratio for information only. `gap` says what is known and was tried about a
+    missed target; the report shows it only when the target is missed.
     """
 
     what: str
@@ -41,7 +42,24 @@ class Pair:
     baseline: str
     kind: str
     target: float | None
+    gap: str | None = None
 
+
+# What is known about targets that runs on this machine have missed (issue 4's cache).
+WARM_READ_GAP = (
+    "The credential cache's hot path (issue 4) already reads a coarse monotonic clock instead "
+    "of `Instant::now()`, which costs about 50 ns on this VM (commit 158ce32: from about 0.65× "
+    "to about 0.5×); what is left is an `ArcSwap` load, a hit counter and a clone of the "
+    "credentials. On this shared machine the ratio has landed on either side of 0.5× from run "
+    "to run."
+)
+SCALE_GAP = (
+    "The credentials' own strings take 860 of the bytes per role (an 800-byte session token, as "
+    "STS issues them), which leaves 164 bytes under the 1 KiB target for everything the cache "
+    "keeps per role: the role description it is keyed by, the registry entry, the credential "
+    "snapshot and its refresh slot. The `credentials/scale` line splits the measured bytes. "
+    "Issue 4's cache; not changed here."
+)
 
 # One line per pair. Groups and benchmark names are criterion's (`benchmark_group`,
 # `bench_function`) in scoped-runtime/benches/*.rs.
@@ -55,7 +73,7 @@ PAIRS = [
     Pair("capsule table name from a run-time `&str`, validated: `crm.table_name(\"crm\")` vs `format!`", "table/capsule_table_name", "client_table_name", "format", "ratio", None),
     Pair("scoped client: `factory.capsule_dynamodb(&capsule)` vs `aws_sdk_dynamodb::Client::from_conf`", "factory/capsule_client", "capsule_dynamodb", "sdk_client_from_conf", "speedup", 500.0),
     Pair("scoped client vs `aws_sdk_dynamodb::Client::new(&sdk_config)`", "factory/capsule_client", "capsule_dynamodb", "sdk_client_new", "speedup", None),
-    Pair("warm credential read, polled once: our role cache vs moka `sync::Cache::get`", "credentials/warm_read", "scoped_role_cache", "moka_sync_get", "ratio", 0.5),
+    Pair("warm credential read, polled once: our role cache vs moka `sync::Cache::get`", "credentials/warm_read", "scoped_role_cache", "moka_sync_get", "ratio", 0.5, gap=WARM_READ_GAP),
     Pair("warm credential read, awaited: our role cache vs the SDK's lazy identity cache", "credentials/warm_read", "scoped_role_cache_async", "sdk_lazy_identity_cache", "ratio", 1.0),
     Pair("warm credential read, awaited: our role cache vs moka `future::Cache::get`", "credentials/warm_read", "scoped_role_cache_async", "moka_future_get", "ratio", None),
     Pair("typed `put` through a capsule client vs the same raw `put_item`, against moto", "guard/moto", "typed_put", "raw_put", "ratio", None),
@@ -99,18 +117,19 @@ class PrintedTarget:
     """A number a bench prints rather than times through criterion, and its target.
 
     `pattern` is searched in the benches' output; its group `value` must be at most `at_most`,
-    or, when the pattern also has a group `expected`, equal to it.
+    or, when the pattern also has a group `expected`, equal to it. `gap` as in [`Pair`].
     """
 
     what: str
     pattern: str
     unit: str
     at_most: float | None = None
+    gap: str | None = None
 
 
 # One line per printed result with a target.
 PRINTED_TARGETS = [
-    PrintedTarget("credential cache: bytes per cached role, 100,000 warm roles", r"credentials/scale: .*? (?P<value>[\d.]+) (?:heap )?bytes per role", " bytes", at_most=1024),
+    PrintedTarget("credential cache: bytes per cached role, 100,000 warm roles", r"credentials/scale: .*? (?P<value>[\d.]+) (?:heap )?bytes per role", " bytes", at_most=1024, gap=SCALE_GAP),
     PrintedTarget("credential cache: STS loads after a second pass over every role (no eviction churn)", r"credentials/scale: (?P<expected>\d+) roles, .*? (?P<value>\d+) loads after a second pass", " loads"),
     PrintedTarget("guard against moto, typed `put` vs raw `put_item`: median difference of back-to-back pairs", r"guard/moto/paired_put: .*\((?P<value>[+-]?[\d.]+)% of raw\)", "%", at_most=5.0),
     PrintedTarget("guard against moto, typed `get` vs raw `get_item`: median difference of back-to-back pairs", r"guard/moto/paired_get: .*\((?P<value>[+-]?[\d.]+)% of raw\)", "%", at_most=5.0),
@@ -256,11 +275,14 @@ def main() -> int:
         "| pair | ours | baseline | ratio | target | |",
         "|---|---|---|---|---|---|",
     ]
+    gaps = []
     for pair in PAIRS:
         row, met = pair_row(pair, medians)
         out.append(row)
         if met is not None:
             outcomes.append(met)
+        if met is False:
+            gaps.append((pair.what, pair.gap))
 
     out += ["", *NOTES]
 
@@ -282,6 +304,8 @@ def main() -> int:
         row, met = printed_row(target, log)
         out.append(row)
         outcomes.append(met)
+        if not met:
+            gaps.append((target.what, target.gap))
 
     out += ["", "## Compile time", ""]
     try:
@@ -291,6 +315,10 @@ def main() -> int:
         rows, checks = [f"**Not measured**: {err}."], [False]
         out += rows
     outcomes += checks
+
+    if gaps:
+        out += ["", "## Missed targets", ""]
+        out += [f"- **{what}**: {gap or 'no explanation recorded yet.'}" for what, gap in gaps]
 
     paired = {(p.group, n) for p in PAIRS for n in (p.ours, p.baseline)}
     others = sorted(key for key in medians if key not in paired)
