@@ -23,7 +23,6 @@
 //!   bounded by [`CredentialCacheConfig::load_timeout`]; concurrent cold callers of one role
 //!   share one call.
 
-#[doc(hidden)]
 pub(crate) mod bench;
 mod cache;
 mod clock;
