@@ -14,9 +14,11 @@
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
-use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_dynamodb::config::{ConfigBag, IdentityCache, RuntimeComponentsBuilder};
-use aws_smithy_runtime_api::client::identity::{ResolveCachedIdentity, SharedIdentityResolver};
+use aws_smithy_runtime_api::client::identity::{
+    Identity, ResolveCachedIdentity, SharedIdentityResolver,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 use scoped_runtime::__private::WarmRoles;
 
@@ -35,9 +37,7 @@ fn resident_bytes() -> Option<i64> {
 const TOKEN_LEN: usize = 800;
 
 /// The value of a future that is ready on its first poll.
-fn poll_once<F: Future<Output = Result<Credentials, E>>, E: std::fmt::Debug>(
-    future: F,
-) -> Credentials {
+fn poll_once<T, E: std::fmt::Debug>(future: impl Future<Output = Result<T, E>>) -> T {
     let mut future = std::pin::pin!(future);
     match future
         .as_mut()
@@ -55,12 +55,15 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("a Tokio runtime")
 }
 
+/// Per request the SDK's orchestrator asks its identity cache for the identity of the SigV4
+/// resolver: `identity_cache.resolve_cached_identity(resolver.clone(), &components, &bag)`.
+/// Every contender answers that call, or a moka `get` of the same `Identity` on the same key.
 fn warm_read(c: &mut Criterion) {
     let rt = runtime();
     let roles = rt
         .block_on(WarmRoles::new(1, TOKEN_LEN))
         .expect("warm role");
-    let ours = roles.provider(0);
+    let (our_resolver, ours) = roles.client_identity(0);
 
     let credentials = Credentials::new(
         "ASIA0000000000000000",
@@ -69,11 +72,12 @@ fn warm_read(c: &mut Criterion) {
         Some(SystemTime::now() + Duration::from_secs(3600)),
         "bench",
     );
+    let identity = Identity::from(credentials.clone());
     let key = "arn:aws:iam::123456789012:role/tenant-000000".to_owned();
     let moka_sync = moka::sync::Cache::new(100);
-    moka_sync.insert(key.clone(), credentials.clone());
+    moka_sync.insert(key.clone(), identity.clone());
     let moka_future = moka::future::Cache::new(100);
-    rt.block_on(moka_future.insert(key.clone(), credentials.clone()));
+    rt.block_on(moka_future.insert(key.clone(), identity));
 
     let sdk_cache = IdentityCache::lazy().build();
     let resolver = SharedIdentityResolver::new(SharedCredentialsProvider::new(credentials));
@@ -95,15 +99,18 @@ fn warm_read(c: &mut Criterion) {
     // orchestrator does, against a moka `get` of the same key.
     let mut group = c.benchmark_group("credentials/warm_read");
     group.bench_function("scoped_role_cache", |b| {
-        b.iter(|| poll_once(ours.provide_credentials()));
+        b.iter(|| poll_once(ours.resolve_cached_identity(our_resolver.clone(), &components, &bag)));
     });
     group.bench_function("moka_sync_get", |b| {
         b.iter(|| moka_sync.get(&key).expect("present"));
     });
     // Through an async runtime, as a request sees it, against moka's async cache and the SDK's.
     group.bench_function("scoped_role_cache_async", |b| {
-        b.to_async(&rt)
-            .iter(|| async { ours.provide_credentials().await.expect("warm") });
+        b.to_async(&rt).iter(|| async {
+            ours.resolve_cached_identity(our_resolver.clone(), &components, &bag)
+                .await
+                .expect("warm")
+        });
     });
     group.bench_function("moka_future_get", |b| {
         b.to_async(&rt)
@@ -133,9 +140,17 @@ fn scale(_: &mut Criterion) {
         .zip(rss_before)
         .map_or(0, |(after, before)| after - before);
     let credential_bytes = 20 + 40 + TOKEN_LEN;
+    let components = RuntimeComponentsBuilder::for_tests()
+        .build()
+        .expect("runtime components");
+    let bag = ConfigBag::base();
     rt.block_on(async {
         for n in 0..ROLES {
-            roles.provider(n).provide_credentials().await.expect("warm");
+            let (resolver, cache) = roles.client_identity(n);
+            cache
+                .resolve_cached_identity(resolver, &components, &bag)
+                .await
+                .expect("warm");
         }
     });
     let per_role = heap as f64 / ROLES as f64;

@@ -4,10 +4,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use aws_config::{BehaviorVersion, SdkConfig};
-use aws_sdk_dynamodb::config::{IdentityCache, SharedCredentialsProvider};
 
 use crate::client::{CapsuleClient, DynamoDb, OperatorClient, PlatformClient, Sts, TenantClient};
-use crate::credentials::{CredentialCacheConfig, CredentialStats, RoleCache, StsLoader};
+use crate::credentials::{CredentialCacheConfig, CredentialStats, RoleCache, SignAs, StsLoader};
 use crate::error::Error;
 use crate::guard::{GuardKey, GuardedScope, IsolationGuard};
 use crate::role::{OperatorRole, RoleSpec};
@@ -193,8 +192,7 @@ impl AwsClientFactory {
     fn role_dynamodb(&self, role: &Arc<RoleSpec>) -> aws_sdk_dynamodb::Client {
         self.inner.role_dynamodb.get_with_by_ref(role, || {
             let config = aws_sdk_dynamodb::config::Builder::from(&self.inner.config)
-                .credentials_provider(self.role_credentials(role))
-                .identity_cache(IdentityCache::no_cache())
+                .sign_as(self.inner.credentials.signing(role))
                 .build();
             aws_sdk_dynamodb::Client::from_conf(config)
         })
@@ -207,9 +205,7 @@ impl AwsClientFactory {
             let mut config = aws_sdk_dynamodb::config::Builder::from(&self.inner.config)
                 .interceptor(IsolationGuard::new(scope.clone()));
             if let Some(role) = scope.signing_role() {
-                config = config
-                    .credentials_provider(self.role_credentials(role))
-                    .identity_cache(IdentityCache::no_cache());
+                config = config.sign_as(self.inner.credentials.signing(role));
             }
             aws_sdk_dynamodb::Client::from_conf(config.build())
         })
@@ -218,15 +214,10 @@ impl AwsClientFactory {
     fn role_sts(&self, role: &Arc<RoleSpec>) -> aws_sdk_sts::Client {
         self.inner.role_sts.get_with_by_ref(role, || {
             let config = aws_sdk_sts::config::Builder::from(&self.inner.config)
-                .credentials_provider(self.role_credentials(role))
-                .identity_cache(IdentityCache::no_cache())
+                .sign_as(self.inner.credentials.signing(role))
                 .build();
             aws_sdk_sts::Client::from_conf(config)
         })
-    }
-
-    fn role_credentials(&self, role: &Arc<RoleSpec>) -> SharedCredentialsProvider {
-        SharedCredentialsProvider::new(self.inner.credentials.provider(role))
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
-use aws_credential_types::provider::ProvideCredentials;
+use aws_smithy_runtime_api::client::identity::{ResolveCachedIdentity, SharedIdentityResolver};
 
 use super::cache::{LoadCredentials, LoadFuture, Loaded};
 use super::{CredentialCacheConfig, RoleCache};
@@ -66,18 +66,26 @@ impl WarmRoles {
         let roles: Vec<_> = (0..count).map(role).collect();
         for spec in &roles {
             cache
-                .provider(spec)
-                .provide_credentials()
+                .signing(spec)
+                .identity()
                 .await
                 .map_err(|err| err.to_string())?;
         }
         Ok(Self { cache, roles })
     }
 
-    /// The provider of role `n` (what a role-signed SDK client calls per request).
+    /// What a client signing as role `n` holds: its SigV4 identity resolver and its identity
+    /// cache, which the SDK calls per request with that resolver.
     #[must_use]
-    pub fn provider(&self, n: usize) -> impl ProvideCredentials + Clone + use<> {
-        self.cache.provider(&self.roles[n % self.roles.len()])
+    pub fn client_identity(
+        &self,
+        n: usize,
+    ) -> (
+        SharedIdentityResolver,
+        impl ResolveCachedIdentity + Clone + use<>,
+    ) {
+        let signing = self.cache.signing(&self.roles[n % self.roles.len()]);
+        (signing.resolver(), signing.identity_cache)
     }
 
     /// `sts:AssumeRole` calls so far.

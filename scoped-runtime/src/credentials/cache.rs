@@ -13,7 +13,7 @@ use tracing::Instrument;
 
 use super::clock::Clock;
 use super::entry::RoleEntry;
-use super::provider::CachedRoleCredentials;
+use super::provider::RoleSigning;
 use super::scheduler::Scheduler;
 use crate::error::CredentialError;
 use crate::role::RoleSpec;
@@ -134,6 +134,9 @@ pub(crate) struct Counters {
     pub(crate) failures: AtomicU64,
     pub(crate) sts_calls: AtomicU64,
     pub(crate) stale_served: AtomicU64,
+    /// Reads through the credentials provider instead of the identity cache.
+    #[cfg(test)]
+    pub(crate) provider_reads: AtomicU64,
 }
 
 pub(crate) fn bump(counter: &AtomicU64) {
@@ -247,13 +250,19 @@ impl RoleCache {
         }
     }
 
-    /// The credentials provider of role `spec`, sharing its entry with every other client of
-    /// the same role. Loads nothing: the first request does.
-    pub(crate) fn provider(&self, spec: &Arc<RoleSpec>) -> CachedRoleCredentials {
+    /// What a client signing as role `spec` is built with, sharing the role's entry with every
+    /// other client of the role. Loads nothing: the first request does.
+    pub(crate) fn signing(&self, spec: &Arc<RoleSpec>) -> RoleSigning {
         let entry = self
             .registry
             .get_with_by_ref(spec, || Arc::new(RoleEntry::new(Arc::clone(spec))));
-        CachedRoleCredentials::new(entry, Arc::clone(&self.shared))
+        RoleSigning::new(entry, Arc::clone(&self.shared))
+    }
+
+    /// Reads that went through the credentials provider, not the identity cache.
+    #[cfg(test)]
+    pub(crate) fn provider_reads(&self) -> u64 {
+        self.shared.counters.provider_reads.load(Ordering::Relaxed)
     }
 
     pub(crate) fn stats(&self) -> CredentialStats {

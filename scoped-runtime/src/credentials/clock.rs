@@ -1,14 +1,20 @@
 //! The clock the cache reads on every request.
 //!
-//! `Instant::now()` costs about 50 ns on a typical cloud VM, half the cost of a warm credential
-//! read. The cache only compares against deadlines that are seconds to minutes away, so it
-//! reads `CLOCK_MONOTONIC_COARSE` (a few ns, resolution 1–4 ms; the 5-second expiry margin
-//! dwarfs that) and maps it onto Tokio's `Instant`, which schedules refreshes. Tests use
+//! `Instant::now()` costs 25–50 ns on a typical cloud VM, a large share of a warm credential
+//! read. The cache only compares against deadlines that are seconds to minutes away, so the
+//! hot path reads `CLOCK_MONOTONIC_COARSE` (about 6 ns, resolution 1–4 ms; the 5-second expiry
+//! margin dwarfs that) as a [`Tick`] and compares it with deadlines converted to ticks once,
+//! when credentials arrive. Everything that schedules work keeps Tokio's `Instant`. Tests use
 //! Tokio's own clock so that paused time drives the cache too.
 
 use std::time::Duration;
 
 use tokio::time::Instant;
+
+/// A reading of the cache's clock, for comparisons only: coarsetime's fixed-point count
+/// (2⁻³² s units) since an arbitrary origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Tick(u64);
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Clock {
@@ -17,33 +23,71 @@ pub(crate) enum Clock {
         base: Instant,
         coarse_base: coarsetime::Instant,
     },
-    /// Tokio's clock, which `tokio::time::pause` stops and advances.
+    /// Tokio's clock, which `tokio::time::pause` stops and advances, anchored at `base`.
     #[cfg_attr(
         not(test),
         allow(dead_code, reason = "used by the simulated-time tests")
     )]
-    Tokio,
+    Tokio { base: Instant },
 }
 
 impl Clock {
     pub(crate) fn coarse() -> Self {
         Self::Coarse {
             base: Instant::now(),
-            coarse_base: coarsetime::Instant::now(),
+            // Not `coarsetime::Instant::now()`: that also stores into a process-wide atomic
+            // that every thread would then write on every request.
+            coarse_base: coarsetime::Instant::now_without_cache_update(),
         }
     }
 
+    #[cfg(test)]
+    pub(crate) fn tokio() -> Self {
+        Self::Tokio {
+            base: Instant::now(),
+        }
+    }
+
+    /// The current tick: the hot path's only clock read.
+    #[inline]
+    pub(crate) fn tick(&self) -> Tick {
+        match *self {
+            Self::Coarse { .. } => Tick(coarsetime::Instant::now_without_cache_update().as_u64()),
+            Self::Tokio { base } => ticks_after(Tick(0), Instant::now() - base),
+        }
+    }
+
+    /// `instant` on this clock's tick scale (instants before the anchor saturate to it).
+    pub(crate) fn tick_at(&self, instant: Instant) -> Tick {
+        match *self {
+            Self::Coarse { base, coarse_base } => ticks_after(
+                Tick(coarse_base.as_u64()),
+                instant.saturating_duration_since(base),
+            ),
+            Self::Tokio { base } => ticks_after(Tick(0), instant.saturating_duration_since(base)),
+        }
+    }
+
+    /// The current instant, for scheduling: Tokio's timers need `Instant`s.
     pub(crate) fn now(&self) -> Instant {
         match *self {
             Self::Coarse { base, coarse_base } => {
-                let elapsed: Duration = coarsetime::Instant::now()
+                let elapsed: Duration = coarsetime::Instant::now_without_cache_update()
                     .duration_since(coarse_base)
                     .into();
                 base + elapsed
             }
-            Self::Tokio => Instant::now(),
+            Self::Tokio { .. } => Instant::now(),
         }
     }
+}
+
+fn ticks_after(origin: Tick, elapsed: Duration) -> Tick {
+    Tick(
+        origin
+            .0
+            .saturating_add(coarsetime::Duration::from(elapsed).as_u64()),
+    )
 }
 
 #[cfg(test)]
@@ -60,5 +104,28 @@ mod tests {
             "coarse clock lags by {drift:?}"
         );
         assert!(clock.now() <= Instant::now() + Duration::from_millis(20));
+    }
+
+    #[test]
+    fn ticks_order_like_the_instants_they_stand_for() {
+        let clock = Clock::coarse();
+        let soon = Instant::now() + Duration::from_millis(100);
+        let later = soon + Duration::from_secs(60);
+        assert!(clock.tick() < clock.tick_at(soon));
+        assert!(clock.tick_at(soon) < clock.tick_at(later));
+        std::thread::sleep(Duration::from_millis(150));
+        assert!(clock.tick() >= clock.tick_at(soon));
+        assert!(clock.tick() < clock.tick_at(later));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn tokio_ticks_follow_paused_time() {
+        let clock = Clock::tokio();
+        let deadline = clock.tick_at(Instant::now() + Duration::from_secs(30));
+        assert!(clock.tick() < deadline);
+        tokio::time::advance(Duration::from_secs(29)).await;
+        assert!(clock.tick() < deadline);
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert!(clock.tick() >= deadline);
     }
 }

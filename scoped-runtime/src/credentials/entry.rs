@@ -5,10 +5,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
-use aws_credential_types::Credentials;
+use aws_smithy_runtime_api::client::identity::Identity;
 use tokio::time::Instant;
 
 use super::cache::{Loaded, Shared, bump};
+use super::clock::{Clock, Tick};
 use crate::error::CredentialError;
 use crate::role::RoleSpec;
 
@@ -25,30 +26,41 @@ const EXPIRY_MARGIN: Duration = Duration::from_secs(5);
 const BACKOFF_FIRST: Duration = Duration::from_millis(500);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
 
-/// Credentials with the monotonic instants that govern them.
+/// Credentials, as the identity the SDK signs with, and the monotonic instants that govern
+/// them.
 #[derive(Debug)]
 pub(crate) struct Snapshot {
-    pub(crate) credentials: Credentials,
+    /// Built once per load: handing it out is a clone (two reference counts), where handing
+    /// out `Credentials` would make the SDK build an `Identity` per request.
+    identity: Identity,
     /// When the credentials expire.
     pub(crate) expires_at: Instant,
     /// From here a background refresh is due.
     pub(crate) refresh_at: Instant,
     /// From here callers wait for fresh credentials.
     pub(crate) floor_at: Instant,
+    /// `refresh_at` and `floor_at` as clock ticks, which the hot path compares without
+    /// converting.
+    refresh_tick: Tick,
+    floor_tick: Tick,
 }
 
 impl Snapshot {
-    fn new(loaded: Loaded, now: Instant, floor: Duration) -> Self {
+    fn new(loaded: Loaded, clock: &Clock, floor: Duration) -> Self {
+        let now = clock.now();
         let lifetime = loaded.valid_for;
         let floor = floor.min(lifetime / 4);
         let jitter = 0.5 + 0.5 * fastrand::f64();
         let lead = (floor + lifetime.mul_f64(ADVISORY_SHARE * jitter)).min(lifetime / 2);
         let expires_at = now + lifetime;
+        let (refresh_at, floor_at) = (expires_at - lead, expires_at - floor);
         Self {
-            credentials: loaded.credentials,
+            identity: Identity::from(loaded.credentials),
             expires_at,
-            refresh_at: expires_at - lead,
-            floor_at: expires_at - floor,
+            refresh_at,
+            floor_at,
+            refresh_tick: clock.tick_at(refresh_at),
+            floor_tick: clock.tick_at(floor_at),
         }
     }
 
@@ -95,30 +107,30 @@ impl RoleEntry {
 
     /// The hot path: current credentials if they are before the floor, starting a background
     /// refresh once they are inside the advisory window. One atomic load, no lock, no moka.
-    pub(crate) fn try_hot(self: &Arc<Self>, shared: &Arc<Shared>) -> Option<Credentials> {
-        let now = shared.clock.now();
+    pub(crate) fn try_hot(self: &Arc<Self>, shared: &Arc<Shared>) -> Option<Identity> {
+        let now = shared.clock.tick();
         let guard = self.current.load();
         let snapshot = guard.as_ref()?;
-        if now >= snapshot.floor_at {
+        if now >= snapshot.floor_tick {
             return None;
         }
-        if now >= snapshot.refresh_at {
+        if now >= snapshot.refresh_tick {
             self.refresh_in_background(shared);
         }
         if !self.used.load(Ordering::Relaxed) {
             self.used.store(true, Ordering::Relaxed);
         }
         bump(&shared.counters.hits);
-        Some(snapshot.credentials.clone())
+        Some(snapshot.identity.clone())
     }
 
     /// The slow path: the caller waits for a load, shared with every concurrent caller.
     pub(crate) async fn load_now(
         self: &Arc<Self>,
         shared: &Arc<Shared>,
-    ) -> Result<Credentials, CredentialError> {
-        if let Some(credentials) = self.try_hot(shared) {
-            return Ok(credentials);
+    ) -> Result<Identity, CredentialError> {
+        if let Some(identity) = self.try_hot(shared) {
+            return Ok(identity);
         }
         let _loading = self.loading.lock().await;
         let now = shared.clock.now();
@@ -126,12 +138,12 @@ impl RoleEntry {
         // Another caller loaded while this one waited for the lock.
         if let Some(snapshot) = current.as_ref().filter(|s| now < s.floor_at) {
             bump(&shared.counters.hits);
-            return Ok(snapshot.credentials.clone());
+            return Ok(snapshot.identity.clone());
         }
         if let Some(failure) = self.failure.load().as_ref().filter(|f| now < f.retry_at) {
             if let Some(snapshot) = current.as_ref().filter(|s| s.valid_at(now)) {
                 bump(&shared.counters.stale_served);
-                return Ok(snapshot.credentials.clone());
+                return Ok(snapshot.identity.clone());
             }
             if failure.permanent {
                 return Err(failure.error.clone());
@@ -139,11 +151,11 @@ impl RoleEntry {
         }
         bump(&shared.counters.misses);
         match self.fetch(shared).await {
-            Ok(credentials) => Ok(credentials),
+            Ok(identity) => Ok(identity),
             Err(error) => match current.as_ref().filter(|s| s.valid_at(shared.clock.now())) {
                 Some(snapshot) => {
                     bump(&shared.counters.stale_served);
-                    Ok(snapshot.credentials.clone())
+                    Ok(snapshot.identity.clone())
                 }
                 None => Err(error),
             },
@@ -152,17 +164,17 @@ impl RoleEntry {
 
     /// One load, with the `loading` lock held by the caller: stores the result and schedules
     /// the next refresh, or records the failure.
-    async fn fetch(self: &Arc<Self>, shared: &Arc<Shared>) -> Result<Credentials, CredentialError> {
+    async fn fetch(self: &Arc<Self>, shared: &Arc<Shared>) -> Result<Identity, CredentialError> {
         match shared.load(&self.spec).await {
             Ok(loaded) => {
-                let snapshot = Snapshot::new(loaded, shared.clock.now(), shared.config.floor());
-                let credentials = snapshot.credentials.clone();
+                let snapshot = Snapshot::new(loaded, &shared.clock, shared.config.floor());
+                let identity = snapshot.identity.clone();
                 let refresh_at = snapshot.refresh_at;
                 self.current.store(Some(Arc::new(snapshot)));
                 self.failure.store(None);
                 self.used.store(false, Ordering::Relaxed);
                 shared.scheduler.schedule(self, shared, refresh_at);
-                Ok(credentials)
+                Ok(identity)
             }
             Err(failure) => {
                 let attempt = self.failure.load().as_ref().map_or(1, |f| f.attempt + 1);

@@ -1,14 +1,17 @@
 //! The STS credential cache behind role-signed clients.
 //!
 //! Every role-signed SDK client (a tenant with a role, an operator role) is built once per role
-//! with the SDK's own identity cache disabled and a credentials provider that reads this cache.
+//! with this cache in place of the SDK's identity cache: per request the SDK asks it for the
+//! role's identity, which it builds once per load, so a request neither goes through the SDK's
+//! cache nor makes the SDK convert `Credentials` into an `Identity`.
 //!
 //! - **Keyed by everything that changes permissions**: role ARN, session name, external id,
 //!   duration, session policy and policy ARNs (see `RoleSpec`). Each factory has its own
 //!   cache, so region and endpoint are the factory's.
 //! - **Registry**: moka, bounded by [`CredentialCacheConfig::max_roles`], holds one
 //!   [`RoleEntry`](entry::RoleEntry) per role. A role client holds its entry directly, so a
-//!   request reads credentials with one atomic load, never a moka lookup.
+//!   request reads credentials with one atomic load and a coarse clock read, never a moka
+//!   lookup.
 //! - **Expiry** comes from each credential's real `Expiration`, turned into a monotonic
 //!   deadline when it arrives.
 //! - **Refresh ahead**: a scheduler refreshes a role that has been used since its last load in
@@ -33,6 +36,7 @@ mod sts;
 
 pub(crate) use cache::RoleCache;
 pub use cache::{CredentialCacheConfig, CredentialStats};
+pub(crate) use provider::SignAs;
 pub(crate) use sts::StsLoader;
 
 #[cfg(test)]

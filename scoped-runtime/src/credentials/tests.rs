@@ -8,11 +8,16 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
-use aws_credential_types::provider::ProvideCredentials;
+use aws_smithy_runtime_api::client::identity::ResolveCachedIdentity;
+use aws_smithy_runtime_api::client::runtime_components::{
+    RuntimeComponents, RuntimeComponentsBuilder,
+};
+use aws_smithy_types::config_bag::ConfigBag;
 use tokio::time::Instant;
 
 use super::cache::{LoadCredentials, LoadFailure, LoadFuture, Loaded};
 use super::clock::Clock;
+use super::provider::{RoleSigning, credentials_of};
 use super::{CredentialCacheConfig, RoleCache};
 use crate::error::CredentialError;
 use crate::role::{RoleArn, RoleSpec, SessionName};
@@ -130,15 +135,23 @@ fn spec(n: usize) -> Arc<RoleSpec> {
 const FIFTEEN_MINUTES: Duration = Duration::from_secs(15 * 60);
 
 fn cache(loader: &Arc<Scripted>, config: CredentialCacheConfig) -> RoleCache {
-    RoleCache::with_clock(config, Arc::clone(loader), Clock::Tokio)
+    RoleCache::with_clock(config, Arc::clone(loader), Clock::tokio())
+}
+
+/// What the SDK's orchestrator does per request: asks the identity cache for the SigV4
+/// resolver's identity, then signs with its credentials.
+async fn resolve(signing: &RoleSigning) -> Result<Credentials, String> {
+    let components: RuntimeComponents = RuntimeComponentsBuilder::for_tests().build().unwrap();
+    let identity = signing
+        .identity_cache
+        .resolve_cached_identity(signing.resolver(), &components, &ConfigBag::base())
+        .await
+        .map_err(|err| format!("{err:?}"))?;
+    Ok(credentials_of(&identity).unwrap().clone())
 }
 
 async fn read(cache: &RoleCache, role: &Arc<RoleSpec>) -> Result<Credentials, String> {
-    cache
-        .provider(role)
-        .provide_credentials()
-        .await
-        .map_err(|err| format!("{:?}", std::error::Error::source(&err)))
+    resolve(&cache.signing(role)).await
 }
 
 #[tokio::test(start_paused = true)]
@@ -189,13 +202,13 @@ async fn refresh_ahead_keeps_requests_off_sts() {
     let loader = Scripted::new(Duration::from_millis(300), FIFTEEN_MINUTES);
     let cache = cache(&loader, CredentialCacheConfig::default());
     let role = spec(0);
-    let provider = cache.provider(&role);
+    let signing = cache.signing(&role);
     let start = Instant::now();
     let mut slow = 0;
     let mut seen = std::collections::BTreeSet::new();
     while start.elapsed() < Duration::from_secs(3 * 3600) {
         let before = Instant::now();
-        let credentials = provider.provide_credentials().await.unwrap();
+        let credentials = resolve(&signing).await.unwrap();
         if before.elapsed() > Duration::ZERO {
             slow += 1;
         }
@@ -318,4 +331,122 @@ async fn loads_time_out() {
     let error = read(&cache, &spec(0)).await.unwrap_err();
     assert!(error.contains("Timeout"), "{error}");
     assert_eq!(before.elapsed(), Duration::from_secs(2));
+}
+
+/// The identity cache serves only the role's own resolver; any other (the no-auth resolver of
+/// unsigned STS operations) is asked directly, every time, as `IdentityCache::no_cache()` would.
+#[tokio::test(start_paused = true)]
+async fn other_resolvers_pass_through_the_identity_cache() {
+    use aws_credential_types::provider::SharedCredentialsProvider;
+    use aws_smithy_runtime_api::client::identity::SharedIdentityResolver;
+
+    let loader = Scripted::new(Duration::from_millis(300), FIFTEEN_MINUTES);
+    let cache = cache(&loader, CredentialCacheConfig::default());
+    let signing = cache.signing(&spec(0));
+    let other = SharedIdentityResolver::new(SharedCredentialsProvider::new(Credentials::new(
+        "AKIDOTHER",
+        "secret",
+        None,
+        None,
+        "other",
+    )));
+    let components = RuntimeComponentsBuilder::for_tests().build().unwrap();
+    for _ in 0..3 {
+        let identity = signing
+            .identity_cache
+            .resolve_cached_identity(other.clone(), &components, &ConfigBag::base())
+            .await
+            .unwrap();
+        assert_eq!(
+            credentials_of(&identity).unwrap().access_key_id(),
+            "AKIDOTHER"
+        );
+    }
+    assert_eq!(loader.calls(), 0, "the role was never asked for");
+    assert_eq!(resolve(&signing).await.unwrap().access_key_id(), "AKIA1");
+    assert_eq!(loader.calls(), 1);
+}
+
+/// A caller that asks the role's credentials provider directly gets the same cached
+/// credentials as the identity cache serves.
+#[tokio::test(start_paused = true)]
+async fn the_credentials_provider_shares_the_roles_entry() {
+    use aws_credential_types::provider::ProvideCredentials;
+
+    let loader = Scripted::new(Duration::from_millis(300), FIFTEEN_MINUTES);
+    let cache = cache(&loader, CredentialCacheConfig::default());
+    let signing = cache.signing(&spec(0));
+    let direct = signing.credentials.provide_credentials().await.unwrap();
+    let via_cache = resolve(&cache.signing(&spec(0))).await.unwrap();
+    assert_eq!(direct, via_cache);
+    assert_eq!(loader.calls(), 1);
+    assert_eq!(cache.provider_reads(), 1);
+    loader.assert_valid(&direct);
+}
+
+/// A real SDK client built with `sign_as`: its requests are signed with the role's credentials,
+/// which the SDK takes from our identity cache, never from the provider it was also given.
+#[tokio::test(start_paused = true)]
+async fn sdk_clients_sign_through_the_identity_cache() {
+    use aws_config::{BehaviorVersion, Region, SdkConfig};
+    use aws_credential_types::provider::SharedCredentialsProvider;
+    use aws_smithy_runtime_api::client::http::{
+        HttpConnector, HttpConnectorFuture, SharedHttpConnector, http_client_fn,
+    };
+    use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+    use aws_smithy_runtime_api::http::{Response, StatusCode};
+    use aws_smithy_types::body::SdkBody;
+
+    use super::SignAs;
+
+    /// Records each request's `Authorization` header and answers `{}`.
+    #[derive(Debug, Default, Clone)]
+    struct Recorder(Arc<Mutex<Vec<String>>>);
+
+    impl HttpConnector for Recorder {
+        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+            let authorization = request.headers().get("authorization").unwrap_or_default();
+            self.0.lock().unwrap().push(authorization.to_owned());
+            let ok = Response::new(StatusCode::try_from(200).unwrap(), SdkBody::from("{}"));
+            HttpConnectorFuture::ready(Ok(ok))
+        }
+    }
+
+    let loader = Scripted::new(Duration::from_millis(300), FIFTEEN_MINUTES);
+    let cache = cache(&loader, CredentialCacheConfig::default());
+    let recorder = Recorder::default();
+    let connector = recorder.clone();
+    let base = SdkConfig::builder()
+        .region(Region::from_static("us-east-1"))
+        .behavior_version(BehaviorVersion::latest())
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "AKIDBASE",
+            "base-secret",
+            None,
+            None,
+            "base",
+        )))
+        .http_client(http_client_fn(move |_, _| {
+            SharedHttpConnector::new(connector.clone())
+        }))
+        .build();
+    let client = aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::config::Builder::from(&base)
+            .sign_as(cache.signing(&spec(0)))
+            .build(),
+    );
+    for _ in 0..3 {
+        client.list_tables().send().await.unwrap();
+    }
+    let signed = recorder.0.lock().unwrap().clone();
+    assert_eq!(signed.len(), 3);
+    for authorization in &signed {
+        assert!(
+            authorization.contains("Credential=AKIA1/"),
+            "not signed as the role: {authorization}"
+        );
+    }
+    let stats = cache.stats();
+    assert_eq!((stats.misses, stats.hits), (1, 2));
+    assert_eq!(cache.provider_reads(), 0);
 }
