@@ -127,19 +127,42 @@ fn warm_read(c: &mut Criterion) {
     group.finish();
 }
 
-/// 100,000 warm roles: bytes per role, and a second pass over all of them loads nothing.
+/// Credentials shaped like those STS issues for role `n`: a 20-character key id, a
+/// 40-character secret and a session token of [`TOKEN_LEN`] bytes.
+fn sts_like_credentials(n: usize) -> Credentials {
+    Credentials::new(
+        format!("ASIA{n:016}"),
+        "s".repeat(40),
+        Some("t".repeat(TOKEN_LEN)),
+        Some(SystemTime::now() + Duration::from_secs(3600)),
+        "bench",
+    )
+}
+
+/// Heap bytes per item that `build` keeps alive, over `count` items.
+fn heap_per_item<T>(count: usize, build: impl FnOnce() -> T) -> (f64, T) {
+    let before = ALLOCATOR.allocated();
+    let kept = build();
+    let bytes = ALLOCATOR.allocated().saturating_sub(before);
+    (bytes as f64 / count as f64, kept)
+}
+
+/// 100,000 warm roles: heap bytes per role, against the same credentials held alone and held
+/// in the source design's moka cache with a fixed TTL; and a second pass over all roles loads
+/// nothing (no eviction churn).
 fn scale(_: &mut Criterion) {
     const ROLES: usize = 100_000;
     let rt = runtime();
-    let (heap_before, rss_before) = (ALLOCATOR.allocated(), resident_bytes());
-    let roles = rt
-        .block_on(WarmRoles::new(ROLES, TOKEN_LEN))
-        .expect("warm roles");
-    let heap = ALLOCATOR.allocated().saturating_sub(heap_before);
+
+    // Ours first, while the heap is fresh: resident memory then grows by what it keeps.
+    let rss_before = resident_bytes();
+    let (ours, roles) = heap_per_item(ROLES, || {
+        rt.block_on(WarmRoles::new(ROLES, TOKEN_LEN))
+            .expect("warm roles")
+    });
     let rss = resident_bytes()
         .zip(rss_before)
         .map_or(0, |(after, before)| after - before);
-    let credential_bytes = 20 + 40 + TOKEN_LEN;
     let components = RuntimeComponentsBuilder::for_tests()
         .build()
         .expect("runtime components");
@@ -153,13 +176,40 @@ fn scale(_: &mut Criterion) {
                 .expect("warm");
         }
     });
-    let per_role = heap as f64 / ROLES as f64;
+    // What the credentials themselves take: the SDK's `Credentials`, its strings and its shared
+    // inner struct. Every cache of them holds at least this.
+    let (alone, kept) = heap_per_item(ROLES, || {
+        (0..ROLES).map(sts_like_credentials).collect::<Vec<_>>()
+    });
+    drop(kept);
+    // The source design: moka keyed by role ARN, a fixed 55-minute TTL, no refresh ahead.
+    let (moka_ttl, kept) = heap_per_item(ROLES, || {
+        let cache = moka::sync::Cache::builder()
+            .max_capacity(ROLES as u64)
+            .time_to_live(Duration::from_secs(55 * 60))
+            .build();
+        for n in 0..ROLES {
+            cache.insert(
+                format!("arn:aws:iam::123456789012:role/tenant-{n:06}"),
+                sts_like_credentials(n),
+            );
+        }
+        cache.run_pending_tasks();
+        cache
+    });
+    drop(kept);
     println!(
-        "credentials/scale: {ROLES} roles, {per_role:.0} heap bytes per role \
-         ({credential_bytes} of them the credentials' own strings, {:.0} cache overhead; \
-         {:.0} bytes of resident memory per role), \
+        "credentials/scale/baselines: {ROLES} roles, the credentials alone {alone:.0} heap bytes \
+         each; in moka with a fixed TTL {moka_ttl:.0} heap bytes per role ({:.0} over the \
+         credentials)",
+        moka_ttl - alone
+    );
+
+    println!(
+        "credentials/scale: {ROLES} roles, {ours:.0} heap bytes per role, {:.0} of them the \
+         cache's own over the credentials alone; {:.0} bytes of resident memory per role; \
          {} loads after a second pass over all roles, {} roles in the registry",
-        per_role - credential_bytes as f64,
+        ours - alone,
         rss as f64 / ROLES as f64,
         roles.loads(),
         roles.roles(),

@@ -282,7 +282,8 @@ pub(crate) struct RoleSpec {
     pub(crate) duration: Duration,
     /// An inline session policy, shared by every copy of the spec.
     pub(crate) policy: Option<Arc<str>>,
-    pub(crate) policy_arns: Arc<[RolePolicyArn]>,
+    /// Boxed, not `Arc`ed: an empty box allocates nothing, and the spec itself is shared.
+    pub(crate) policy_arns: Box<[RolePolicyArn]>,
 }
 
 impl RoleSpec {
@@ -293,7 +294,7 @@ impl RoleSpec {
             external_id: None,
             duration: DEFAULT_SESSION,
             policy: None,
-            policy_arns: Arc::from([]),
+            policy_arns: Box::default(),
         }
     }
 }

@@ -26,42 +26,37 @@ const EXPIRY_MARGIN: Duration = Duration::from_secs(5);
 const BACKOFF_FIRST: Duration = Duration::from_millis(500);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
 
-/// Credentials, as the identity the SDK signs with, and the monotonic instants that govern
-/// them.
+/// Credentials, as the identity the SDK signs with, and the deadlines that govern them.
 #[derive(Debug)]
 pub(crate) struct Snapshot {
     /// Built once per load: handing it out is a clone (two reference counts), where handing
     /// out `Credentials` would make the SDK build an `Identity` per request.
     identity: Identity,
     /// When the credentials expire.
-    pub(crate) expires_at: Instant,
-    /// From here a background refresh is due.
-    pub(crate) refresh_at: Instant,
-    /// From here callers wait for fresh credentials.
-    pub(crate) floor_at: Instant,
-    /// `refresh_at` and `floor_at` as clock ticks, which the hot path compares without
-    /// converting.
+    expires_at: Instant,
+    /// From here a background refresh is due, as a clock tick: the hot path compares ticks
+    /// without converting.
     refresh_tick: Tick,
+    /// From here callers wait for fresh credentials.
     floor_tick: Tick,
 }
 
 impl Snapshot {
-    fn new(loaded: Loaded, clock: &Clock, floor: Duration) -> Self {
-        let now = clock.now();
+    /// The snapshot of credentials that just arrived, and when their advisory window opens.
+    fn new(loaded: Loaded, clock: &Clock, floor: Duration) -> (Self, Instant) {
         let lifetime = loaded.valid_for;
         let floor = floor.min(lifetime / 4);
         let jitter = 0.5 + 0.5 * fastrand::f64();
         let lead = (floor + lifetime.mul_f64(ADVISORY_SHARE * jitter)).min(lifetime / 2);
-        let expires_at = now + lifetime;
-        let (refresh_at, floor_at) = (expires_at - lead, expires_at - floor);
-        Self {
+        let expires_at = clock.now() + lifetime;
+        let refresh_at = expires_at - lead;
+        let snapshot = Self {
             identity: Identity::from(loaded.credentials),
             expires_at,
-            refresh_at,
-            floor_at,
             refresh_tick: clock.tick_at(refresh_at),
-            floor_tick: clock.tick_at(floor_at),
-        }
+            floor_tick: clock.tick_at(expires_at - floor),
+        };
+        (snapshot, refresh_at)
     }
 
     /// Whether the credentials may still be handed out at `now`.
@@ -133,10 +128,10 @@ impl RoleEntry {
             return Ok(identity);
         }
         let _loading = self.loading.lock().await;
-        let now = shared.clock.now();
+        let (now, tick) = (shared.clock.now(), shared.clock.tick());
         let current = self.current.load_full();
         // Another caller loaded while this one waited for the lock.
-        if let Some(snapshot) = current.as_ref().filter(|s| now < s.floor_at) {
+        if let Some(snapshot) = current.as_ref().filter(|s| tick < s.floor_tick) {
             bump(&shared.counters.hits);
             return Ok(snapshot.identity.clone());
         }
@@ -167,9 +162,9 @@ impl RoleEntry {
     async fn fetch(self: &Arc<Self>, shared: &Arc<Shared>) -> Result<Identity, CredentialError> {
         match shared.load(&self.spec).await {
             Ok(loaded) => {
-                let snapshot = Snapshot::new(loaded, &shared.clock, shared.config.floor());
+                let (snapshot, refresh_at) =
+                    Snapshot::new(loaded, &shared.clock, shared.config.floor());
                 let identity = snapshot.identity.clone();
-                let refresh_at = snapshot.refresh_at;
                 self.current.store(Some(Arc::new(snapshot)));
                 self.failure.store(None);
                 self.used.store(false, Ordering::Relaxed);
@@ -224,12 +219,12 @@ impl RoleEntry {
         loop {
             let outcome = {
                 let _loading = self.loading.lock().await;
-                let now = shared.clock.now();
+                let now = shared.clock.tick();
                 let fresh = self
                     .current
                     .load()
                     .as_ref()
-                    .is_some_and(|s| now < s.refresh_at);
+                    .is_some_and(|s| now < s.refresh_tick);
                 if fresh {
                     return;
                 }
@@ -243,8 +238,8 @@ impl RoleEntry {
             let Some(failure) = failure.filter(|f| !f.permanent) else {
                 return;
             };
-            let floor_at = self.current.load().as_ref().map(|s| s.floor_at);
-            if floor_at.is_none_or(|floor_at| failure.retry_at >= floor_at) {
+            let floor = self.current.load().as_ref().map(|s| s.floor_tick);
+            if floor.is_none_or(|floor| shared.clock.tick_at(failure.retry_at) >= floor) {
                 return;
             }
             tokio::time::sleep_until(failure.retry_at).await;
