@@ -48,8 +48,8 @@ const MAX_GUARDED_CLIENTS: u64 = 10_000;
 ///
 /// Platform, capsule and role-less tenant clients sign with the factory's own credentials.
 /// Tenants with a role ([`Tenant::with_role_arn`]) and operator roles ([`Self::operator`]) get
-/// SDK clients built once per role, with the SDK's identity cache disabled and the factory's
-/// credential cache in its place: credentials are cached until their real expiry, refreshed in
+/// SDK clients built once per role, with the factory's credential cache in place of the SDK's
+/// identity cache: credentials are cached until their real expiry, refreshed in
 /// the background ahead of it, served through STS outages while still valid, and never
 /// handed out expired. [`Self::credential_stats`] tells what it did; see
 /// [`CredentialCacheConfig`] for its limits.
