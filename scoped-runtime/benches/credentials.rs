@@ -127,6 +127,66 @@ fn warm_read(c: &mut Criterion) {
     group.finish();
 }
 
+/// Reads on two threads at once, each on its own role, against moka `get`s of two keys: what
+/// the cache's shared state (its hit counter) costs when cores read concurrently. Time per
+/// read on each thread.
+fn warm_read_threads(c: &mut Criterion) {
+    const THREADS: usize = 2;
+    let rt = runtime();
+    let roles = rt
+        .block_on(WarmRoles::new(THREADS, TOKEN_LEN))
+        .expect("warm roles");
+    let components = RuntimeComponentsBuilder::for_tests()
+        .build()
+        .expect("runtime components");
+    let bag = ConfigBag::base();
+    let keys: Vec<String> = (0..THREADS).map(|n| format!("role-{n}")).collect();
+    let moka_sync = moka::sync::Cache::new(100);
+    for (n, key) in keys.iter().enumerate() {
+        moka_sync.insert(key.clone(), Identity::from(sts_like_credentials(n)));
+    }
+
+    let mut group = c.benchmark_group("credentials/warm_read_2_threads");
+    group.bench_function("scoped_role_cache", |b| {
+        b.iter_custom(|iters| {
+            let start = std::time::Instant::now();
+            std::thread::scope(|scope| {
+                for n in 0..THREADS {
+                    let (resolver, cache) = roles.client_identity(n);
+                    let (components, bag) = (&components, &bag);
+                    scope.spawn(move || {
+                        for _ in 0..iters {
+                            poll_once(cache.resolve_cached_identity(
+                                resolver.clone(),
+                                components,
+                                bag,
+                            ));
+                        }
+                    });
+                }
+            });
+            start.elapsed()
+        });
+    });
+    group.bench_function("moka_sync_get", |b| {
+        b.iter_custom(|iters| {
+            let start = std::time::Instant::now();
+            std::thread::scope(|scope| {
+                for key in &keys {
+                    let moka_sync = &moka_sync;
+                    scope.spawn(move || {
+                        for _ in 0..iters {
+                            moka_sync.get(key).expect("present");
+                        }
+                    });
+                }
+            });
+            start.elapsed()
+        });
+    });
+    group.finish();
+}
+
 /// Credentials shaped like those STS issues for role `n`: a 20-character key id, a
 /// 40-character secret and a session token of [`TOKEN_LEN`] bytes.
 fn sts_like_credentials(n: usize) -> Credentials {
@@ -221,5 +281,5 @@ fn scale(_: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, warm_read, scale);
+criterion_group!(benches, warm_read, warm_read_threads, scale);
 criterion_main!(benches);

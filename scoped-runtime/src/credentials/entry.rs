@@ -115,7 +115,7 @@ impl RoleEntry {
         if !self.used.load(Ordering::Relaxed) {
             self.used.store(true, Ordering::Relaxed);
         }
-        bump(&shared.counters.hits);
+        shared.counters.hits.bump();
         Some(snapshot.identity.clone())
     }
 
@@ -132,7 +132,7 @@ impl RoleEntry {
         let current = self.current.load_full();
         // Another caller loaded while this one waited for the lock.
         if let Some(snapshot) = current.as_ref().filter(|s| tick < s.floor_tick) {
-            bump(&shared.counters.hits);
+            shared.counters.hits.bump();
             return Ok(snapshot.identity.clone());
         }
         if let Some(failure) = self.failure.load().as_ref().filter(|f| now < f.retry_at) {

@@ -29,6 +29,7 @@
 pub(crate) mod bench;
 mod cache;
 mod clock;
+mod counter;
 mod entry;
 mod provider;
 mod scheduler;
