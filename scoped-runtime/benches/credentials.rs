@@ -65,13 +65,7 @@ fn warm_read(c: &mut Criterion) {
         .expect("warm role");
     let (our_resolver, ours) = roles.client_identity(0);
 
-    let credentials = Credentials::new(
-        "ASIA0000000000000000",
-        "s".repeat(40),
-        Some("t".repeat(TOKEN_LEN)),
-        Some(SystemTime::now() + Duration::from_secs(3600)),
-        "bench",
-    );
+    let credentials = sts_like_credentials(0);
     let identity = Identity::from(credentials.clone());
     let key = "arn:aws:iam::123456789012:role/tenant-000000".to_owned();
     let moka_sync = moka::sync::Cache::new(100);
