@@ -2,7 +2,7 @@
 //! and refresh ahead.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
@@ -195,10 +195,18 @@ impl RoleEntry {
         })
     }
 
+    /// The load in flight. Nothing panics while holding the lock, so a poisoned one is as
+    /// good as any.
+    fn lock_in_flight(&self) -> MutexGuard<'_, Option<Attempt>> {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Decides, under the `in_flight` lock, whether the caller is answered now or waits for a
     /// load, and starts that load if none is running.
     fn next_step(self: &Arc<Self>, shared: &Arc<Shared>) -> Step {
-        let mut in_flight = self.in_flight.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut in_flight = self.lock_in_flight();
         let (now, tick) = (shared.clock.now(), shared.clock.tick());
         let current = self.current.load_full();
         if let Some(snapshot) = current.as_ref().filter(|s| tick < s.floor_tick) {
@@ -253,7 +261,11 @@ impl RoleEntry {
     /// Runs one load and hands its outcome to every waiter. The outcome is stored (credentials
     /// or failure) before the load stops being in flight, so a caller that finds no load
     /// running sees it.
-    async fn run_attempt(self: &Arc<Self>, shared: &Arc<Shared>, done: watch::Sender<Option<Outcome>>) {
+    async fn run_attempt(
+        self: &Arc<Self>,
+        shared: &Arc<Shared>,
+        done: watch::Sender<Option<Outcome>>,
+    ) {
         let refreshing = self
             .current
             .load()
@@ -263,7 +275,7 @@ impl RoleEntry {
         if refreshing && outcome.is_ok() {
             bump(&shared.counters.refreshes);
         }
-        *self.in_flight.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        *self.lock_in_flight() = None;
         done.send_replace(Some(outcome));
     }
 
@@ -329,7 +341,7 @@ impl RoleEntry {
     async fn refresh(self: &Arc<Self>, shared: &Arc<Shared>) {
         loop {
             let mut attempt = {
-                let mut in_flight = self.in_flight.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut in_flight = self.lock_in_flight();
                 let now = shared.clock.tick();
                 let fresh = self
                     .current

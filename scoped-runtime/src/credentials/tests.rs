@@ -562,8 +562,7 @@ async fn past_the_floor_valid_credentials_are_served_at_once_while_sts_hangs() {
     // A second read marks the role as in use, so its advisory window starts a refresh.
     resolve(&signing).await.unwrap();
     loader.set(Mode::Hang);
-    tokio::time::sleep_until(expires - Duration::from_secs(60) + Duration::from_millis(100))
-        .await;
+    tokio::time::sleep_until(expires - Duration::from_secs(60) + Duration::from_millis(100)).await;
     let mut served = 0;
     for _ in 0..90 {
         let before = Instant::now();
