@@ -620,3 +620,34 @@ async fn no_configuration_hands_out_credentials_within_the_margin() {
         assert!(served > 0, "floor {floor:?}, lifetime {lifetime:?}");
     }
 }
+
+/// A load runs on the runtime of the caller that started it. When that runtime shuts down with
+/// the load in flight, the load is gone: a caller on another runtime starts a new one instead
+/// of waiting forever on the dropped one.
+#[test]
+fn a_load_dropped_with_its_runtime_is_started_again() {
+    let runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+    };
+    let loader = Scripted::new(Duration::from_millis(10), FIFTEEN_MINUTES);
+    let cache = cache(&loader, CredentialCacheConfig::default());
+    let role = spec(0);
+    loader.set(Mode::Hang);
+    let first = runtime();
+    let gave_up = first.block_on(async {
+        tokio::time::timeout(Duration::from_millis(50), read(&cache, &role)).await
+    });
+    assert!(gave_up.is_err(), "the hung load answered");
+    drop(first);
+    loader.set(Mode::Ok);
+    let second = runtime();
+    let credentials = second
+        .block_on(async { tokio::time::timeout(Duration::from_secs(5), read(&cache, &role)).await })
+        .expect("waited on the load of a runtime that is gone")
+        .unwrap();
+    assert_eq!(credentials.access_key_id(), "AKIA2");
+    assert_eq!(loader.calls(), 2);
+}
