@@ -5,7 +5,7 @@
     reason = "test helpers: a failed unwrap is the test failing"
 )]
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use scoped_runtime::{CredentialCacheConfig, OperatorRole, Tenant};
 use scoped_tests::{Fault, StsTap, factory_with_tap, ping, table_names, unique, unscoped};
@@ -260,5 +260,183 @@ async fn role_scopes_send_their_generated_session_policy() {
     assert_eq!(
         form_value(&bodies[1], "RoleSessionName").as_deref(),
         Some(format!("capsule-tenant-{run}-caps-456").as_str())
+    );
+}
+
+/// STS answers every `AssumeRole` with 503 (the SDK tries each load 3 times, backing off):
+/// 10 concurrent first callers of a role share one load and all get its error when it ends.
+#[tokio::test]
+async fn cold_callers_during_an_sts_outage_share_one_load() {
+    let tap = StsTap::new();
+    let factory = factory_with_tap(&tap, CredentialCacheConfig::default()).await;
+    let tenant = role_tenant("121212121212", &unique(), 0);
+    tap.set_fault(Some(Fault::Unavailable));
+    let started = Instant::now();
+    let callers: Vec<_> = (0..10)
+        .map(|_| {
+            let client = factory.tenant_dynamodb(&tenant);
+            tokio::spawn(async move {
+                let result = ping(client.raw(), &client.table_name("ping").unwrap()).await;
+                (result, started.elapsed())
+            })
+        })
+        .collect();
+    let mut answered = Vec::new();
+    for caller in callers {
+        let (result, after) = caller.await.unwrap();
+        let message = chain(&result.unwrap_err());
+        assert!(message.contains("ServiceUnavailable"), "{message}");
+        answered.push(after);
+    }
+    let (first, last) = (
+        answered.iter().min().unwrap(),
+        answered.iter().max().unwrap(),
+    );
+    let requests = tap.assume_role_calls();
+    eprintln!(
+        "10 cold callers, STS 503: first error after {first:?}, last after {last:?}, \
+         {requests} AssumeRole requests"
+    );
+    assert!(
+        (1..=3).contains(&requests),
+        "{requests} AssumeRole requests: more than one load's attempts"
+    );
+    assert_eq!(factory.credential_stats().sts_calls, 1);
+    assert!(
+        *last - *first < Duration::from_millis(500),
+        "the last caller was answered {:?} after the first",
+        *last - *first
+    );
+    assert!(
+        *last < Duration::from_secs(10),
+        "{last:?}: beyond one load timeout"
+    );
+}
+
+/// STS answers in 1.5 s; callers give up after 1 s, one every 100 ms. The load the first one
+/// started runs on: the role warms, the callers after it are answered, one `AssumeRole` in
+/// all.
+#[tokio::test]
+async fn callers_that_give_up_do_not_cancel_the_load() {
+    let tap = StsTap::new();
+    tap.set_delay(Duration::from_millis(1500));
+    let factory = factory_with_tap(&tap, CredentialCacheConfig::default()).await;
+    let tenant = role_tenant("131313131313", &unique(), 0);
+    let mut callers = Vec::new();
+    for _ in 0..30 {
+        let client = factory.tenant_dynamodb(&tenant);
+        callers.push(tokio::spawn(async move {
+            let table = client.table_name("ping").unwrap();
+            tokio::time::timeout(Duration::from_secs(1), ping(client.raw(), &table)).await
+        }));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut answered = Vec::new();
+    for caller in callers {
+        answered.push(matches!(caller.await.unwrap(), Ok(Ok(()))));
+    }
+    let count = answered.iter().filter(|ok| **ok).count();
+    let requests = tap.assume_role_calls();
+    eprintln!(
+        "STS 1.5 s, callers giving up after 1 s: {count} of 30 answered, \
+         {requests} AssumeRole requests"
+    );
+    assert_eq!(requests, 1, "abandoned loads were started again");
+    assert!(
+        answered[10..].iter().all(|ok| *ok),
+        "callers after the load ended were not all answered: {answered:?}"
+    );
+}
+
+/// Credentials of 26 s (the tap shortens them) with a 6.5 s floor (at most a quarter of the
+/// lifetime before this fix): past the floor, with STS hung, every request is answered at once
+/// with the cached credentials, still valid for seconds, while one refresh waits on STS.
+#[tokio::test]
+async fn past_the_floor_with_sts_hung_requests_are_served_at_once() {
+    let tap = StsTap::new();
+    tap.set_lifetime(Some(Duration::from_secs(26)));
+    let factory = factory_with_tap(
+        &tap,
+        CredentialCacheConfig::default().refresh_floor(Duration::from_millis(6500)),
+    )
+    .await;
+    let client = factory.tenant_dynamodb(&role_tenant("141414141414", &unique(), 0));
+    let table = client.table_name("ping").unwrap();
+    let loaded = Instant::now();
+    ping(client.raw(), &table).await.unwrap();
+    // A warm read marks the role as in use, so its advisory window starts a refresh.
+    ping(client.raw(), &table).await.unwrap();
+    tap.set_delay(Duration::from_secs(120));
+    // The floor is 6.5 s before expiry, the margin 5 s: request from 19.7 s to 20.8 s.
+    tokio::time::sleep_until((loaded + Duration::from_millis(19_700)).into()).await;
+    let mut requests = Vec::new();
+    while loaded.elapsed() < Duration::from_millis(20_800) {
+        let started = Instant::now();
+        let result = ping(client.raw(), &table).await;
+        requests.push((started.elapsed(), result.map_err(|err| chain(&err))));
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+    let mut latencies: Vec<_> = requests.iter().map(|(latency, _)| *latency).collect();
+    latencies.sort();
+    let (p50, max) = (
+        latencies[latencies.len() / 2],
+        latencies[latencies.len() - 1],
+    );
+    let served = requests.iter().filter(|(_, result)| result.is_ok()).count();
+    let stats = factory.credential_stats();
+    eprintln!(
+        "past the floor, STS hung: {served} of {} requests served, p50 {p50:?}, max {max:?}; \
+         {} AssumeRole requests; {stats:?}",
+        requests.len(),
+        tap.assume_role_calls()
+    );
+    assert!(max < Duration::from_millis(500), "a request waited {max:?}");
+    assert_eq!(served, requests.len(), "{requests:?}");
+    assert!(requests.len() >= 10, "{requests:?}");
+    assert!(stats.stale_served >= requests.len() as u64, "{stats:?}");
+    assert_eq!(
+        tap.assume_role_calls(),
+        2,
+        "the cold load and one hung refresh"
+    );
+}
+
+/// `refresh_floor(1 s)` is raised to the 5 s margin: a request every 100 ms across the expiry
+/// of 10 s credentials (STS healthy) is never signed with credentials that had 5 s or less to
+/// live when the request started.
+#[tokio::test]
+async fn a_floor_below_the_margin_never_hands_out_credentials_within_it() {
+    let tap = StsTap::new();
+    tap.set_lifetime(Some(Duration::from_secs(10)));
+    let factory = factory_with_tap(
+        &tap,
+        CredentialCacheConfig::default().refresh_floor(Duration::from_secs(1)),
+    )
+    .await;
+    let client = factory.tenant_dynamodb(&role_tenant("151515151515", &unique(), 0));
+    let table = client.table_name("ping").unwrap();
+    let started = Instant::now();
+    let mut least = Duration::MAX;
+    while started.elapsed() < Duration::from_secs(7) {
+        let asked = SystemTime::now();
+        ping(client.raw(), &table).await.unwrap();
+        let key = tap.dynamodb_access_keys().pop().unwrap();
+        let expires = tap.expiration_of(&key).unwrap();
+        let left = expires.duration_since(asked).unwrap_or(Duration::ZERO);
+        assert!(
+            left > Duration::from_secs(5),
+            "signed with {key}, {left:?} before its expiry"
+        );
+        least = least.min(left);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    eprintln!(
+        "refresh_floor(1 s), 10 s credentials: least validity handed out {least:?}, \
+         {} AssumeRole requests",
+        tap.assume_role_calls()
+    );
+    assert!(
+        tap.assume_role_calls() >= 2,
+        "the credentials were never refreshed"
     );
 }

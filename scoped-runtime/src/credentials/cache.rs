@@ -13,7 +13,7 @@ use tracing::Instrument;
 
 use super::clock::Clock;
 use super::counter::StripedCounter;
-use super::entry::RoleEntry;
+use super::entry::{EXPIRY_MARGIN, RoleEntry};
 use super::provider::RoleSigning;
 use super::scheduler::Scheduler;
 use crate::error::CredentialError;
@@ -83,11 +83,24 @@ impl CredentialCacheConfig {
         self
     }
 
-    /// How long before expiry a caller stops being served cached credentials and waits for
-    /// fresh ones (default 60 s; a quarter of the lifetime for shorter credentials).
+    /// How long before expiry a request makes sure a refresh is running, even if nothing
+    /// refreshed the role ahead (default 60 s; half the lifetime for credentials shorter than
+    /// twice the floor). Past the floor, requests are still answered at once with the cached
+    /// credentials while those stay valid for more than 5 seconds (the safety margin, which no
+    /// setting lowers); only within the margin do they wait for fresh ones.
+    ///
+    /// A floor below the margin is raised to it:
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use scoped_runtime::CredentialCacheConfig;
+    ///
+    /// let config = CredentialCacheConfig::default().refresh_floor(Duration::from_secs(1));
+    /// assert_eq!(config.get_refresh_floor(), Duration::from_secs(5));
+    /// ```
     #[must_use]
     pub fn refresh_floor(mut self, floor: Duration) -> Self {
-        self.floor = floor;
+        self.floor = floor.max(EXPIRY_MARGIN);
         self
     }
 
@@ -95,6 +108,12 @@ impl CredentialCacheConfig {
     #[must_use]
     pub fn get_max_roles(&self) -> u64 {
         self.max_roles
+    }
+
+    /// The refresh floor, after raising it to the 5-second safety margin.
+    #[must_use]
+    pub fn get_refresh_floor(&self) -> Duration {
+        self.floor
     }
 
     pub(crate) fn floor(&self) -> Duration {
@@ -113,15 +132,17 @@ impl CredentialCacheConfig {
 pub struct CredentialStats {
     /// Requests served from cached credentials without waiting.
     pub hits: u64,
-    /// Requests that waited for a load: cold roles, or credentials past the refresh floor.
+    /// Requests that waited for a load: cold roles, or credentials within the 5-second margin
+    /// of expiry.
     pub misses: u64,
-    /// Refreshes completed ahead of expiry in the background.
+    /// Loads that replaced still-valid credentials (refreshes ahead of expiry).
     pub refreshes: u64,
     /// `sts:AssumeRole` calls that failed or timed out.
     pub failures: u64,
     /// `sts:AssumeRole` calls made.
     pub sts_calls: u64,
-    /// Requests served still-valid credentials because a refresh was failing.
+    /// Requests past the refresh floor served still-valid credentials at once, while a
+    /// refresh was running or backing off after a failure.
     pub stale_served: u64,
     /// Roles in the registry now.
     pub roles: u64,

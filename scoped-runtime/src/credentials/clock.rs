@@ -11,6 +11,10 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+/// The most the coarse clock lags real time: its resolution (1–4 ms), with room to spare.
+/// Deadlines compared on it are moved this much to the safe side.
+pub(crate) const COARSE_LAG: Duration = Duration::from_millis(10);
+
 /// A reading of the cache's clock, for comparisons only: coarsetime's fixed-point count
 /// (2⁻³² s units) since an arbitrary origin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,15 +1,17 @@
-//! One role's credentials: the lock-free read path, single-flight loads and refresh ahead.
+//! One role's credentials: the lock-free read path, shared loads detached from their callers,
+//! and refresh ahead.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 use aws_smithy_runtime_api::client::identity::Identity;
+use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::cache::{Loaded, Shared, bump};
-use super::clock::{Clock, Tick};
+use super::clock::{COARSE_LAG, Clock, Tick};
 use crate::error::CredentialError;
 use crate::role::RoleSpec;
 
@@ -19,12 +21,17 @@ use crate::role::RoleSpec;
 /// (15-minute credentials: 4.5–9 s above the floor, about 13 calls in 3 hours).
 const ADVISORY_SHARE: f64 = 0.01;
 
-/// Credentials handed out must stay valid at least this long, for signing and transit.
-const EXPIRY_MARGIN: Duration = Duration::from_secs(5);
+/// Credentials handed out must stay valid at least this long, for signing and transit. No
+/// setting lowers it: a refresh floor below it is raised to it.
+pub(crate) const EXPIRY_MARGIN: Duration = Duration::from_secs(5);
 
 /// Backoff between failed refreshes: doubling from the first, capped, with full jitter.
 const BACKOFF_FIRST: Duration = Duration::from_millis(500);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
+
+/// How many loads in a row a caller waits for when each is dropped before it ends (only when
+/// runtimes shut down) before it gives up.
+const MAX_RESTARTS: usize = 3;
 
 /// Credentials, as the identity the SDK signs with, and the deadlines that govern them.
 #[derive(Debug)]
@@ -32,12 +39,15 @@ pub(crate) struct Snapshot {
     /// Built once per load: handing it out is a clone (two reference counts), where handing
     /// out `Credentials` would make the SDK build an `Identity` per request.
     identity: Identity,
-    /// When the credentials expire.
+    /// When the credentials expire, less the coarse clock's greatest lag, so that comparisons
+    /// on that clock stay on the safe side.
     expires_at: Instant,
     /// From here a background refresh is due, as a clock tick: the hot path compares ticks
     /// without converting.
     refresh_tick: Tick,
-    /// From here callers wait for fresh credentials.
+    /// From here the hot path no longer answers: callers go to the slow path, which hands
+    /// the credentials out while they are valid past the margin and makes sure a load runs.
+    /// Never later than the margin before expiry.
     floor_tick: Tick,
 }
 
@@ -45,16 +55,20 @@ impl Snapshot {
     /// The snapshot of credentials that just arrived, and when their advisory window opens.
     fn new(loaded: Loaded, clock: &Clock, floor: Duration) -> (Self, Instant) {
         let lifetime = loaded.valid_for;
-        let floor = floor.min(lifetime / 4);
+        let floor = effective_floor(floor, lifetime);
         let jitter = 0.5 + 0.5 * fastrand::f64();
-        let lead = (floor + lifetime.mul_f64(ADVISORY_SHARE * jitter)).min(lifetime / 2);
-        let expires_at = clock.now() + lifetime;
-        let refresh_at = expires_at - lead;
+        let lead = (floor + lifetime.mul_f64(ADVISORY_SHARE * jitter))
+            .min(lifetime / 2)
+            .max(floor);
+        let now = clock.now();
+        let expires_at = now + lifetime.saturating_sub(COARSE_LAG);
+        let before_expiry = |lead: Duration| expires_at.checked_sub(lead).unwrap_or(now);
+        let refresh_at = before_expiry(lead);
         let snapshot = Self {
             identity: Identity::from(loaded.credentials),
             expires_at,
             refresh_tick: clock.tick_at(refresh_at),
-            floor_tick: clock.tick_at(expires_at - floor),
+            floor_tick: clock.tick_at(before_expiry(floor)),
         };
         (snapshot, refresh_at)
     }
@@ -63,6 +77,13 @@ impl Snapshot {
     fn valid_at(&self, now: Instant) -> bool {
         now + EXPIRY_MARGIN < self.expires_at
     }
+}
+
+/// The refresh floor credentials of `lifetime` get: the configured one, at most half the
+/// lifetime (so fresh credentials start on the hot path), and never below the margin, so the
+/// hot path stops before the margin whatever the configuration and lifetime.
+fn effective_floor(configured: Duration, lifetime: Duration) -> Duration {
+    configured.min(lifetime / 2).max(EXPIRY_MARGIN)
 }
 
 /// The last failed load and when to try again.
@@ -74,14 +95,34 @@ struct Failure {
     attempt: u32,
 }
 
+/// What one load ends with, as every caller waiting on it receives it.
+type Outcome = Result<Identity, CredentialError>;
+
+/// The load in flight, as its waiters hold it: `None` until the load ends. A load whose task
+/// was dropped before it ended (its runtime shut down, or the caller loading it inline gave
+/// up) leaves the channel closed with `None` in it.
+type Attempt = watch::Receiver<Option<Outcome>>;
+
+/// What the slow path does for one caller.
+enum Step {
+    /// Answer the caller now.
+    Answer(Outcome),
+    /// Wait for the load in flight.
+    Wait(Attempt),
+    /// No Tokio runtime to run the load on: the caller runs it, and shares it all the same.
+    LoadInline(Attempt, watch::Sender<Option<Outcome>>),
+}
+
 /// One role's cached credentials.
 #[derive(Debug)]
 pub(crate) struct RoleEntry {
     spec: Arc<RoleSpec>,
     current: ArcSwapOption<Snapshot>,
     failure: ArcSwapOption<Failure>,
-    /// Serializes loads of this role: concurrent cold callers share one STS call.
-    loading: tokio::sync::Mutex<()>,
+    /// The load in flight, shared by every caller that needs it: concurrent callers share one
+    /// STS attempt sequence and its outcome, success or failure. Locked only by the slow path,
+    /// never across an `await`.
+    in_flight: Mutex<Option<Attempt>>,
     /// A background refresh task is running.
     refreshing: AtomicBool,
     /// The credentials were read since they were loaded; idle roles are not refreshed.
@@ -94,7 +135,7 @@ impl RoleEntry {
             spec,
             current: ArcSwapOption::empty(),
             failure: ArcSwapOption::empty(),
-            loading: tokio::sync::Mutex::new(()),
+            in_flight: Mutex::new(None),
             refreshing: AtomicBool::new(false),
             used: AtomicBool::new(false),
         }
@@ -119,7 +160,11 @@ impl RoleEntry {
         Some(snapshot.identity.clone())
     }
 
-    /// The slow path: the caller waits for a load, shared with every concurrent caller.
+    /// The slow path, for a caller the hot path could not answer (a cold role, credentials past
+    /// the floor or within the margin). Credentials valid past the margin are handed out at once,
+    /// with a load started behind them; otherwise the caller waits for the load in flight, or
+    /// starts one, and gets its outcome. Loads run on their own task: a caller that gives up
+    /// abandons its wait, never the load.
     pub(crate) async fn load_now(
         self: &Arc<Self>,
         shared: &Arc<Shared>,
@@ -127,38 +172,114 @@ impl RoleEntry {
         if let Some(identity) = self.try_hot(shared) {
             return Ok(identity);
         }
-        let _loading = self.loading.lock().await;
-        let (now, tick) = (shared.clock.now(), shared.clock.tick());
-        let current = self.current.load_full();
-        // Another caller loaded while this one waited for the lock.
-        if let Some(snapshot) = current.as_ref().filter(|s| tick < s.floor_tick) {
-            shared.counters.hits.bump();
-            return Ok(snapshot.identity.clone());
-        }
-        if let Some(failure) = self.failure.load().as_ref().filter(|f| now < f.retry_at) {
-            if let Some(snapshot) = current.as_ref().filter(|s| s.valid_at(now)) {
-                bump(&shared.counters.stale_served);
-                return Ok(snapshot.identity.clone());
-            }
-            if failure.permanent {
-                return Err(failure.error.clone());
-            }
-        }
-        bump(&shared.counters.misses);
-        match self.fetch(shared).await {
-            Ok(identity) => Ok(identity),
-            Err(error) => match current.as_ref().filter(|s| s.valid_at(shared.clock.now())) {
-                Some(snapshot) => {
-                    bump(&shared.counters.stale_served);
-                    Ok(snapshot.identity.clone())
+        for _ in 0..MAX_RESTARTS {
+            let mut attempt = match self.next_step(shared) {
+                Step::Answer(outcome) => return outcome,
+                Step::Wait(attempt) => attempt,
+                Step::LoadInline(attempt, done) => {
+                    self.run_attempt(shared, done).await;
+                    attempt
                 }
-                None => Err(error),
-            },
+            };
+            if let Some(outcome) = outcome_of(&mut attempt).await {
+                return outcome;
+            }
+            // The load was dropped before it ended: start over.
         }
+        Err(CredentialError::Unavailable {
+            role_arn: self.spec.role_arn.to_string(),
+            message: format!(
+                "{MAX_RESTARTS} loads in a row were dropped before they ended (is the Tokio \
+                 runtime shutting down?)"
+            ),
+        })
     }
 
-    /// One load, with the `loading` lock held by the caller: stores the result and schedules
-    /// the next refresh, or records the failure.
+    /// The load in flight. Nothing panics while holding the lock, so a poisoned one is as
+    /// good as any.
+    fn lock_in_flight(&self) -> MutexGuard<'_, Option<Attempt>> {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Decides, under the `in_flight` lock, whether the caller is answered now or waits for a
+    /// load, and starts that load if none is running.
+    fn next_step(self: &Arc<Self>, shared: &Arc<Shared>) -> Step {
+        let mut in_flight = self.lock_in_flight();
+        let (now, tick) = (shared.clock.now(), shared.clock.tick());
+        let current = self.current.load_full();
+        if let Some(snapshot) = current.as_ref().filter(|s| tick < s.floor_tick) {
+            // A load ended since the hot path looked.
+            shared.counters.hits.bump();
+            return Step::Answer(Ok(snapshot.identity.clone()));
+        }
+        let running = in_flight.as_ref().filter(|a| !a.is_closed()).cloned();
+        let failure = self.failure.load_full();
+        if let Some(snapshot) = current.as_ref().filter(|s| s.valid_at(now)) {
+            // Past the floor but valid past the margin: answer now, refresh behind the answer
+            // unless a load is running or a failed one is backing off.
+            let backing_off = failure.as_ref().is_some_and(|f| now < f.retry_at);
+            if running.is_none() && !backing_off {
+                self.spawn_attempt(shared, &mut in_flight);
+            }
+            bump(&shared.counters.stale_served);
+            return Step::Answer(Ok(snapshot.identity.clone()));
+        }
+        if let Some(attempt) = running {
+            bump(&shared.counters.misses);
+            return Step::Wait(attempt);
+        }
+        // A refusal is remembered for the negative TTL; other failures are not cached.
+        if let Some(failure) = failure.filter(|f| f.permanent && now < f.retry_at) {
+            return Step::Answer(Err(failure.error.clone()));
+        }
+        bump(&shared.counters.misses);
+        if let Some(attempt) = self.spawn_attempt(shared, &mut in_flight) {
+            return Step::Wait(attempt);
+        }
+        let (done, attempt) = watch::channel(None);
+        *in_flight = Some(attempt.clone());
+        Step::LoadInline(attempt, done)
+    }
+
+    /// Starts a load on its own task, recording it as the one in flight; `None` when no Tokio
+    /// runtime is current.
+    fn spawn_attempt(
+        self: &Arc<Self>,
+        shared: &Arc<Shared>,
+        in_flight: &mut Option<Attempt>,
+    ) -> Option<Attempt> {
+        let runtime = tokio::runtime::Handle::try_current().ok()?;
+        let (done, attempt) = watch::channel(None);
+        *in_flight = Some(attempt.clone());
+        let (entry, shared) = (Arc::clone(self), Arc::clone(shared));
+        runtime.spawn(async move { entry.run_attempt(&shared, done).await });
+        Some(attempt)
+    }
+
+    /// Runs one load and hands its outcome to every waiter. The outcome is stored (credentials
+    /// or failure) before the load stops being in flight, so a caller that finds no load
+    /// running sees it.
+    async fn run_attempt(
+        self: &Arc<Self>,
+        shared: &Arc<Shared>,
+        done: watch::Sender<Option<Outcome>>,
+    ) {
+        let refreshing = self
+            .current
+            .load()
+            .as_ref()
+            .is_some_and(|s| s.valid_at(shared.clock.now()));
+        let outcome = self.fetch(shared).await;
+        if refreshing && outcome.is_ok() {
+            bump(&shared.counters.refreshes);
+        }
+        *self.lock_in_flight() = None;
+        done.send_replace(Some(outcome));
+    }
+
+    /// One load: stores the result and schedules the next refresh, or records the failure.
     async fn fetch(self: &Arc<Self>, shared: &Arc<Shared>) -> Result<Identity, CredentialError> {
         match shared.load(&self.spec).await {
             Ok(loaded) => {
@@ -197,7 +318,7 @@ impl RoleEntry {
     }
 
     /// Starts one refresh task unless one is running or no runtime is available (then the
-    /// first caller past the floor loads in the foreground).
+    /// first caller past the floor starts the load).
     fn refresh_in_background(self: &Arc<Self>, shared: &Arc<Shared>) {
         if self.refreshing.swap(true, Ordering::AcqRel) {
             return;
@@ -213,12 +334,14 @@ impl RoleEntry {
         });
     }
 
-    /// Refreshes until it succeeds, the failure is permanent, or the floor is reached (from
-    /// there callers load in the foreground), backing off between attempts.
+    /// Refreshes until it succeeds, the failure is permanent, or the credentials would no
+    /// longer be valid at the next retry (from there callers start loads), backing off
+    /// between attempts. Shares the load in flight with callers, so a refresh never runs
+    /// beside a caller's load.
     async fn refresh(self: &Arc<Self>, shared: &Arc<Shared>) {
         loop {
-            let outcome = {
-                let _loading = self.loading.lock().await;
+            let mut attempt = {
+                let mut in_flight = self.lock_in_flight();
                 let now = shared.clock.tick();
                 let fresh = self
                     .current
@@ -228,23 +351,40 @@ impl RoleEntry {
                 if fresh {
                     return;
                 }
-                self.fetch(shared).await
+                let running = in_flight.as_ref().filter(|a| !a.is_closed()).cloned();
+                match running.or_else(|| self.spawn_attempt(shared, &mut in_flight)) {
+                    Some(attempt) => attempt,
+                    None => return,
+                }
             };
-            if outcome.is_ok() {
-                bump(&shared.counters.refreshes);
-                return;
+            match outcome_of(&mut attempt).await {
+                Some(Ok(_)) | None => return,
+                Some(Err(_)) => {}
             }
             let failure = self.failure.load_full();
             let Some(failure) = failure.filter(|f| !f.permanent) else {
                 return;
             };
-            let floor = self.current.load().as_ref().map(|s| s.floor_tick);
-            if floor.is_none_or(|floor| shared.clock.tick_at(failure.retry_at) >= floor) {
+            let valid_then = self
+                .current
+                .load()
+                .as_ref()
+                .is_some_and(|s| s.valid_at(failure.retry_at));
+            if !valid_then {
                 return;
             }
             tokio::time::sleep_until(failure.retry_at).await;
         }
     }
+}
+
+/// The outcome of a load, once it ends; `None` if it was dropped before it ended.
+async fn outcome_of(attempt: &mut Attempt) -> Option<Outcome> {
+    attempt
+        .wait_for(Option::is_some)
+        .await
+        .ok()
+        .and_then(|outcome| outcome.clone())
 }
 
 /// Full-jitter exponential backoff for attempt `attempt` (1-based).

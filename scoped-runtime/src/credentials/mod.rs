@@ -16,15 +16,24 @@
 //!   deadline when it arrives.
 //! - **Refresh ahead**: a scheduler refreshes a role that has been used since its last load in
 //!   an advisory window that scales with the credential's lifetime (1% of it, jittered, above
-//!   the floor), so no request waits on STS once a role is warm. Below the mandatory floor
-//!   (60 s before expiry) a caller waits for fresh credentials.
+//!   the floor), so no request waits on STS once a role is warm.
+//! - **Past the floor** (60 s before expiry by default, [`CredentialCacheConfig::refresh_floor`])
+//!   the hot path stops answering; the slow path hands the cached credentials out at once while
+//!   they are valid for more than the 5-second safety margin, and makes sure a load is running.
+//!   Only a caller within the margin waits. The floor is never below the margin, so neither
+//!   path hands out credentials within it, whatever the configuration.
+//! - **Loads**: a role has at most one load in flight. It runs on its own task (inline, still
+//!   shared, when no Tokio runtime is current) and every caller waiting on it gets its outcome,
+//!   credentials or error, through a `watch` channel: a caller that gives up never cancels it,
+//!   and callers that arrive while it fails get its failure instead of calling STS again.
 //! - **STS outages**: a failed refresh retries with jittered backoff; still-valid credentials
 //!   keep being served; expired ones never are. Errors are not cached, except that a refusal
 //!   retrying cannot fix (`AccessDenied`, a malformed policy…) is remembered for
 //!   [`CredentialCacheConfig::negative_ttl`].
 //! - **Limits**: at most [`CredentialCacheConfig::max_concurrent_loads`] STS calls at once, each
-//!   bounded by [`CredentialCacheConfig::load_timeout`]; concurrent cold callers of one role
-//!   share one call.
+//!   bounded by [`CredentialCacheConfig::load_timeout`].
+//!
+//! docs/credentials.md has the behaviour per state of the credentials and of STS, as a table.
 
 pub(crate) mod bench;
 mod cache;

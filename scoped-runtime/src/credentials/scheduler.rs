@@ -6,12 +6,12 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::{Arc, Mutex, Weak};
-use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::cache::Shared;
+use super::clock::COARSE_LAG;
 use super::entry::RoleEntry;
 
 /// A role entry and when its advisory window opens.
@@ -74,10 +74,6 @@ impl Scheduler {
     }
 }
 
-/// How long past a deadline the scheduler wakes, so the cache's coarse clock (which may lag
-/// real time by its resolution, at most a few ms) has reached the deadline too.
-const COARSE_SLACK: Duration = Duration::from_millis(10);
-
 async fn run(mut rx: mpsc::UnboundedReceiver<Deadline>, shared: Weak<Shared>) {
     let mut heap: BinaryHeap<Reverse<Due>> = BinaryHeap::new();
     let mut seq = 0_u64;
@@ -86,7 +82,9 @@ async fn run(mut rx: mpsc::UnboundedReceiver<Deadline>, shared: Weak<Shared>) {
         let received = match next {
             Some(at) => tokio::select! {
                 message = rx.recv() => Some(message),
-                () = tokio::time::sleep_until(at + COARSE_SLACK) => None,
+                // Past the deadline by the coarse clock's lag, so the cache's clock has
+                // reached it too.
+                () = tokio::time::sleep_until(at + COARSE_LAG) => None,
             },
             None => Some(rx.recv().await),
         };

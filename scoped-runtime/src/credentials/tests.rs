@@ -17,6 +17,7 @@ use tokio::time::Instant;
 
 use super::cache::{LoadCredentials, LoadFailure, LoadFuture, Loaded};
 use super::clock::Clock;
+use super::entry::EXPIRY_MARGIN;
 use super::provider::{RoleSigning, credentials_of};
 use super::{CredentialCacheConfig, RoleCache};
 use crate::error::CredentialError;
@@ -73,6 +74,12 @@ impl Scripted {
             "expired credentials {} handed out",
             credentials.access_key_id()
         );
+    }
+
+    /// How long `credentials` stay valid from now on the simulated clock.
+    fn valid_for(&self, credentials: &Credentials) -> Duration {
+        let expires = self.expires.lock().unwrap()[credentials.access_key_id()];
+        expires.saturating_duration_since(Instant::now())
     }
 }
 
@@ -449,4 +456,198 @@ async fn sdk_clients_sign_through_the_identity_cache() {
     let stats = cache.stats();
     assert_eq!((stats.misses, stats.hits), (1, 2));
     assert_eq!(cache.provider_reads(), 0);
+}
+
+/// Ten callers of a cold role arrive while one load is failing (STS answering 503 after
+/// 300 ms): all get that load's error when it ends, and STS sees one load, not ten in a row.
+#[tokio::test(start_paused = true)]
+async fn a_failed_load_reaches_every_caller_waiting_on_it() {
+    let loader = Scripted::new(Duration::from_millis(300), FIFTEEN_MINUTES);
+    let cache = cache(&loader, CredentialCacheConfig::default());
+    loader.set(Mode::Transient);
+    let role = spec(0);
+    let start = Instant::now();
+    let callers: Vec<_> = (0..10_u32)
+        .map(|i| {
+            let (cache, role) = (cache.clone(), Arc::clone(&role));
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(25) * i).await;
+                (read(&cache, &role).await, start.elapsed())
+            })
+        })
+        .collect();
+    for caller in callers {
+        let (result, answered_after) = caller.await.unwrap();
+        let error = result.unwrap_err();
+        assert!(error.contains("ServiceUnavailable"), "{error}");
+        assert_eq!(answered_after, Duration::from_millis(300));
+    }
+    assert_eq!(loader.calls(), 1);
+    assert_eq!(cache.stats().misses, 10);
+}
+
+/// STS hangs: ten cold callers arriving over a second share one load and all get its timeout
+/// when it ends, within one load timeout of the first.
+#[tokio::test(start_paused = true)]
+async fn cold_callers_of_a_hung_sts_are_answered_within_one_load_timeout() {
+    let loader = Scripted::new(Duration::ZERO, FIFTEEN_MINUTES);
+    let timeout = Duration::from_secs(2);
+    let cache = cache(
+        &loader,
+        CredentialCacheConfig::default().load_timeout(timeout),
+    );
+    loader.set(Mode::Hang);
+    let role = spec(0);
+    let start = Instant::now();
+    let callers: Vec<_> = (0..10_u32)
+        .map(|i| {
+            let (cache, role) = (cache.clone(), Arc::clone(&role));
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(100) * i).await;
+                (read(&cache, &role).await, start.elapsed())
+            })
+        })
+        .collect();
+    for caller in callers {
+        let (result, answered_after) = caller.await.unwrap();
+        let error = result.unwrap_err();
+        assert!(error.contains("Timeout"), "{error}");
+        assert_eq!(answered_after, timeout);
+    }
+    assert_eq!(loader.calls(), 1);
+}
+
+/// STS answers in 1.52 s (off the callers' 100 ms grid, so no timeout ties with the answer);
+/// callers give up after 1 s, one every 100 ms. The load the first one
+/// started runs on: the role warms once, callers from then on are answered, and STS sees one
+/// call.
+#[tokio::test(start_paused = true)]
+async fn a_caller_that_gives_up_does_not_cancel_the_load() {
+    let loader = Scripted::new(Duration::from_millis(1520), FIFTEEN_MINUTES);
+    let cache = cache(&loader, CredentialCacheConfig::default());
+    let role = spec(0);
+    let mut callers = Vec::new();
+    for _ in 0..30 {
+        let (cache, role) = (cache.clone(), Arc::clone(&role));
+        callers.push(tokio::spawn(async move {
+            tokio::time::timeout(Duration::from_secs(1), read(&cache, &role)).await
+        }));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut answered = 0;
+    for caller in callers {
+        if let Ok(result) = caller.await.unwrap() {
+            assert_eq!(result.unwrap().access_key_id(), "AKIA1");
+            answered += 1;
+        }
+    }
+    // Callers from 0.6 s on wait less than 1 s for the load to end at 1.52 s.
+    assert_eq!(answered, 24);
+    assert_eq!(loader.calls(), 1);
+    let before = Instant::now();
+    assert_eq!(read(&cache, &role).await.unwrap().access_key_id(), "AKIA1");
+    assert_eq!(before.elapsed(), Duration::ZERO, "the role is warm");
+}
+
+/// A busy role past its refresh floor while STS hangs: each request is answered at once with
+/// the cached credentials, valid for tens of seconds more, while the refresh waits on STS.
+#[tokio::test(start_paused = true)]
+async fn past_the_floor_valid_credentials_are_served_at_once_while_sts_hangs() {
+    let loader = Scripted::new(Duration::from_millis(300), FIFTEEN_MINUTES);
+    let cache = cache(&loader, CredentialCacheConfig::default());
+    let role = spec(0);
+    let signing = cache.signing(&role);
+    resolve(&signing).await.unwrap();
+    let expires = Instant::now() + FIFTEEN_MINUTES;
+    // A second read marks the role as in use, so its advisory window starts a refresh.
+    resolve(&signing).await.unwrap();
+    loader.set(Mode::Hang);
+    tokio::time::sleep_until(expires - Duration::from_secs(60) + Duration::from_millis(100)).await;
+    let mut served = 0;
+    for _ in 0..90 {
+        let before = Instant::now();
+        let credentials = resolve(&signing).await.unwrap();
+        assert_eq!(
+            before.elapsed(),
+            Duration::ZERO,
+            "request {served} past the floor waited on STS"
+        );
+        assert_eq!(credentials.access_key_id(), "AKIA1");
+        assert!(loader.valid_for(&credentials) > Duration::from_secs(50));
+        served += 1;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(served, 90);
+    assert!(cache.stats().stale_served >= 90, "{:?}", cache.stats());
+    // One load at a time, timing out and backing off: a handful of calls, not one per request.
+    let calls = loader.calls();
+    assert!((2..=4).contains(&calls), "{calls} STS calls");
+}
+
+/// Whatever the floor and the lifetime, no credentials within 5 s of expiry are handed out:
+/// STS hangs after the first load, and every read until the first error is checked.
+#[tokio::test(start_paused = true)]
+async fn no_configuration_hands_out_credentials_within_the_margin() {
+    let cases = [
+        (Duration::from_secs(1), FIFTEEN_MINUTES),
+        (Duration::ZERO, FIFTEEN_MINUTES),
+        (Duration::from_secs(60), Duration::from_secs(12)),
+        (Duration::from_secs(1), Duration::from_secs(8)),
+    ];
+    for (floor, lifetime) in cases {
+        let loader = Scripted::new(Duration::from_millis(10), lifetime);
+        let cache = cache(
+            &loader,
+            CredentialCacheConfig::default()
+                .refresh_floor(floor)
+                .load_timeout(Duration::from_secs(2)),
+        );
+        let signing = cache.signing(&spec(0));
+        resolve(&signing).await.unwrap();
+        let expires = Instant::now() + lifetime;
+        loader.set(Mode::Hang);
+        tokio::time::sleep_until(expires - lifetime.min(Duration::from_secs(10))).await;
+        let mut served = 0;
+        while let Ok(credentials) = resolve(&signing).await {
+            let left = loader.valid_for(&credentials);
+            assert!(
+                left > EXPIRY_MARGIN,
+                "floor {floor:?}, lifetime {lifetime:?}: handed out {left:?} before expiry"
+            );
+            served += 1;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(served > 0, "floor {floor:?}, lifetime {lifetime:?}");
+    }
+}
+
+/// A load runs on the runtime of the caller that started it. When that runtime shuts down with
+/// the load in flight, the load is gone: a caller on another runtime starts a new one instead
+/// of waiting forever on the dropped one.
+#[test]
+fn a_load_dropped_with_its_runtime_is_started_again() {
+    let runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+    };
+    let loader = Scripted::new(Duration::from_millis(10), FIFTEEN_MINUTES);
+    let cache = cache(&loader, CredentialCacheConfig::default());
+    let role = spec(0);
+    loader.set(Mode::Hang);
+    let first = runtime();
+    let gave_up = first.block_on(async {
+        tokio::time::timeout(Duration::from_millis(50), read(&cache, &role)).await
+    });
+    assert!(gave_up.is_err(), "the hung load answered");
+    drop(first);
+    loader.set(Mode::Ok);
+    let second = runtime();
+    let credentials = second
+        .block_on(async { tokio::time::timeout(Duration::from_secs(5), read(&cache, &role)).await })
+        .expect("waited on the load of a runtime that is gone")
+        .unwrap();
+    assert_eq!(credentials.access_key_id(), "AKIA2");
+    assert_eq!(loader.calls(), 2);
 }
