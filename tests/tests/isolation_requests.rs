@@ -741,3 +741,44 @@ async fn tenants_query_their_own_indexes_by_any_key() {
         IsolationViolation::UnboundQuery { .. }
     );
 }
+
+/// The guard stops mistakes, not hostile code in the same process (docs/guard.md, "Threat
+/// model"): code holding a scoped client can rebuild its SDK client without the guard, and
+/// code holding the factory can build unguarded clients. If either stops working, the threat
+/// model in docs/guard.md must say so.
+#[tokio::test]
+async fn the_guard_is_not_a_sandbox_for_hostile_code() {
+    let world = world().await;
+    let t1_client = world.factory.tenant_dynamodb(&world.tenants[0]);
+    let t10_table = format!("{}_iso", world.tenants[1].id());
+    let t10_key = world.tenant_note_key(1, "n1");
+    let attempt = t1_client
+        .raw()
+        .get_item()
+        .table_name(&t10_table)
+        .key(PK, AttributeValue::S(t10_key.clone()))
+        .send();
+    assert_rejected!(
+        world,
+        "the guarded client",
+        attempt,
+        IsolationViolation::CrossTable { .. }
+    );
+    let mut config = t1_client.raw().config().to_builder();
+    config.set_interceptors([]);
+    let rebuilt = aws_sdk_dynamodb::Client::from_conf(config.build());
+    rebuilt
+        .get_item()
+        .table_name(&t10_table)
+        .key(PK, AttributeValue::S(t10_key.clone()))
+        .send()
+        .await
+        .expect("an unguarded rebuild of raw()'s client reaches the sibling tenant's table");
+    aws_sdk_dynamodb::Client::new(world.factory.sdk_config())
+        .get_item()
+        .table_name(&t10_table)
+        .key(PK, AttributeValue::S(t10_key))
+        .send()
+        .await
+        .expect("a client built from the factory's SdkConfig is unguarded");
+}
