@@ -11,13 +11,17 @@
 //! |-----------|--------------|
 //! | `GetItem`, `PutItem`, `UpdateItem`, `DeleteItem` | the table is the scope's, and the key's (or item's) `pk` is a key of the scope |
 //! | `BatchGetItem`, `BatchWriteItem`, `TransactGetItems`, `TransactWriteItems` | the same, for every table and every key, put, delete, update and condition check |
-//! | `Query` | the table is the scope's and the key condition binds `pk` with `=` to a key of the scope (see [`condition`]); an `ExclusiveStartKey` is the scope's too |
+//! | `Query` | the table is the scope's and the key condition binds `pk` with `=` to a key of the scope (see [`condition`]); an `ExclusiveStartKey` is the scope's too; on an index of an unshared table, any key condition |
 //! | `Scan` | the table is the scope's and not shared: tenant and platform tables, never capsule tables |
 //! | `DescribeTable`, `DescribeTimeToLive` | the table is the scope's |
-//! | `CreateTable` | the table is the scope's and keyed by `pk` |
-//! | `UpdateTable`, `DeleteTable`, `UpdateTimeToLive` | the table is the scope's and not shared |
+//! | `CreateTable` | the table is the scope's, keyed by exactly `pk` (`HASH`, `S`), every other field on [`table`]'s allow-list: `provision`'s shape for shared tables |
+//! | `UpdateTable`, `DeleteTable`, `UpdateTimeToLive` | the table is the scope's and not shared, every field on [`table`]'s allow-list (never `ReplicaUpdates`) |
 //! | PartiQL (`ExecuteStatement`, `BatchExecuteStatement`, `ExecuteTransaction`) | never: the table and key are inside statement text |
 //! | anything else (`ListTables`, backups, exports, tags, global tables…) | never |
+//!
+//! It stops mistakes, not hostile code in the same process; docs/guard.md has the threat
+//! model. Session policies grant the same table-level actions ([`UNSHARED_TABLE_ACTIONS`],
+//! [`SHARED_TABLE_ACTIONS`]); `policy::tests` checks that the two agree.
 
 pub(crate) mod bench;
 mod condition;
