@@ -330,13 +330,17 @@ fn check_billing(mode: Option<BillingMode>) -> Result<(), ()> {
 ///
 /// SDK input structs are `#[non_exhaustive]` with every field an `Option`, so their derived
 /// `Debug` lists each field at the top level, and a field still set is one whose value is not
-/// `None`: that is how a field a newer SDK adds is caught without naming it here.
+/// `None`: that is how a field a newer SDK adds is caught without naming it here. Were an
+/// input's `Debug` ever written by hand to hide a value, every such request would be rejected
+/// (closed, not open), and the unit tests of `provision`'s shape would fail on that SDK.
 pub(super) fn leftover(rest: &impl fmt::Debug) -> Option<String> {
     let debug = format!("{rest:#?}");
     debug.lines().find_map(|line| {
         let (field, value) = line.strip_prefix("    ")?.split_once(": ")?;
-        let top_level =
-            !field.starts_with(' ') && field.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        let top_level = !field.starts_with(' ')
+            && field
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         (top_level && value != "None,").then(|| api_name(field))
     })
 }
