@@ -5,28 +5,49 @@
 SCOPED_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV="$SCOPED_ROOT/.venv"
 MOTO_REQUIREMENTS="$SCOPED_ROOT/scripts/moto-requirements.txt"
+POLICY_LINT_REQUIREMENTS="$SCOPED_ROOT/scripts/policy-lint-requirements.txt"
 
 die() {
     echo "error: $*" >&2
     exit 1
 }
 
-# Creates .venv and installs scripts/moto-requirements.txt into it, unless the installed set
-# already matches (a stamp holds the requirements' checksum).
+# Creates .venv and installs scripts/moto-requirements.txt (the emulator) and
+# scripts/policy-lint-requirements.txt (parliament, the IAM policy linter) into it, unless the
+# installed set already matches (a stamp holds the requirements' checksum).
 ensure_moto() {
     local stamp="$VENV/.moto-requirements.sha256"
     local want
-    want=$(sha256sum "$MOTO_REQUIREMENTS" | cut -d' ' -f1)
-    if [[ -x "$VENV/bin/moto_server" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    want=$(cat "$MOTO_REQUIREMENTS" "$POLICY_LINT_REQUIREMENTS" | sha256sum | cut -d' ' -f1)
+    if [[ -x "$VENV/bin/moto_server" && -x "$VENV/bin/parliament" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
         return 0
     fi
     command -v python3 >/dev/null || die "python3 is required to install moto (Debian: apt-get install python3 python3-venv)"
-    echo "==> installing moto server into $VENV (pinned in scripts/moto-requirements.txt)"
+    echo "==> installing moto server and parliament into $VENV (pinned in scripts/*-requirements.txt)"
     python3 -m venv "$VENV" || die "could not create a virtualenv at $VENV (Debian: apt-get install python3-venv)"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$MOTO_REQUIREMENTS" ||
-        die "pip could not install moto from PyPI; check network access to pypi.org"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check \
+        -r "$MOTO_REQUIREMENTS" -r "$POLICY_LINT_REQUIREMENTS" ||
+        die "pip could not install moto and parliament from PyPI; check network access to pypi.org"
     [[ -x "$VENV/bin/moto_server" ]] || die "moto_server is missing from $VENV after installation"
+    [[ -x "$VENV/bin/parliament" ]] || die "parliament is missing from $VENV after installation"
     echo "$want" >"$stamp"
+}
+
+# Lints every golden session policy (scoped-runtime/tests/golden/*-session-policy.json) with
+# parliament; any finding, of any severity, fails. Deliberate exceptions would be configured in
+# a parliament config file named here and explained in docs/guard.md; there are none.
+lint_session_policies() {
+    local golden="$SCOPED_ROOT/scoped-runtime/tests/golden" policy count=0 findings
+    for policy in "$golden"/*-session-policy.json; do
+        [[ -f $policy ]] || continue
+        count=$((count + 1))
+        # parliament reads stdin when it is not a terminal, and then refuses --file.
+        if ! findings=$("$VENV/bin/parliament" <"$policy" 2>&1) || [[ -n $findings ]]; then
+            die "parliament findings in ${policy#"$SCOPED_ROOT"/}:$(echo; echo "$findings")"
+        fi
+        echo "--> ${policy#"$SCOPED_ROOT"/}: no findings"
+    done
+    (( count > 0 )) || die "no golden session policies under $golden to lint"
 }
 
 # Starts moto_server on a free 127.0.0.1 port, waits until it answers, exports the endpoint and

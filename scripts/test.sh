@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: formatting, lints, unit, property, integration (against
-# moto), ui and doc tests, the examples, rustdoc with warnings denied, and that benchmarks build.
+# The whole test suite, as CI runs it: formatting, lints (clippy, and parliament on the generated
+# session policies), unit, property, integration (against moto), ui and doc tests, the examples,
+# rustdoc with warnings denied, and that benchmarks build.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/moto.sh"
 cd "$SCOPED_ROOT"
@@ -29,6 +30,9 @@ ensure_moto
 
 step "cargo fmt --check"
 cargo fmt --all --check
+
+step "session policies pass parliament (IAM policy linter)"
+lint_session_policies
 
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings

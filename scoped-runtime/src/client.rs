@@ -104,6 +104,10 @@ macro_rules! scoped_client {
             /// [`IsolationViolation`] (find it with [`IsolationViolation::find_in`]) before
             /// it is sent.
             ///
+            /// The guard stops mistakes, not hostile code: this is the SDK's own client, so
+            /// `raw().config().to_builder()` can rebuild it without interceptors. Against such
+            /// code only a role's session policy helps (docs/guard.md, "Threat model").
+            ///
             /// Built once per scope and cached by the factory, on the first call.
             #[must_use]
             pub fn raw(&self) -> &aws_sdk_dynamodb::Client {

@@ -253,16 +253,34 @@ pub enum IsolationViolation {
         /// The DynamoDB operation: `DeleteTable`, `UpdateTable`, `UpdateTimeToLive`.
         operation: String,
     },
-    /// A table created through a scoped client with another partition key than `pk`.
+    /// A table created through a scoped client with another key than every scoped table's:
+    /// exactly one `HASH` attribute `pk`, defined once as a string.
     #[error(
-        "CreateTable of {table:?} rejected: its partition key attribute is {found:?}, but scoped \
-         tables are keyed by `pk`, the attribute the guard checks"
+        "CreateTable of {table:?} rejected: its key is {found}, but every scoped table is keyed \
+         by exactly one HASH attribute `pk` of type S (KeySchema and AttributeDefinitions), the \
+         attribute the guard checks"
     )]
     ForeignKeySchema {
         /// The table.
         table: String,
-        /// The partition key attribute the request asked for (empty if none).
+        /// The key the request asked for: each `KeySchema` element with its key type and the
+        /// types `AttributeDefinitions` gives it (`pk HASH N, ref HASH S`).
         found: String,
+    },
+    /// A table-level request sets a field, or a value, outside the guard's allow-list for the
+    /// table (see the crate's guard documentation, docs/guard.md).
+    #[error("{operation} of table {table:?} rejected: {field} {rule}")]
+    TableSetting {
+        /// The DynamoDB operation: `CreateTable`, `UpdateTable`, `UpdateTimeToLive`,
+        /// `DeleteTable`, `DescribeTable` or `DescribeTimeToLive`.
+        operation: &'static str,
+        /// The table.
+        table: String,
+        /// The field, as DynamoDB's API names it: `ResourcePolicy`, `ReplicaUpdates`,
+        /// `SSESpecification.KMSMasterKeyId`.
+        field: String,
+        /// The rule the field breaks.
+        rule: &'static str,
     },
     /// An operation the guard does not allow on scoped clients.
     #[error("{operation} is not allowed on a scoped client: {reason}")]

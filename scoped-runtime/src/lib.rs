@@ -101,11 +101,14 @@
 //! Every scoped DynamoDB client, the SDK client from `raw()` included, carries an interceptor
 //! that checks each request before it is serialized and rejects, with an
 //! [`IsolationViolation`], a table that is not the scope's, an item or key whose `pk` is not a
-//! key of the scope, a query whose key condition does not bind `pk = :value` to such a key, a
-//! scan or table-level change of a table shared with other scopes (capsule tables), PartiQL,
-//! and every operation it does not know. A rejected request is never signed or sent;
-//! [`IsolationViolation::find_in`] finds the violation in the SDK's error. The README's "The
-//! isolation guard" lists what it checks per operation and what it cannot see.
+//! key of the scope, a query whose key condition does not bind `pk = :value` to such a key
+//! (except on an index of an unshared table), a scan or table-level change of a table shared
+//! with other scopes (capsule tables), a table created with another key than `pk` or with a
+//! field outside its allow-list, PartiQL, and every operation it does not know. A rejected
+//! request is never signed or sent; [`IsolationViolation::find_in`] finds the violation in the
+//! SDK's error. It stops mistakes, not hostile code in the same process. The README's "The
+//! isolation guard" summarises what each scope may do; docs/guard.md has the rules, the threat
+//! model and what the guard cannot see.
 //!
 //! # 6. Credentials
 //!

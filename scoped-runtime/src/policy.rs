@@ -7,15 +7,28 @@
 //! promise, even for a bug or a compromised dependency in this process. The policy is built
 //! from the same scope values that build the keys, so the two cannot drift.
 //!
-//! The actions are exactly those item operations need (get, put, update, delete, condition
-//! checks, query, batch get and write; transactions are authorised per item action). There is
-//! no `Scan`: `ForAllValues` conditions pass for requests without leading keys, so a `Scan`
-//! would read every tenant's items in a shared table; the `Null` condition additionally denies
-//! any request that carries no leading keys.
+//! Its statements grant what the isolation guard allows the scope, no more:
+//!
+//! - `ScopedItems`: the item operations (get, put, update, delete, condition checks, query,
+//!   batch get and write; transactions are authorised per item action) on the scope's tables
+//!   and their indexes, for its own partition keys only.
+//! - `OwnTables` and `OwnIndexes` (tenants): the table-level work the guard allows on a
+//!   tenant's unshared tables ([`UNSHARED_TABLE_ACTIONS`]: create, describe, update, delete,
+//!   TTL, scan) and queries of their indexes by any key, without the `LeadingKeys` condition:
+//!   those requests carry no partition key, and the tables hold only the tenant's items.
+//! - `ProvisionTables` (capsules): `CreateTable`, `DescribeTable` and `DescribeTimeToLive` on
+//!   the capsule's listed tables ([`SHARED_TABLE_ACTIONS`]), which `provision` needs. There is
+//!   no `Scan` and no table change: `ForAllValues` conditions pass for requests without leading
+//!   keys, so an unconditioned `Scan` would read every tenant's items in a shared table; the
+//!   `Null` condition additionally denies item requests that carry no leading keys.
+//!
+//! `policy::tests` evaluates the generated JSON against requests the guard accepts and rejects,
+//! so the two cannot drift either.
 
 use serde_json::json;
 
 use crate::error::ScopeError;
+use crate::guard::{SHARED_TABLE_ACTIONS, UNSHARED_INDEX_ACTIONS, UNSHARED_TABLE_ACTIONS};
 use crate::ident::{BaseName, CapsuleId, TenantId};
 use crate::role::{MAX_SESSION_POLICY_CHARS, RoleArn};
 
@@ -69,16 +82,20 @@ impl PolicyScope<'_> {
         }
     }
 
-    fn resources(&self, role: &RoleArn) -> Vec<String> {
-        let table = |name: &str| {
-            format!(
-                "arn:{}:dynamodb:*:{}:table/{name}",
-                role.partition(),
-                role.account_id()
-            )
-        };
+    /// The ARN of table (or table pattern) `name` in the role's partition and account.
+    fn table_arn(role: &RoleArn, name: &str) -> String {
+        format!(
+            "arn:{}:dynamodb:*:{}:table/{name}",
+            role.partition(),
+            role.account_id()
+        )
+    }
+
+    /// The resources of the item statement: the scope's tables and their indexes.
+    fn item_resources(&self, role: &RoleArn) -> Vec<String> {
         match self {
-            Self::Tenant { tenant_id } => vec![table(&format!("{tenant_id}_*"))],
+            // IAM's `*` also matches `/`, so this covers the tables' indexes.
+            Self::Tenant { tenant_id } => vec![Self::table_arn(role, &format!("{tenant_id}_*"))],
             Self::Capsule {
                 capsule_code,
                 bases,
@@ -87,9 +104,45 @@ impl PolicyScope<'_> {
                 .iter()
                 .flat_map(|base| {
                     let name = format!("{capsule_code}_{base}");
-                    [table(&name), table(&format!("{name}/index/*"))]
+                    [
+                        Self::table_arn(role, &name),
+                        Self::table_arn(role, &format!("{name}/index/*")),
+                    ]
                 })
                 .collect(),
+        }
+    }
+
+    /// The statements for the requests the guard allows without a partition key.
+    fn table_statements(&self, role: &RoleArn) -> Vec<serde_json::Value> {
+        match self {
+            Self::Tenant { tenant_id } => vec![
+                json!({
+                    "Sid": "OwnTables",
+                    "Effect": "Allow",
+                    "Action": UNSHARED_TABLE_ACTIONS,
+                    "Resource": [Self::table_arn(role, &format!("{tenant_id}_*"))],
+                }),
+                json!({
+                    "Sid": "OwnIndexes",
+                    "Effect": "Allow",
+                    "Action": UNSHARED_INDEX_ACTIONS,
+                    "Resource": [Self::table_arn(role, &format!("{tenant_id}_*/index/*"))],
+                }),
+            ],
+            Self::Capsule {
+                capsule_code,
+                bases,
+                ..
+            } => vec![json!({
+                "Sid": "ProvisionTables",
+                "Effect": "Allow",
+                "Action": SHARED_TABLE_ACTIONS,
+                "Resource": bases
+                    .iter()
+                    .map(|base| Self::table_arn(role, &format!("{capsule_code}_{base}")))
+                    .collect::<Vec<_>>(),
+            })],
         }
     }
 }
@@ -107,18 +160,20 @@ pub(crate) fn session_policy(
     scope: &PolicyScope<'_>,
     role: &RoleArn,
 ) -> Result<String, ScopeError> {
+    let mut statements = vec![json!({
+        "Sid": "ScopedItems",
+        "Effect": "Allow",
+        "Action": ITEM_ACTIONS,
+        "Resource": scope.item_resources(role),
+        "Condition": {
+            "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [scope.leading_keys()] },
+            "Null": { "dynamodb:LeadingKeys": "false" },
+        },
+    })];
+    statements.extend(scope.table_statements(role));
     let policy = json!({
         "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "ScopedItems",
-            "Effect": "Allow",
-            "Action": ITEM_ACTIONS,
-            "Resource": scope.resources(role),
-            "Condition": {
-                "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [scope.leading_keys()] },
-                "Null": { "dynamodb:LeadingKeys": "false" },
-            },
-        }],
+        "Statement": statements,
     })
     .to_string();
     let len = policy.chars().count();
@@ -131,3 +186,6 @@ pub(crate) fn session_policy(
     }
     Ok(policy)
 }
+
+#[cfg(test)]
+mod tests;

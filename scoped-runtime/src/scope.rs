@@ -251,9 +251,11 @@ impl Tenant {
         self.inner.role.as_ref().map(|role| &role.role_arn)
     }
 
-    /// The session policy the tenant's role is assumed with, if it has a role: every
-    /// `{tenant_id}_*` table of the role's account, and only partition keys starting
-    /// `TENANT#{tenant_id}#`.
+    /// The session policy the tenant's role is assumed with, if it has a role: item access to
+    /// every `{tenant_id}_*` table of the role's account for partition keys starting
+    /// `TENANT#{tenant_id}#` only, and on those tables, which hold only the tenant's items, the
+    /// table-level work the isolation guard allows (create, describe, update, delete, TTL,
+    /// scan, index queries by any key).
     ///
     /// ```
     /// use scoped_runtime::Tenant;
@@ -404,8 +406,9 @@ impl Capsule {
 
     /// The same capsule, whose clients sign with the credentials of role `role_arn`, assumed
     /// with session name `capsule-{tenant_id}-{capsule_id}` and a session policy that allows
-    /// only the `{capsule_code}_{base}` tables for `bases` and only this capsule's partition
-    /// keys (see [`Capsule::session_policy`]).
+    /// only the `{capsule_code}_{base}` tables for `bases`, only this capsule's partition
+    /// keys, and on those (shared) tables only what `provision` needs besides items:
+    /// `CreateTable`, `DescribeTable`, `DescribeTimeToLive` (see [`Capsule::session_policy`]).
     ///
     /// ```
     /// use scoped_runtime::Capsule;
@@ -466,7 +469,10 @@ impl Capsule {
         self.inner.role.as_ref().map(|role| &role.role_arn)
     }
 
-    /// The session policy the capsule's role is assumed with, if it has a role.
+    /// The session policy the capsule's role is assumed with, if it has a role: item access to
+    /// the listed tables and their indexes for this capsule's partition keys only, and
+    /// `CreateTable`, `DescribeTable`, `DescribeTimeToLive` on the listed tables; never `Scan`
+    /// or a table change, since the tables are shared with every tenant of the code.
     #[must_use]
     pub fn session_policy(&self) -> Option<&str> {
         self.inner.role.as_ref()?.policy.as_deref()

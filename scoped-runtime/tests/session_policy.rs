@@ -12,10 +12,11 @@
 use proptest::prelude::*;
 use scoped_runtime::{Capsule, EntityTag, Scope, ScopeError, Tenant};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/scoped-tenant";
 
-/// The item actions the typed operations need; nothing else may appear.
+/// The item actions the typed operations need, under the `LeadingKeys` condition.
 const EXPECTED_ACTIONS: [&str; 8] = [
     "dynamodb:BatchGetItem",
     "dynamodb:BatchWriteItem",
@@ -25,6 +26,24 @@ const EXPECTED_ACTIONS: [&str; 8] = [
     "dynamodb:PutItem",
     "dynamodb:Query",
     "dynamodb:UpdateItem",
+];
+
+/// The table-level work the guard allows a tenant on its own (unshared) tables.
+const TENANT_TABLE_ACTIONS: [&str; 7] = [
+    "dynamodb:CreateTable",
+    "dynamodb:DeleteTable",
+    "dynamodb:DescribeTable",
+    "dynamodb:DescribeTimeToLive",
+    "dynamodb:Scan",
+    "dynamodb:UpdateTable",
+    "dynamodb:UpdateTimeToLive",
+];
+
+/// What `provision` needs on a capsule's shared tables.
+const CAPSULE_TABLE_ACTIONS: [&str; 3] = [
+    "dynamodb:CreateTable",
+    "dynamodb:DescribeTable",
+    "dynamodb:DescribeTimeToLive",
 ];
 
 fn golden(name: &str, policy: &str) {
@@ -43,55 +62,77 @@ fn golden(name: &str, policy: &str) {
 }
 
 /// Checks the policy against IAM's policy grammar (the parts this generator may use) and
-/// returns its single statement.
-fn check_grammar(policy: &str) -> serde_json::Map<String, Value> {
+/// returns its statements by `Sid`.
+fn check_grammar(policy: &str) -> BTreeMap<String, serde_json::Map<String, Value>> {
     let value: Value = serde_json::from_str(policy).unwrap();
     let top = value.as_object().unwrap();
     assert_eq!(top.len(), 2, "only Version and Statement: {top:?}");
     assert_eq!(top["Version"], "2012-10-17");
-    let statements = top["Statement"].as_array().unwrap();
-    assert_eq!(statements.len(), 1);
-    let statement = statements[0].as_object().unwrap().clone();
-    for key in statement.keys() {
+    let mut by_sid = BTreeMap::new();
+    for statement in top["Statement"].as_array().unwrap() {
+        let statement = statement.as_object().unwrap().clone();
+        for key in statement.keys() {
+            assert!(
+                ["Sid", "Effect", "Action", "Resource", "Condition"].contains(&key.as_str()),
+                "unknown statement element {key}"
+            );
+        }
+        let sid = statement["Sid"].as_str().unwrap().to_owned();
+        assert!(sid.chars().all(|c| c.is_ascii_alphanumeric()), "Sid {sid}");
+        assert_eq!(statement["Effect"], "Allow");
+        for action in statement["Action"].as_array().unwrap() {
+            let action = action.as_str().unwrap();
+            let (service, name) = action.split_once(':').unwrap();
+            assert_eq!(service, "dynamodb");
+            assert!(name.chars().all(|c| c.is_ascii_alphabetic()), "{action}");
+        }
+        for resource in statement["Resource"].as_array().unwrap() {
+            let resource = resource.as_str().unwrap();
+            let fields: Vec<_> = resource.splitn(6, ':').collect();
+            assert_eq!(fields[..3], ["arn", "aws", "dynamodb"], "{resource}");
+            assert_eq!(fields[3], "*", "{resource}");
+            assert_eq!(fields[4], "123456789012", "{resource}");
+            assert!(fields[5].starts_with("table/"), "{resource}");
+        }
+        if let Some(condition) = statement.get("Condition") {
+            let condition = condition.as_object().unwrap();
+            for (operator, block) in condition {
+                assert!(
+                    ["ForAllValues:StringLike", "Null"].contains(&operator.as_str()),
+                    "{operator}"
+                );
+                for key in block.as_object().unwrap().keys() {
+                    assert_eq!(key, "dynamodb:LeadingKeys");
+                }
+            }
+            assert_eq!(condition["Null"]["dynamodb:LeadingKeys"], "false");
+        }
         assert!(
-            ["Sid", "Effect", "Action", "Resource", "Condition"].contains(&key.as_str()),
-            "unknown statement element {key}"
+            by_sid.insert(sid.clone(), statement).is_none(),
+            "Sid {sid} twice"
         );
     }
-    let sid = statement["Sid"].as_str().unwrap();
-    assert!(sid.chars().all(|c| c.is_ascii_alphanumeric()), "Sid {sid}");
-    assert_eq!(statement["Effect"], "Allow");
-    for action in statement["Action"].as_array().unwrap() {
-        let action = action.as_str().unwrap();
-        let (service, name) = action.split_once(':').unwrap();
-        assert_eq!(service, "dynamodb");
-        assert!(name.chars().all(|c| c.is_ascii_alphabetic()), "{action}");
-    }
-    for resource in statement["Resource"].as_array().unwrap() {
-        let resource = resource.as_str().unwrap();
-        let fields: Vec<_> = resource.splitn(6, ':').collect();
-        assert_eq!(fields[..3], ["arn", "aws", "dynamodb"], "{resource}");
-        assert_eq!(fields[3], "*", "{resource}");
-        assert_eq!(fields[4], "123456789012", "{resource}");
-        assert!(fields[5].starts_with("table/"), "{resource}");
-    }
-    let condition = statement["Condition"].as_object().unwrap();
-    for (operator, block) in condition {
-        assert!(
-            ["ForAllValues:StringLike", "Null"].contains(&operator.as_str()),
-            "{operator}"
-        );
-        for key in block.as_object().unwrap().keys() {
-            assert_eq!(key, "dynamodb:LeadingKeys");
+    // Only the item statement may carry item actions; the others have no condition and grant
+    // no item access.
+    for (sid, statement) in &by_sid {
+        if sid != "ScopedItems" {
+            assert!(statement.get("Condition").is_none(), "{sid}");
+            for action in statement["Action"].as_array().unwrap() {
+                let action = action.as_str().unwrap();
+                assert!(
+                    !EXPECTED_ACTIONS.contains(&action)
+                        || (sid == "OwnIndexes" && action == "dynamodb:Query"),
+                    "{sid} grants item action {action} without LeadingKeys"
+                );
+            }
         }
     }
-    assert_eq!(condition["Null"]["dynamodb:LeadingKeys"], "false");
-    statement
+    by_sid
 }
 
 fn leading_keys(policy: &str) -> Vec<String> {
-    let statement = check_grammar(policy);
-    statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+    let statements = check_grammar(policy);
+    statements["ScopedItems"]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
         .as_array()
         .unwrap()
         .iter()
@@ -144,14 +185,28 @@ fn tenant_policy_golden_and_minimal() {
         .unwrap();
     let policy = tenant.session_policy().unwrap();
     golden("tenant-session-policy.json", policy);
-    let statement = check_grammar(policy);
-    assert_eq!(statement["Action"], serde_json::json!(EXPECTED_ACTIONS));
+    let statements = check_grammar(policy);
     assert_eq!(
-        statement["Resource"],
+        statements.keys().collect::<Vec<_>>(),
+        ["OwnIndexes", "OwnTables", "ScopedItems"]
+    );
+    let items = &statements["ScopedItems"];
+    assert_eq!(items["Action"], serde_json::json!(EXPECTED_ACTIONS));
+    assert_eq!(
+        items["Resource"],
         serde_json::json!(["arn:aws:dynamodb:*:123456789012:table/tenant-123_*"])
     );
     assert_eq!(leading_keys(policy), ["TENANT#tenant-123#*"]);
-    assert!(!policy.contains("Scan"), "no Scan on any table: {policy}");
+    // Table-level work and scans on its own tables only, which hold only its items.
+    let tables = &statements["OwnTables"];
+    assert_eq!(tables["Action"], serde_json::json!(TENANT_TABLE_ACTIONS));
+    assert_eq!(tables["Resource"], items["Resource"]);
+    let indexes = &statements["OwnIndexes"];
+    assert_eq!(indexes["Action"], serde_json::json!(["dynamodb:Query"]));
+    assert_eq!(
+        indexes["Resource"],
+        serde_json::json!(["arn:aws:dynamodb:*:123456789012:table/tenant-123_*/index/*"])
+    );
     println!("tenant policy: {} characters", policy.chars().count());
 }
 
@@ -163,10 +218,15 @@ fn capsule_policy_golden_and_minimal() {
         .unwrap();
     let policy = capsule.session_policy().unwrap();
     golden("capsule-session-policy.json", policy);
-    let statement = check_grammar(policy);
-    assert_eq!(statement["Action"], serde_json::json!(EXPECTED_ACTIONS));
+    let statements = check_grammar(policy);
     assert_eq!(
-        statement["Resource"],
+        statements.keys().collect::<Vec<_>>(),
+        ["ProvisionTables", "ScopedItems"]
+    );
+    let items = &statements["ScopedItems"];
+    assert_eq!(items["Action"], serde_json::json!(EXPECTED_ACTIONS));
+    assert_eq!(
+        items["Resource"],
         serde_json::json!([
             "arn:aws:dynamodb:*:123456789012:table/PRODUS_billing",
             "arn:aws:dynamodb:*:123456789012:table/PRODUS_billing/index/*",
@@ -177,6 +237,20 @@ fn capsule_policy_golden_and_minimal() {
     assert_eq!(
         leading_keys(policy),
         ["TENANT#tenant-123#CAPSULE#caps-456#*"]
+    );
+    // What `provision` needs on the shared tables themselves; no scan, no table change.
+    let tables = &statements["ProvisionTables"];
+    assert_eq!(tables["Action"], serde_json::json!(CAPSULE_TABLE_ACTIONS));
+    assert_eq!(
+        tables["Resource"],
+        serde_json::json!([
+            "arn:aws:dynamodb:*:123456789012:table/PRODUS_billing",
+            "arn:aws:dynamodb:*:123456789012:table/PRODUS_crm",
+        ])
+    );
+    assert!(
+        !policy.contains("Scan"),
+        "no Scan of a shared table: {policy}"
     );
     println!("capsule policy: {} characters", policy.chars().count());
 }

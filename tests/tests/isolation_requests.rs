@@ -12,8 +12,11 @@
 use std::collections::{BTreeSet, HashMap};
 
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ConditionCheck, Get, KeysAndAttributes, ParameterizedStatement, Put,
-    PutRequest, TransactGetItem, TransactWriteItem, WriteRequest,
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck,
+    CreateReplicationGroupMemberAction, Get, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+    KeysAndAttributes, ParameterizedStatement, Projection, ProjectionType, ProvisionedThroughput,
+    Put, PutRequest, ReplicationGroupUpdate, ScalarAttributeType, SseSpecification, SseType,
+    StreamSpecification, StreamViewType, Tag, TransactGetItem, TransactWriteItem, WriteRequest,
 };
 use scoped_runtime::{IsolationViolation, Platform, Scope, Tenant};
 use scoped_tests::assert_rejected;
@@ -501,4 +504,281 @@ async fn own_raw_requests_pass_the_guard() {
         world.stored_items().await,
         BTreeSet::from([("iso".to_owned(), key)])
     );
+}
+
+fn key_element(name: &str, key_type: KeyType) -> KeySchemaElement {
+    KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(key_type)
+        .build()
+        .unwrap()
+}
+
+fn attribute(name: &str, attribute_type: ScalarAttributeType) -> AttributeDefinition {
+    AttributeDefinition::builder()
+        .attribute_name(name)
+        .attribute_type(attribute_type)
+        .build()
+        .unwrap()
+}
+
+/// One capsule tries to create a table its code shares with every tenant in a shape that
+/// would reach or lock out the others; each attempt is rejected before it is sent, and another
+/// tenant's `provision` of the same table still works afterwards.
+#[tokio::test]
+async fn shared_tables_are_created_only_in_the_provision_shape() {
+    let world = world().await;
+    let attacker = world.factory.capsule_dynamodb(&world.capsules[0]);
+    let victim = world.factory.capsule_dynamodb(&world.capsules[2]);
+    let base = format!("shared-{}", world.run);
+    let table = attacker.table_name(&base).unwrap().to_string();
+    let create = || {
+        attacker
+            .raw()
+            .create_table()
+            .table_name(&table)
+            .attribute_definitions(attribute(PK, ScalarAttributeType::S))
+            .key_schema(key_element(PK, KeyType::Hash))
+            .billing_mode(BillingMode::PayPerRequest)
+    };
+    let throughput = ProvisionedThroughput::builder()
+        .read_capacity_units(1)
+        .write_capacity_units(1)
+        .build()
+        .unwrap();
+    let squats = [
+        (
+            "[HASH pk, HASH ref]: moto keys the table by ref",
+            create()
+                .key_schema(key_element("ref", KeyType::Hash))
+                .attribute_definitions(attribute("ref", ScalarAttributeType::S)),
+        ),
+        (
+            "pk and RANGE sk",
+            create()
+                .key_schema(key_element("sk", KeyType::Range))
+                .attribute_definitions(attribute("sk", ScalarAttributeType::S)),
+        ),
+        (
+            "pk typed N",
+            create().set_attribute_definitions(Some(vec![attribute(PK, ScalarAttributeType::N)])),
+        ),
+        (
+            "pk typed B",
+            create().set_attribute_definitions(Some(vec![attribute(PK, ScalarAttributeType::B)])),
+        ),
+    ];
+    for (what, attempt) in squats {
+        assert_rejected!(
+            world,
+            what,
+            attempt.send(),
+            IsolationViolation::ForeignKeySchema { .. }
+        );
+    }
+    let settings = [
+        (
+            "a resource policy granting another account Scan",
+            create().resource_policy(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"dynamodb:Scan","Resource":"*"}]}"#,
+            ),
+            "ResourcePolicy",
+        ),
+        (
+            "a NEW_AND_OLD_IMAGES stream",
+            create().stream_specification(
+                StreamSpecification::builder()
+                    .stream_enabled(true)
+                    .stream_view_type(StreamViewType::NewAndOldImages)
+                    .build()
+                    .unwrap(),
+            ),
+            "StreamSpecification",
+        ),
+        (
+            "a foreign KMS key",
+            create().sse_specification(
+                SseSpecification::builder()
+                    .enabled(true)
+                    .sse_type(SseType::Kms)
+                    .kms_master_key_id("arn:aws:kms:us-east-1:999999999999:key/foreign")
+                    .build(),
+            ),
+            "SSESpecification.KMSMasterKeyId",
+        ),
+        (
+            "PROVISIONED 1/1",
+            create()
+                .billing_mode(BillingMode::Provisioned)
+                .provisioned_throughput(throughput),
+            "BillingMode",
+        ),
+        (
+            "tags",
+            create().tags(Tag::builder().key("owner").value("t1").build().unwrap()),
+            "Tags",
+        ),
+    ];
+    for (what, attempt, field) in settings {
+        assert_rejected!(
+            world,
+            what,
+            attempt.send(),
+            IsolationViolation::TableSetting { field: found, .. } if found == field
+        );
+    }
+    // Nothing was created, and the other tenant's provision makes the table as scoped tables are.
+    let absent = unscoped(&world.factory)
+        .describe_table()
+        .table_name(&table)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        absent
+            .as_service_error()
+            .is_some_and(|err| err.is_resource_not_found_exception()),
+        "{absent:?}"
+    );
+    victim.provision_table(&base).await.unwrap();
+    attacker.provision_table(&base).await.unwrap();
+}
+
+/// Global tables replicate a table's items to other Regions: never from a scoped client, not
+/// even on a tenant's own table.
+#[tokio::test]
+async fn replica_updates_are_rejected_on_own_tables() {
+    let world = world().await;
+    let t1_client = world.factory.tenant_dynamodb(&world.tenants[0]);
+    let own_table = t1_client.table::<TenantNote>().to_string();
+    let replica = ReplicationGroupUpdate::builder()
+        .create(
+            CreateReplicationGroupMemberAction::builder()
+                .region_name("eu-west-1")
+                .build()
+                .unwrap(),
+        )
+        .build();
+    let attempt = t1_client
+        .raw()
+        .update_table()
+        .table_name(&own_table)
+        .replica_updates(replica)
+        .send();
+    assert_rejected!(
+        world,
+        "a replica of the tenant's own table in another Region",
+        attempt,
+        IsolationViolation::TableSetting { field, .. } if field == "ReplicaUpdates"
+    );
+}
+
+/// A tenant's own table holds only its items, so a query of one of its indexes by any key is
+/// allowed, like a scan with the same filter; the sibling tenant's index is not.
+#[tokio::test]
+async fn tenants_query_their_own_indexes_by_any_key() {
+    let world = world().await;
+    let [t1, t10] = &world.tenants;
+    let t1_client = world.factory.tenant_dynamodb(t1);
+    let table = t1_client.table_name("contacts").unwrap().to_string();
+    t1_client
+        .raw()
+        .create_table()
+        .table_name(&table)
+        .attribute_definitions(attribute(PK, ScalarAttributeType::S))
+        .attribute_definitions(attribute("email", ScalarAttributeType::S))
+        .key_schema(key_element(PK, KeyType::Hash))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("by-email")
+                .key_schema(key_element("email", KeyType::Hash))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+    let key = world.tenant_note_key(0, "c1");
+    t1_client
+        .raw()
+        .put_item()
+        .table_name(&table)
+        .item(PK, AttributeValue::S(key.clone()))
+        .item("email", AttributeValue::S("a@example.com".into()))
+        .send()
+        .await
+        .unwrap();
+    let by_email = |client: &aws_sdk_dynamodb::Client, table: &str| {
+        client
+            .query()
+            .table_name(table)
+            .index_name("by-email")
+            .key_condition_expression("email = :e")
+            .expression_attribute_values(":e", AttributeValue::S("a@example.com".into()))
+            .send()
+    };
+    let found = by_email(t1_client.raw(), &table).await.unwrap();
+    assert_eq!(found.items()[0][PK], AttributeValue::S(key));
+    let t10_table = format!("{}_contacts", t10.id());
+    assert_rejected!(
+        world,
+        "the sibling tenant's index",
+        by_email(t1_client.raw(), &t10_table),
+        IsolationViolation::CrossTable { .. }
+    );
+    // A shared table's index keeps the partition-key rule.
+    let produs = world.factory.capsule_dynamodb(&world.capsules[0]);
+    assert_rejected!(
+        world,
+        "the shared table's index by email",
+        by_email(produs.raw(), "PRODUS_iso"),
+        IsolationViolation::UnboundQuery { .. }
+    );
+}
+
+/// The guard stops mistakes, not hostile code in the same process (docs/guard.md, "Threat
+/// model"): code holding a scoped client can rebuild its SDK client without the guard, and
+/// code holding the factory can build unguarded clients. If either stops working, the threat
+/// model in docs/guard.md must say so.
+#[tokio::test]
+async fn the_guard_is_not_a_sandbox_for_hostile_code() {
+    let world = world().await;
+    let t1_client = world.factory.tenant_dynamodb(&world.tenants[0]);
+    let t10_table = format!("{}_iso", world.tenants[1].id());
+    let t10_key = world.tenant_note_key(1, "n1");
+    let attempt = t1_client
+        .raw()
+        .get_item()
+        .table_name(&t10_table)
+        .key(PK, AttributeValue::S(t10_key.clone()))
+        .send();
+    assert_rejected!(
+        world,
+        "the guarded client",
+        attempt,
+        IsolationViolation::CrossTable { .. }
+    );
+    let mut config = t1_client.raw().config().to_builder();
+    config.set_interceptors([]);
+    let rebuilt = aws_sdk_dynamodb::Client::from_conf(config.build());
+    rebuilt
+        .get_item()
+        .table_name(&t10_table)
+        .key(PK, AttributeValue::S(t10_key.clone()))
+        .send()
+        .await
+        .expect("an unguarded rebuild of raw()'s client reaches the sibling tenant's table");
+    aws_sdk_dynamodb::Client::new(world.factory.sdk_config())
+        .get_item()
+        .table_name(&t10_table)
+        .key(PK, AttributeValue::S(t10_key))
+        .send()
+        .await
+        .expect("a client built from the factory's SdkConfig is unguarded");
 }

@@ -11,17 +11,22 @@
 //! |-----------|--------------|
 //! | `GetItem`, `PutItem`, `UpdateItem`, `DeleteItem` | the table is the scope's, and the key's (or item's) `pk` is a key of the scope |
 //! | `BatchGetItem`, `BatchWriteItem`, `TransactGetItems`, `TransactWriteItems` | the same, for every table and every key, put, delete, update and condition check |
-//! | `Query` | the table is the scope's and the key condition binds `pk` with `=` to a key of the scope (see [`condition`]); an `ExclusiveStartKey` is the scope's too |
+//! | `Query` | the table is the scope's and the key condition binds `pk` with `=` to a key of the scope (see [`condition`]); an `ExclusiveStartKey` is the scope's too; on an index of an unshared table, any key condition |
 //! | `Scan` | the table is the scope's and not shared: tenant and platform tables, never capsule tables |
 //! | `DescribeTable`, `DescribeTimeToLive` | the table is the scope's |
-//! | `CreateTable` | the table is the scope's and keyed by `pk` |
-//! | `UpdateTable`, `DeleteTable`, `UpdateTimeToLive` | the table is the scope's and not shared |
+//! | `CreateTable` | the table is the scope's, keyed by exactly `pk` (`HASH`, `S`), every other field on [`table`]'s allow-list: `provision`'s shape for shared tables |
+//! | `UpdateTable`, `DeleteTable`, `UpdateTimeToLive` | the table is the scope's and not shared, every field on [`table`]'s allow-list (never `ReplicaUpdates`) |
 //! | PartiQL (`ExecuteStatement`, `BatchExecuteStatement`, `ExecuteTransaction`) | never: the table and key are inside statement text |
 //! | anything else (`ListTables`, backups, exports, tags, global tables…) | never |
+//!
+//! It stops mistakes, not hostile code in the same process; docs/guard.md has the threat
+//! model. Session policies grant the same table-level actions ([`UNSHARED_TABLE_ACTIONS`],
+//! [`SHARED_TABLE_ACTIONS`]); `policy::tests` checks that the two agree.
 
 pub(crate) mod bench;
 mod condition;
 mod scope;
+mod table;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -44,7 +49,7 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemInput;
 use aws_sdk_dynamodb::operation::update_table::UpdateTableInput;
 use aws_sdk_dynamodb::operation::update_time_to_live::UpdateTimeToLiveInput;
-use aws_sdk_dynamodb::types::{AttributeValue, ComparisonOperator, KeyType};
+use aws_sdk_dynamodb::types::{AttributeValue, ComparisonOperator};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::Input;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
@@ -53,6 +58,32 @@ use crate::error::IsolationViolation;
 use crate::ops::PARTITION_KEY_ATTRIBUTE as PK;
 
 pub(crate) use scope::{GuardKey, GuardedScope};
+
+/// The IAM actions of the requests the guard allows on a scope's own tables without checking
+/// a partition key, for scopes whose tables are not shared (tenant, platform): table
+/// administration and scans. Their session policies grant these without the
+/// `dynamodb:LeadingKeys` condition; `policy::tests` checks both against the guard's decisions.
+pub(crate) const UNSHARED_TABLE_ACTIONS: [&str; 7] = [
+    "dynamodb:CreateTable",
+    "dynamodb:DeleteTable",
+    "dynamodb:DescribeTable",
+    "dynamodb:DescribeTimeToLive",
+    "dynamodb:Scan",
+    "dynamodb:UpdateTable",
+    "dynamodb:UpdateTimeToLive",
+];
+
+/// As [`UNSHARED_TABLE_ACTIONS`], on the indexes of unshared tables: a query of any key.
+pub(crate) const UNSHARED_INDEX_ACTIONS: [&str; 1] = ["dynamodb:Query"];
+
+/// As [`UNSHARED_TABLE_ACTIONS`], for shared (capsule) tables: what `provision` needs. The guard
+/// allows `CreateTable` only in `provision`'s shape; AWS cannot check a shape (see
+/// docs/guard.md).
+pub(crate) const SHARED_TABLE_ACTIONS: [&str; 3] = [
+    "dynamodb:CreateTable",
+    "dynamodb:DescribeTable",
+    "dynamodb:DescribeTimeToLive",
+];
 
 /// Why the operations outside the allowed list are rejected.
 const NOT_SCOPED: &str = "the guard allows only operations whose tables and keys it can check \
@@ -144,22 +175,22 @@ pub(crate) fn check_request<'a, S: GuardedScope>(
         });
     }
     if let Some(input) = input.downcast_ref::<DescribeTableInput>() {
-        return check.table(input.table_name()).map(drop);
+        return check.describe_table(input);
     }
     if let Some(input) = input.downcast_ref::<DescribeTimeToLiveInput>() {
-        return check.table(input.table_name()).map(drop);
+        return check.describe_time_to_live(input);
     }
     if let Some(input) = input.downcast_ref::<CreateTableInput>() {
         return check.create_table(input);
     }
     if let Some(input) = input.downcast_ref::<UpdateTableInput>() {
-        return check.table_change(input.table_name(), "UpdateTable");
+        return check.update_table(input);
     }
     if let Some(input) = input.downcast_ref::<DeleteTableInput>() {
-        return check.table_change(input.table_name(), "DeleteTable");
+        return check.delete_table(input);
     }
     if let Some(input) = input.downcast_ref::<UpdateTimeToLiveInput>() {
-        return check.table_change(input.table_name(), "UpdateTimeToLive");
+        return check.update_time_to_live(input);
     }
     let operation = operation();
     let reason = match operation {
@@ -225,16 +256,13 @@ impl<S: GuardedScope> Check<'_, S> {
         }
     }
 
-    fn table_change(&self, table: Option<&str>, operation: &str) -> Result<(), IsolationViolation> {
-        let table = self.table(table)?;
-        self.unshared(|| IsolationViolation::SharedTableChange {
-            table: table.to_owned(),
-            operation: operation.to_owned(),
-        })
-    }
-
     fn query(&self, input: &QueryInput) -> Result<(), IsolationViolation> {
         let table = self.table(input.table_name())?;
+        // An unshared table holds only the scope's items, and so do its indexes: a query of
+        // one returns nothing a scan of the table would not, whatever its key condition.
+        if input.index_name().is_some() && !S::SHARES_TABLES {
+            return Ok(());
+        }
         let unbound = |reason: String| IsolationViolation::UnboundQuery {
             table: table.to_owned(),
             reason,
@@ -356,22 +384,6 @@ impl<S: GuardedScope> Check<'_, S> {
             }
         }
         Ok(())
-    }
-
-    fn create_table(&self, input: &CreateTableInput) -> Result<(), IsolationViolation> {
-        let table = self.table(input.table_name())?;
-        let hash = input
-            .key_schema()
-            .iter()
-            .find(|element| element.key_type() == &KeyType::Hash)
-            .map(|element| element.attribute_name());
-        match hash {
-            Some(PK) => Ok(()),
-            found => Err(IsolationViolation::ForeignKeySchema {
-                table: table.to_owned(),
-                found: found.unwrap_or_default().to_owned(),
-            }),
-        }
     }
 }
 

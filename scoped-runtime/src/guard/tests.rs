@@ -1,11 +1,17 @@
 //! The guard's decisions, operation by operation, without a network.
 
 use aws_sdk_dynamodb::operation::batch_execute_statement::BatchExecuteStatementInput;
+use aws_sdk_dynamodb::operation::create_table::builders::CreateTableInputBuilder;
 use aws_sdk_dynamodb::operation::execute_statement::ExecuteStatementInput;
 use aws_sdk_dynamodb::operation::list_tables::ListTablesInput;
 use aws_sdk_dynamodb::types::{
-    Condition, ConditionCheck, Delete, DeleteRequest, Get, KeySchemaElement, KeysAndAttributes,
-    Put, PutRequest, TransactGetItem, TransactWriteItem, Update, WriteRequest,
+    AttributeDefinition, BillingMode, Condition, ConditionCheck, Delete, DeleteRequest, Get,
+    GlobalSecondaryIndex, GlobalSecondaryIndexUpdate, KeySchemaElement, KeyType, KeysAndAttributes,
+    LocalSecondaryIndex, MultiRegionConsistency, OnDemandThroughput, Projection, ProjectionType,
+    ProvisionedThroughput, Put, PutRequest, ReplicationGroupUpdate, ScalarAttributeType,
+    SseSpecification, SseType, StreamSpecification, StreamViewType, TableClass, Tag,
+    TimeToLiveSpecification, TransactGetItem, TransactWriteItem, Update, VectorIndexUpdate,
+    WriteRequest,
 };
 
 use super::*;
@@ -429,26 +435,6 @@ fn table_operations() {
     };
     assert!(check(&capsule, update(OWN_TABLE)).is_err());
     check(&tenant, update("t1_crm")).unwrap();
-
-    let create = |table: &str, hash: &str| {
-        CreateTableInput::builder()
-            .table_name(table)
-            .key_schema(
-                KeySchemaElement::builder()
-                    .attribute_name(hash)
-                    .key_type(KeyType::Hash)
-                    .build()
-                    .unwrap(),
-            )
-            .build()
-            .unwrap()
-    };
-    check(&capsule, create(OWN_TABLE, PK)).unwrap();
-    assert!(matches!(
-        check(&capsule, create(OWN_TABLE, "id")),
-        Err(IsolationViolation::ForeignKeySchema { .. })
-    ));
-    assert!(check(&capsule, create("DEVUS_crm", PK)).is_err());
 }
 
 #[test]
@@ -473,4 +459,451 @@ fn unknown_operations_and_partiql_are_denied() {
             .starts_with("ListTables is not allowed"),
         "{violation}"
     );
+}
+
+fn attribute(name: &str, attribute_type: ScalarAttributeType) -> AttributeDefinition {
+    AttributeDefinition::builder()
+        .attribute_name(name)
+        .attribute_type(attribute_type)
+        .build()
+        .unwrap()
+}
+
+fn key_element(name: &str, key_type: KeyType) -> KeySchemaElement {
+    KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(key_type)
+        .build()
+        .unwrap()
+}
+
+/// `CreateTable` of `table` exactly as `provision` sends it.
+fn provision_shape(table: &str) -> CreateTableInputBuilder {
+    CreateTableInput::builder()
+        .table_name(table)
+        .attribute_definitions(attribute(PK, ScalarAttributeType::S))
+        .key_schema(key_element(PK, KeyType::Hash))
+        .billing_mode(BillingMode::PayPerRequest)
+}
+
+type Change = fn(CreateTableInputBuilder) -> CreateTableInputBuilder;
+
+/// Changes to `provision`'s `CreateTable` that break the table key, on any table.
+const KEY_SQUATS: [(&str, Change); 8] = [
+    ("pk and RANGE sk", |b| {
+        b.key_schema(key_element("sk", KeyType::Range))
+            .attribute_definitions(attribute("sk", ScalarAttributeType::S))
+    }),
+    ("pk and a second HASH ref", |b| {
+        b.key_schema(key_element("ref", KeyType::Hash))
+            .attribute_definitions(attribute("ref", ScalarAttributeType::S))
+    }),
+    ("pk typed N", |b| {
+        b.set_attribute_definitions(Some(vec![attribute(PK, ScalarAttributeType::N)]))
+    }),
+    ("pk typed B", |b| {
+        b.set_attribute_definitions(Some(vec![attribute(PK, ScalarAttributeType::B)]))
+    }),
+    ("pk defined twice", |b| {
+        b.attribute_definitions(attribute(PK, ScalarAttributeType::N))
+    }),
+    ("pk not defined", |b| b.set_attribute_definitions(None)),
+    ("no key schema", |b| b.set_key_schema(None)),
+    ("pk as RANGE", |b| {
+        b.set_key_schema(Some(vec![
+            key_element("id", KeyType::Hash),
+            key_element(PK, KeyType::Range),
+        ]))
+    }),
+];
+
+fn stream() -> StreamSpecification {
+    StreamSpecification::builder()
+        .stream_enabled(true)
+        .stream_view_type(StreamViewType::NewAndOldImages)
+        .build()
+        .unwrap()
+}
+
+fn throughput() -> ProvisionedThroughput {
+    ProvisionedThroughput::builder()
+        .read_capacity_units(1)
+        .write_capacity_units(1)
+        .build()
+        .unwrap()
+}
+
+fn gsi() -> GlobalSecondaryIndex {
+    GlobalSecondaryIndex::builder()
+        .index_name("by-email")
+        .key_schema(key_element("email", KeyType::Hash))
+        .projection(
+            Projection::builder()
+                .projection_type(ProjectionType::All)
+                .build(),
+        )
+        .build()
+        .unwrap()
+}
+
+/// Changes to `provision`'s `CreateTable`: the field the guard must name on a shared table,
+/// and whether a scope's own unshared table may have it (`None`) or not (`Some(field)`).
+const SETTINGS: [(&str, Change, &str, Option<&str>); 16] = [
+    (
+        "a resource policy granting another account Scan",
+        |b| {
+            b.resource_policy(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"dynamodb:Scan","Resource":"*"}]}"#)
+        },
+        "ResourcePolicy",
+        Some("ResourcePolicy"),
+    ),
+    (
+        "a NEW_AND_OLD_IMAGES stream",
+        |b| b.stream_specification(stream()),
+        "StreamSpecification",
+        None,
+    ),
+    (
+        "a foreign KMS key",
+        |b| {
+            b.sse_specification(
+                SseSpecification::builder()
+                    .enabled(true)
+                    .sse_type(SseType::Kms)
+                    .kms_master_key_id("arn:aws:kms:us-east-1:999999999999:key/x")
+                    .build(),
+            )
+        },
+        "SSESpecification.KMSMasterKeyId",
+        Some("SSESpecification.KMSMasterKeyId"),
+    ),
+    (
+        "AWS-managed encryption",
+        |b| b.sse_specification(SseSpecification::builder().enabled(true).build()),
+        "SSESpecification",
+        None,
+    ),
+    (
+        "PROVISIONED 1/1",
+        |b| {
+            b.billing_mode(BillingMode::Provisioned)
+                .provisioned_throughput(throughput())
+        },
+        "BillingMode",
+        None,
+    ),
+    (
+        "on-demand with provisioned throughput",
+        |b| b.provisioned_throughput(throughput()),
+        "ProvisionedThroughput",
+        None,
+    ),
+    (
+        "no billing mode",
+        |b| b.set_billing_mode(None),
+        "BillingMode",
+        None,
+    ),
+    (
+        "tags",
+        |b| b.tags(Tag::builder().key("tenant").value("t2").build().unwrap()),
+        "Tags",
+        Some("Tags"),
+    ),
+    (
+        "a GSI",
+        |b| {
+            b.global_secondary_indexes(gsi())
+                .attribute_definitions(attribute("email", ScalarAttributeType::S))
+        },
+        "AttributeDefinitions",
+        None,
+    ),
+    (
+        "a GSI without its definition",
+        |b| b.global_secondary_indexes(gsi()),
+        "GlobalSecondaryIndexes",
+        None,
+    ),
+    (
+        "an LSI",
+        |b| {
+            b.local_secondary_indexes(
+                LocalSecondaryIndex::builder()
+                    .index_name("lsi")
+                    .key_schema(key_element(PK, KeyType::Hash))
+                    .key_schema(key_element("at", KeyType::Range))
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::KeysOnly)
+                            .build(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+        },
+        "LocalSecondaryIndexes",
+        None,
+    ),
+    (
+        "an infrequent-access table class",
+        |b| b.table_class(TableClass::StandardInfrequentAccess),
+        "TableClass",
+        None,
+    ),
+    (
+        "deletion protection",
+        |b| b.deletion_protection_enabled(true),
+        "DeletionProtectionEnabled",
+        None,
+    ),
+    (
+        "an on-demand throughput cap",
+        |b| {
+            b.on_demand_throughput(
+                OnDemandThroughput::builder()
+                    .max_read_request_units(1)
+                    .build(),
+            )
+        },
+        "OnDemandThroughput",
+        None,
+    ),
+    (
+        "a global table replica",
+        |b| b.global_table_source_arn("arn:aws:dynamodb:eu-west-1:999999999999:table/x"),
+        "GlobalTableSourceArn",
+        Some("GlobalTableSourceArn"),
+    ),
+    (
+        "a field a newer SDK added",
+        |b| b.set_vector_indexes(Some(vec![])),
+        "VectorIndexes",
+        Some("VectorIndexes"),
+    ),
+];
+
+fn setting_field(violation: Result<(), IsolationViolation>) -> Option<String> {
+    match violation {
+        Err(IsolationViolation::TableSetting { field, .. }) => Some(field),
+        Ok(()) => None,
+        Err(other) => panic!("not a TableSetting violation: {other}"),
+    }
+}
+
+#[test]
+fn create_table_takes_exactly_the_table_key() {
+    let tenant = Tenant::new("t1", "One").unwrap();
+    check(&capsule(), provision_shape(OWN_TABLE).build().unwrap()).unwrap();
+    check(&tenant, provision_shape("t1_crm").build().unwrap()).unwrap();
+    check(&Platform::new(), provision_shape("events").build().unwrap()).unwrap();
+    for (what, change) in KEY_SQUATS {
+        for violation in [
+            check(
+                &capsule(),
+                change(provision_shape(OWN_TABLE)).build().unwrap(),
+            ),
+            check(&tenant, change(provision_shape("t1_crm")).build().unwrap()),
+        ] {
+            match violation {
+                Err(IsolationViolation::ForeignKeySchema { .. }) => {}
+                other => panic!("{what}: {other:?}"),
+            }
+        }
+    }
+    let violation = check(
+        &capsule(),
+        KEY_SQUATS[1].1(provision_shape(OWN_TABLE)).build().unwrap(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        violation.contains("pk HASH S, ref HASH S") && violation.contains("exactly one HASH"),
+        "{violation}"
+    );
+    assert!(check(&capsule(), provision_shape("DEVUS_crm").build().unwrap()).is_err());
+}
+
+#[test]
+fn shared_tables_take_only_the_provision_shape() {
+    for (what, change, shared_field, own_field) in SETTINGS {
+        let shared = check(
+            &capsule(),
+            change(provision_shape(OWN_TABLE)).build().unwrap(),
+        );
+        assert_eq!(
+            setting_field(shared).as_deref(),
+            Some(shared_field),
+            "capsule table, {what}"
+        );
+        let tenant = Tenant::new("t1", "One").unwrap();
+        let own = check(&tenant, change(provision_shape("t1_crm")).build().unwrap());
+        assert_eq!(
+            setting_field(own).as_deref(),
+            own_field,
+            "tenant table, {what}"
+        );
+        let platform = check(
+            &Platform::new(),
+            change(provision_shape("events")).build().unwrap(),
+        );
+        assert_eq!(
+            setting_field(platform).as_deref(),
+            own_field,
+            "platform table, {what}"
+        );
+    }
+    let message = check(
+        &capsule(),
+        SETTINGS[0].1(provision_shape(OWN_TABLE)).build().unwrap(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        message.starts_with("CreateTable of table \"PRODUS_crm\" rejected: ResourcePolicy grants"),
+        "{message}"
+    );
+}
+
+#[test]
+fn table_changes_are_allow_listed() {
+    let tenant = Tenant::new("t1", "One").unwrap();
+    let update = || UpdateTableInput::builder().table_name("t1_crm");
+    for (what, input, field) in [
+        ("nothing", update(), None),
+        (
+            "on demand",
+            update().billing_mode(BillingMode::PayPerRequest),
+            None,
+        ),
+        (
+            "a new GSI",
+            update()
+                .attribute_definitions(attribute("email", ScalarAttributeType::S))
+                .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().build()),
+            None,
+        ),
+        ("a stream", update().stream_specification(stream()), None),
+        (
+            "deletion protection",
+            update().deletion_protection_enabled(true),
+            None,
+        ),
+        (
+            "a replica in another Region",
+            update().replica_updates(ReplicationGroupUpdate::builder().build()),
+            Some("ReplicaUpdates"),
+        ),
+        (
+            "multi-Region consistency",
+            update().multi_region_consistency(MultiRegionConsistency::Strong),
+            Some("MultiRegionConsistency"),
+        ),
+        (
+            "a foreign KMS key",
+            update().sse_specification(
+                SseSpecification::builder()
+                    .kms_master_key_id("arn:aws:kms:us-east-1:999999999999:key/x")
+                    .build(),
+            ),
+            Some("SSESpecification.KMSMasterKeyId"),
+        ),
+        (
+            "pk retyped",
+            update().attribute_definitions(attribute(PK, ScalarAttributeType::N)),
+            Some("AttributeDefinitions"),
+        ),
+        (
+            "a field a newer SDK added",
+            update().vector_index_updates(VectorIndexUpdate::builder().build()),
+            Some("VectorIndexUpdates"),
+        ),
+    ] {
+        let violation = check(&tenant, input.build().unwrap());
+        assert_eq!(
+            setting_field(violation).as_deref(),
+            field,
+            "UpdateTable, {what}"
+        );
+    }
+    let replica = UpdateTableInput::builder()
+        .table_name("t1_crm")
+        .replica_updates(ReplicationGroupUpdate::builder().build())
+        .build()
+        .unwrap();
+    let message = check(&tenant, replica).unwrap_err().to_string();
+    assert!(
+        message.starts_with("UpdateTable of table \"t1_crm\" rejected: ReplicaUpdates makes the table a global table"),
+        "{message}"
+    );
+    // Never on a shared table, replicas included.
+    let replica = UpdateTableInput::builder()
+        .table_name(OWN_TABLE)
+        .replica_updates(ReplicationGroupUpdate::builder().build())
+        .build()
+        .unwrap();
+    assert!(matches!(
+        check(&capsule(), replica),
+        Err(IsolationViolation::SharedTableChange { .. })
+    ));
+    let ttl = UpdateTimeToLiveInput::builder()
+        .table_name("t1_crm")
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .enabled(true)
+                .attribute_name("ttl")
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    check(&tenant, ttl.clone()).unwrap();
+    let mut shared_ttl = ttl;
+    shared_ttl.table_name = Some(OWN_TABLE.to_owned());
+    assert!(matches!(
+        check(&capsule(), shared_ttl),
+        Err(IsolationViolation::SharedTableChange { .. })
+    ));
+}
+
+#[test]
+fn leftover_names_the_field_as_the_api_does() {
+    let mut rest = CreateTableInput::builder().build().unwrap();
+    assert_eq!(table::leftover(&rest), None);
+    rest.sse_specification = Some(SseSpecification::builder().build());
+    assert_eq!(table::leftover(&rest).as_deref(), Some("SSESpecification"));
+    rest.sse_specification = None;
+    rest.tags = Some(vec![]);
+    assert_eq!(table::leftover(&rest).as_deref(), Some("Tags"));
+}
+
+#[test]
+fn unshared_tables_allow_index_queries_of_any_key() {
+    let by_email = |table: &str| {
+        QueryInput::builder()
+            .table_name(table)
+            .index_name("by-email")
+            .key_condition_expression("email = :e")
+            .expression_attribute_values(":e", AttributeValue::S("a@b.c".into()))
+            .build()
+            .unwrap()
+    };
+    let tenant = Tenant::new("t1", "One").unwrap();
+    check(&tenant, by_email("t1_contacts")).unwrap();
+    check(&Platform::new(), by_email("events")).unwrap();
+    assert!(matches!(
+        check(&tenant, by_email("t10_contacts")),
+        Err(IsolationViolation::CrossTable { .. })
+    ));
+    // The base table still needs its partition key bound, and a shared table's index too.
+    let mut base = by_email("t1_contacts");
+    base.index_name = None;
+    assert!(matches!(
+        check(&tenant, base),
+        Err(IsolationViolation::UnboundQuery { .. })
+    ));
+    assert!(matches!(
+        check(&capsule(), by_email(OWN_TABLE)),
+        Err(IsolationViolation::UnboundQuery { .. })
+    ));
 }
