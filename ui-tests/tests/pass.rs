@@ -8,6 +8,8 @@
 mod id_fields_named_like_parameters;
 #[path = "ui/pass/ids-of-every-kind.rs"]
 mod ids_of_every_kind;
+#[path = "ui/pass/key-segment-cannot-forge-keys.rs"]
+mod key_segment_cannot_forge_keys;
 #[path = "ui/pass/one-entity-per-scope.rs"]
 mod one_entity_per_scope;
 #[path = "ui/pass/tables-without-keys.rs"]
@@ -21,6 +23,11 @@ fn id_fields_named_like_parameters() {
 #[test]
 fn ids_of_every_kind() {
     ids_of_every_kind::main().unwrap();
+}
+
+#[test]
+fn key_segment_cannot_forge_keys() {
+    key_segment_cannot_forge_keys::main().unwrap();
 }
 
 #[test]
