@@ -13,7 +13,7 @@
 //! | `shapes/`       | the macros on enums, tuple structs and generic structs                       |
 //! | `pass/`         | what must compile and run (run by `tests/pass.rs`): one entity per scope, every id kind, id fields named like the generated parameters, a `KeySegment` that tries to forge a key, attribute forms |
 //!
-//! 59 compile-fail cases and 5 pass cases. Each compile-fail case has a `.stderr` snapshot
+//! 60 compile-fail cases and 5 pass cases. Each compile-fail case has a `.stderr` snapshot
 //! beside it, reviewed by hand: its message must say what is wrong and how to fix it. Where
 //! the message is rustc's own (private fields and functions, mismatched types), it names the
 //! offending field, function or type but cannot name the factory method to use.
