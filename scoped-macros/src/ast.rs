@@ -14,6 +14,12 @@ use crate::scope::ScopeKind;
 /// cannot see the table attribute itself: `#[__scoped_table(capsule, "crm")]`.
 pub(crate) const TABLE_HINT: &str = "__scoped_table";
 
+/// The attribute a table attribute leaves on a struct that does not derive `ScopedKey`, so a
+/// second table attribute that runs after it (one imported under another name, which it cannot
+/// recognise by name) still sees the binding: `#[::scoped_runtime::__private::__scoped_bound(
+/// capsule, "crm")]`. It is a proc-macro attribute that removes itself.
+pub(crate) const BOUND_HINT: &str = "__scoped_bound";
+
 /// A struct under `#[capsule_table("crm")]` (or the tenant and platform forms).
 pub(crate) struct TableInput {
     pub(crate) kind: ScopeKind,
@@ -26,6 +32,9 @@ pub(crate) struct TableInput {
     pub(crate) item: ItemStruct,
     /// Further table attributes found on the struct: each is a conflict.
     pub(crate) other_tables: Vec<(ScopeKind, Attribute)>,
+    /// The binding an earlier table attribute left as a hint ([`TABLE_HINT`] or
+    /// [`BOUND_HINT`]): this attribute is then a second one, under a name of its own.
+    pub(crate) bound: Option<TableHint>,
     /// Whether the struct also derives `ScopedKey`, which then gets a [`TABLE_HINT`].
     pub(crate) derives_key: bool,
 }
@@ -45,12 +54,29 @@ impl TableInput {
         let mut item = parse_struct(kind, item)?;
         let base = parse_base(kind, args);
         let mut other_tables = Vec::new();
-        item.attrs.retain(|attr| match table_attribute(attr) {
-            Some(other) => {
+        let mut bound = None;
+        item.attrs.retain(|attr| {
+            if let Some(other) = table_attribute(attr) {
                 other_tables.push((other, attr.clone()));
-                false
+                return false;
             }
-            None => true,
+            let hint = attr
+                .path()
+                .segments
+                .last()
+                .map(|last| last.ident.to_string());
+            match hint.as_deref() {
+                // Kept: the derive reads it.
+                Some(TABLE_HINT) => {
+                    bound = bound.take().or_else(|| parse_hint(attr).ok());
+                    true
+                }
+                Some(BOUND_HINT) => {
+                    bound = bound.take().or_else(|| parse_hint(attr).ok());
+                    false
+                }
+                _ => true,
+            }
         });
         let derives_key = item.attrs.iter().any(derives_scoped_key);
         Ok(Self {
@@ -58,6 +84,7 @@ impl TableInput {
             base,
             item,
             other_tables,
+            bound,
             derives_key,
         })
     }
@@ -148,8 +175,29 @@ pub(crate) struct KeyInput {
     pub(crate) attrs: Vec<Attribute>,
     /// `#[scoped(entity = "LEAD")]`: the entity tag; defaults to the struct's name in
     /// `UPPER_SNAKE_CASE`.
-    #[darling(default)]
+    #[darling(default, with = entity_tag)]
     pub(crate) entity: Option<LitStr>,
+}
+
+/// `entity = "LEAD"`: exactly one string literal. Anything else (a path, a constant, a macro
+/// call) is reported in these words rather than darling's "unexpected type".
+fn entity_tag(meta: &syn::Meta) -> darling::Result<Option<LitStr>> {
+    const USAGE: &str = "`entity` takes the entity tag as one string literal: \
+                         `#[scoped(entity = \"LEAD\")]`";
+    match meta {
+        syn::Meta::NameValue(syn::MetaNameValue {
+            value:
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(tag),
+                    ..
+                }),
+            ..
+        }) => Ok(Some(tag.clone())),
+        syn::Meta::NameValue(name_value) => {
+            Err(darling::Error::custom(USAGE).with_span(&name_value.value))
+        }
+        other => Err(darling::Error::custom(USAGE).with_span(other)),
+    }
 }
 
 /// A field of a `ScopedKey` struct.

@@ -4,12 +4,12 @@
 //! `const _: () = { … };`, and calls the runtime's generic trait methods instead of inlining
 //! bodies, so each entity costs a few lines of code to compile.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, LitStr, parse_quote};
 
-use crate::ast::{EntityKey, IdArg, KeyInput, TABLE_HINT, TableHint, TableInput};
+use crate::ast::{BOUND_HINT, EntityKey, IdArg, KeyInput, TABLE_HINT, TableHint, TableInput};
 use crate::doc;
 use crate::scope::ScopeKind;
 
@@ -36,6 +36,12 @@ pub(crate) fn table_attribute(
     }
 }
 
+/// The hint a table attribute leaves on a struct without `#[derive(ScopedKey)]`: it has done
+/// its work once a later table attribute has seen it, so it removes itself.
+pub(crate) fn bound_hint(item: TokenStream) -> TokenStream {
+    item
+}
+
 /// `#[derive(ScopedKey)]`.
 pub(crate) fn derive_scoped_key(input: TokenStream) -> TokenStream {
     match KeyInput::from_syn(input).and_then(KeyInput::validate) {
@@ -49,6 +55,12 @@ fn table(input: &TableInput, checked: darling::Result<String>) -> TokenStream {
         Ok(base) => (base, None),
         Err(error) => (PLACEHOLDER_BASE.to_owned(), Some(error.write_errors())),
     };
+    // A second table attribute under another name: the first already bound the struct, so
+    // this one adds only its error.
+    if input.bound.is_some() {
+        let item = &input.item;
+        return quote!(#item #errors);
+    }
     let kind = input.kind;
     let mut item = input.item.clone();
     let ident = &item.ident;
@@ -64,6 +76,9 @@ fn table(input: &TableInput, checked: darling::Result<String>) -> TokenStream {
     let mut extra: Vec<Attribute> = Vec::new();
     if input.derives_key {
         extra.push(parse_quote!(#[#hint(#noun, #base_lit)]));
+    } else {
+        let bound = Ident::new(BOUND_HINT, Span::call_site());
+        extra.push(parse_quote!(#[::scoped_runtime::__private::#bound(#noun, #base_lit)]));
     }
     // Only extend docs that exist: an undocumented entity still trips `missing_docs`.
     if item.attrs.iter().any(|attr| attr.path().is_ident("doc")) {
@@ -82,6 +97,9 @@ fn table(input: &TableInput, checked: darling::Result<String>) -> TokenStream {
         #item
 
         const _: () = {
+            #[automatically_derived]
+            impl ::scoped_runtime::__private::BoundTable for #ident {}
+
             #[automatically_derived]
             impl ::scoped_runtime::__private::Table for #ident {
                 type Scope = #scope;
@@ -146,6 +164,9 @@ fn scoped_key(key: &EntityKey) -> TokenStream {
     quote! {
         const _: () = {
             #[automatically_derived]
+            impl ::scoped_runtime::__private::DerivedEntity for #ident {}
+
+            #[automatically_derived]
             impl ::scoped_runtime::__private::Entity for #ident {
                 const TAG: ::scoped_runtime::__private::EntityTag =
                     ::scoped_runtime::__private::EntityTag::from_static(#tag);
@@ -153,6 +174,12 @@ fn scoped_key(key: &EntityKey) -> TokenStream {
 
                 fn ids(&self) -> #ids_return {
                     #ids_value
+                }
+
+                fn registration() -> &'static ::scoped_runtime::__private::Registration {
+                    static REGISTRATION: ::scoped_runtime::__private::Registration =
+                        ::scoped_runtime::__private::Registration::new();
+                    &REGISTRATION
                 }
             }
 
@@ -221,11 +248,14 @@ fn key_builders(key: &EntityKey, table: &TableHint) -> TokenStream {
             ::scoped_runtime::__private::KeyError,
         >
     };
+    // The id parameters are named after the fields, so the scope parameter is hygienic: an id
+    // field named `scope` is a second parameter, not a duplicate.
+    let scope_param = Ident::new("scope", Span::mixed_site());
     quote! {
         impl #ident {
             #[doc = #partition_key_doc]
-            #vis fn partition_key(scope: &#scope, #(#params),*) -> #result {
-                <Self as ::scoped_runtime::__private::Entity>::partition_key(scope, #args)
+            #vis fn partition_key(#scope_param: &#scope, #(#params),*) -> #result {
+                <Self as ::scoped_runtime::__private::Entity>::partition_key(#scope_param, #args)
             }
 
             #[doc = #to_partition_key_doc]

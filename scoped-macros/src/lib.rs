@@ -40,6 +40,15 @@ pub fn capsule_table(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::table_attribute(ScopeKind::Capsule, args.into(), item.into()).into()
 }
 
+/// Not public API: the hint a table attribute leaves on a struct that does not derive
+/// `ScopedKey`, so a second table attribute imported under another name is reported as a
+/// conflict instead of a second `Table` impl. Expands to the struct alone.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn __scoped_bound(_args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::bound_hint(item.into()).into()
+}
+
 /// Generates a table-bound struct's typed partition key from its `#[scoped(id)]` fields.
 #[proc_macro_derive(ScopedKey, attributes(scoped, __scoped_table))]
 pub fn derive_scoped_key(input: TokenStream) -> TokenStream {

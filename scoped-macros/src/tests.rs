@@ -185,6 +185,72 @@ fn key_errors_name_the_fix() {
         struct Lead(#[scoped(id)] String);
     ));
     assert!(tuple.contains("is a tuple struct"), "{tuple}");
+    let path = key_error(quote! {
+        #[scoped(entity = LEAD)]
+        struct Lead { #[scoped(id)] id: String }
+    });
+    assert!(
+        path.contains("takes the entity tag as one string literal"),
+        "{path}"
+    );
+    let seven = key_error(quote! {
+        struct Reading {
+            #[scoped(id)] a: u8, #[scoped(id)] b: u8, #[scoped(id)] c: u8, #[scoped(id)] d: u8,
+            #[scoped(id)] e: u8, #[scoped(id)] f: u8, #[scoped(id)] g: u8,
+        }
+    });
+    assert!(
+        seven.contains("has 7 id fields, and a partition key has at most 6"),
+        "{seven}"
+    );
+}
+
+#[test]
+fn a_table_attribute_after_another_under_any_name_is_reported() {
+    // What the first table attribute leaves on a struct that does not derive `ScopedKey`.
+    let input = table_input(
+        ScopeKind::Capsule,
+        quote!("sales"),
+        quote! {
+            #[::scoped_runtime::__private::__scoped_bound(capsule, "crm")]
+            struct Lead { id: String }
+        },
+    );
+    assert!(input.item.attrs.is_empty(), "the hint is taken off");
+    let error = input.validate().unwrap_err().to_string();
+    assert!(
+        error.contains("`#[capsule_table]` is given twice"),
+        "{error}"
+    );
+    // What it leaves on one that does: kept for the derive.
+    let input = table_input(
+        ScopeKind::Tenant,
+        quote!("crm"),
+        quote! {
+            #[derive(scoped_runtime::ScopedKey)]
+            #[__scoped_table(capsule, "crm")]
+            struct Lead { #[scoped(id)] id: String }
+        },
+    );
+    assert_eq!(input.item.attrs.len(), 2, "the hint stays for the derive");
+    let error = input.validate().unwrap_err().to_string();
+    assert!(
+        error.contains(
+            "is already a capsule entity (`#[capsule_table]`), so it cannot also be a tenant entity"
+        ),
+        "{error}"
+    );
+    // Expanded, the second attribute adds no second `Table` impl.
+    let expanded = expand::table_attribute(
+        ScopeKind::Tenant,
+        quote!("crm"),
+        quote! {
+            #[::scoped_runtime::__private::__scoped_bound(capsule, "crm")]
+            struct Lead { id: String }
+        },
+    )
+    .to_string();
+    assert!(!expanded.contains("Table for"), "{expanded}");
 }
 
 /// The table attribute's output, then the derive's output on the struct it left.

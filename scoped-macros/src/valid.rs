@@ -5,6 +5,7 @@ use darling::ast::{Data, Style};
 use scoped_rules::{Rule, check_base_name, check_entity_tag};
 
 use crate::ast::{EntityKey, IdArg, IdField, KeyInput, TableInput};
+use crate::scope::ScopeKind;
 
 impl TableInput {
     /// Checks the base name and that no other table attribute is on the struct.
@@ -24,27 +25,47 @@ impl TableInput {
                 None
             }
         };
+        if let Some(bound) = &self.bound {
+            // Unspanned, so on this attribute: its name is not one the macros know.
+            errors.push(darling::Error::custom(
+                self.conflict(bound.kind, self.kind, true),
+            ));
+        }
         for (other, attr) in &self.other_tables {
-            let message = if *other == self.kind {
-                format!(
-                    "`#[{}]` is given twice: an entity is bound to exactly one table",
-                    other.attribute()
-                )
-            } else {
-                format!(
-                    "`{}` is already a {} entity (`#[{}]`), so it cannot also be a {} entity \
-                     (`#[{}]`): an entity lives in exactly one scope; keep one of the two attributes",
-                    self.item.ident,
-                    self.kind.noun(),
-                    self.kind.attribute(),
-                    other.noun(),
-                    other.attribute(),
-                )
-            };
+            let message = self.conflict(self.kind, *other, false);
             // Spanned on the path: on stable, an error spans one token, and `#` says little.
             errors.push(darling::Error::custom(message).with_span(attr.path()));
         }
         errors.finish_with(base.unwrap_or_default())
+    }
+}
+
+impl TableInput {
+    /// The message for a struct bound by `first` and again by `second`; `renamed` when the
+    /// second was recognised by the first's hint, not by its name.
+    fn conflict(&self, first: ScopeKind, second: ScopeKind, renamed: bool) -> String {
+        let renamed = if renamed {
+            " (one of them is imported under another name)"
+        } else {
+            ""
+        };
+        if first == second {
+            format!(
+                "`#[{}]` is given twice{renamed}: an entity is bound to exactly one table",
+                second.attribute()
+            )
+        } else {
+            format!(
+                "`{}` is already a {} entity (`#[{}]`), so it cannot also be a {} entity \
+                 (`#[{}]`){renamed}: an entity lives in exactly one scope; keep one of the two \
+                 attributes",
+                self.item.ident,
+                first.noun(),
+                first.attribute(),
+                second.noun(),
+                second.attribute(),
+            )
+        }
     }
 }
 
@@ -102,6 +123,17 @@ impl KeyInput {
                         })
                     })
                     .collect();
+                if let Some(extra) = ids.get(MAX_IDS) {
+                    errors.push(
+                        darling::Error::custom(format!(
+                            "`{ident}` has {} id fields, and a partition key has at most \
+                             {MAX_IDS}: keep `#[scoped(id)]` on at most {MAX_IDS} fields (combine \
+                             the others into one id type implementing `KeySegment`)",
+                            ids.len()
+                        ))
+                        .with_span(&extra.name),
+                    );
+                }
                 if ids.is_empty() {
                     errors.push(
                         darling::Error::custom(format!(
@@ -140,6 +172,10 @@ impl KeyInput {
         })
     }
 }
+
+/// The most `#[scoped(id)]` fields an entity may have: `scoped_runtime` implements `KeyIds`
+/// for one id and for tuples of up to six.
+const MAX_IDS: usize = 6;
 
 /// Checks `value` with `rule`, reporting it in the runtime's words:
 /// `invalid base table name "CRM": must start with …`.

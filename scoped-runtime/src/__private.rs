@@ -2,14 +2,17 @@
 //! (`::scoped_runtime::__private::…`) so that generated code never depends on what the user
 //! imported.
 
-pub use crate::entity::{Entity, OperatorEntity, PartitionKey, Table};
+pub use crate::entity::seal::{BoundTable, DerivedEntity};
+pub use crate::entity::{Entity, OperatorEntity, OperatorTransaction, PartitionKey, Table};
 pub use crate::error::KeyError;
 pub use crate::ident::{BaseName, EntityTag};
 pub use crate::scope::{Capsule, Platform, Tenant};
 pub use crate::segment::KeySegment;
 pub use crate::table::TableName;
+pub use crate::tags::Registration;
 pub use core::convert::AsRef;
 pub use core::result::Result;
+pub use scoped_macros::__scoped_bound;
 
 /// Warm credential caches for the benchmarks.
 pub use crate::credentials::bench::WarmRoles;

@@ -9,8 +9,8 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use crate::entity::{
-    CapsuleEntity, Entity, EntityTable, OperatorEntity, PartitionKey, PlatformEntity, Table,
-    TenantEntity,
+    CapsuleEntity, Entity, EntityTable, OperatorEntity, OperatorTransaction, PartitionKey,
+    PlatformEntity, Table, TenantEntity,
 };
 use crate::error::{Error, IsolationViolation, KeyError, ScopeError};
 use crate::factory::AwsClientFactory;
@@ -369,16 +369,44 @@ impl OperatorClient<DynamoDb> {
     }
 }
 
-impl OperatorClient<Sts> {
-    /// Never compiles: an operator client has no tables. It exists so that a mistaken
-    /// `operator.table::<Lead>()` fails with an error naming the client `Lead` needs, rather
-    /// than a bare "no method named `table`".
+// An operator client reaches no entity. These hidden methods never compile: they exist so that
+// a mistaken `operator.items::<Lead>()` (on a DynamoDB or an STS operator client) fails with an
+// error naming the client `Lead` needs, rather than a bare "no method named `items`".
+impl<S: Service> OperatorClient<S> {
+    /// Never compiles: an operator client has no tables.
     #[doc(hidden)]
     pub fn table<E>(&self) -> EntityTable<E>
     where
         E: OperatorEntity<<E as Table>::Scope> + ?Sized,
     {
         E::no_table()
+    }
+
+    /// Never compiles: an operator client has no tables.
+    #[doc(hidden)]
+    pub fn items<E>(&self) -> Items<E>
+    where
+        E: Entity + OperatorEntity<<E as Table>::Scope>,
+    {
+        E::no_table()
+    }
+
+    /// Never compiles: an operator client has no tables.
+    #[doc(hidden)]
+    pub fn key<E>(&self, _ids: E::Ids<'_>) -> Result<PartitionKey<E>, KeyError>
+    where
+        E: Entity + OperatorEntity<<E as Table>::Scope>,
+    {
+        E::no_table()
+    }
+
+    /// Never compiles: an operator client has no tables to write.
+    #[doc(hidden)]
+    pub fn transaction(&self) -> Transaction<Platform>
+    where
+        Self: OperatorTransaction,
+    {
+        Self::no_transaction()
     }
 }
 

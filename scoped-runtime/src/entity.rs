@@ -7,24 +7,25 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
-use std::ops::Deref;
 
 use crate::error::KeyError;
 use crate::ident::{BaseName, EntityTag};
 use crate::scope::{Capsule, Platform, Scope, Tenant};
 use crate::segment::KeyIds;
 use crate::table::TableName;
+use crate::tags::{self, Registration};
 
 /// A type bound to one scope and one base table, by `#[platform_table("…")]`,
 /// `#[tenant_table("…")]` or `#[capsule_table("…")]`.
 ///
-/// Do not implement it by hand: the attributes check the base name at compile time.
+/// Sealed: only the attributes implement it (they check the base name at compile time). A
+/// hand-written impl does not compile, so a type's scope is always the one its attribute names.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not bound to a table",
     label = "`{Self}` has no table attribute",
     note = "bind it to its scope and table with `#[capsule_table(\"…\")]`, `#[tenant_table(\"…\")]` or `#[platform_table(\"…\")]`, placed above `#[derive(ScopedKey)]`"
 )]
-pub trait Table {
+pub trait Table: seal::BoundTable {
     /// The scope whose tables hold this type: [`Platform`], [`Tenant`] or [`Capsule`].
     type Scope: Scope;
 
@@ -41,7 +42,27 @@ pub trait Table {
 /// A [`Table`] type with a partition key, implemented by `#[derive(ScopedKey)]`.
 ///
 /// Its keys are `{scope prefix}{TAG}#{id}…`, typed as [`PartitionKey<Self>`].
-pub trait Entity: Table {
+///
+/// Sealed: only the derive implements it, so every entity's tag passed the entity tag rule
+/// and its ids are [`KeySegment`](crate::KeySegment)s escaped into the key. A hand-written
+/// impl does not compile.
+///
+/// # Tags
+///
+/// An entity's keys are told apart from another entity's in the same table by their tags
+/// alone, so two entities with the same tag in the same table (`Lead` and `LeadV2` both with
+/// `#[scoped(entity = "LEAD")]`, or two `Lead`s in different modules with the default tag
+/// `LEAD`) would read and overwrite each other's items. The macros see one entity at a time,
+/// so this is checked at run time: the first entity of a `(scope, base name, tag)` to build a
+/// key or provision its table in the process claims the tag, and every key of the other
+/// is [`KeyError::TagInUse`], naming both. The check costs one atomic load per key once the
+/// entity has claimed its tag.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no partition key",
+    label = "`{Self}` does not derive `ScopedKey`",
+    note = "add `#[derive(ScopedKey)]` below its table attribute and mark its id fields with `#[scoped(id)]`; a type without a key reaches only its table, through `table::<{Self}>()`"
+)]
+pub trait Entity: Table + seal::DerivedEntity {
     /// The entity's tag in partition keys: `LEAD` in `…#LEAD#lead-789`.
     const TAG: EntityTag;
 
@@ -53,11 +74,17 @@ pub trait Entity: Table {
     /// This value's ids, borrowed from its `#[scoped(id)]` fields.
     fn ids(&self) -> Self::Ids<'_>;
 
+    /// The entity's claim on its tag in its table, a `static` of its own (see
+    /// [`KeyError::TagInUse`]).
+    #[doc(hidden)]
+    fn registration() -> &'static Registration;
+
     /// The partition key with `ids` in `scope`.
     ///
     /// # Errors
     ///
-    /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
+    /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes;
+    /// [`KeyError::TagInUse`] if another entity already uses this one's tag in its table.
     fn partition_key(
         scope: &Self::Scope,
         ids: Self::Ids<'_>,
@@ -65,6 +92,7 @@ pub trait Entity: Table {
     where
         Self: Sized,
     {
+        tags::claim::<Self>()?;
         ids.encode(scope, &Self::TAG).map(PartitionKey::new)
     }
 
@@ -72,7 +100,8 @@ pub trait Entity: Table {
     ///
     /// # Errors
     ///
-    /// [`KeyError`] if an id field is empty or the key exceeds DynamoDB's 2048 bytes.
+    /// [`KeyError`] if an id field is empty or the key exceeds DynamoDB's 2048 bytes;
+    /// [`KeyError::TagInUse`] if another entity already uses this one's tag in its table.
     fn to_partition_key(&self, scope: &Self::Scope) -> Result<PartitionKey<Self>, KeyError>
     where
         Self: Sized,
@@ -86,6 +115,11 @@ pub trait Entity: Table {
 ///
 /// Built only by the key builders ([`Entity::partition_key`], the clients' `key::<E>()`, the
 /// generated `Lead::partition_key`), so it always holds a valid key of `E`'s scope and tag.
+///
+/// It never turns into text by itself: it does not dereference to `str` and does not convert
+/// `Into<String>`, so a key cannot pass where an id (`&str`) or other text is expected, where
+/// it would be escaped into one id of some other key. Ask for the text with
+/// [`as_str`](Self::as_str), [`as_ref`](AsRef::as_ref) or [`into_string`](Self::into_string).
 pub struct PartitionKey<E: ?Sized> {
     key: String,
     entity: PhantomData<fn() -> E>,
@@ -156,23 +190,9 @@ impl<E: ?Sized> PartialEq<&str> for PartitionKey<E> {
     }
 }
 
-impl<E: ?Sized> Deref for PartitionKey<E> {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.key
-    }
-}
-
 impl<E: ?Sized> AsRef<str> for PartitionKey<E> {
     fn as_ref(&self) -> &str {
         &self.key
-    }
-}
-
-impl<E: ?Sized> From<PartitionKey<E>> for String {
-    fn from(key: PartitionKey<E>) -> Self {
-        key.key
     }
 }
 
@@ -226,6 +246,54 @@ impl<E: ?Sized> fmt::Display for EntityTable<E> {
     }
 }
 
+/// The seals of the entity traits: supertraits user code cannot implement by accident, so
+/// that no hand-written impl can put an entity into another scope, forge its tag or base name,
+/// or let a client reach an entity of another scope.
+///
+/// [`BoundTable`](seal::BoundTable) and [`DerivedEntity`](seal::DerivedEntity) are implemented by
+/// the code the macros generate, through `::scoped_runtime::__private` (not public API);
+/// [`InScope`](seal::InScope) and [`NoTables`](seal::NoTables) only here.
+pub(crate) mod seal {
+    use crate::entity::Table;
+    use crate::scope::Scope;
+
+    /// Implemented by the table attributes beside [`Table`](super::Table).
+    #[diagnostic::on_unimplemented(
+        message = "`Table` cannot be implemented by hand: `{Self}` has no table attribute",
+        label = "`{Self}` needs a table attribute, not a hand-written `Table` impl",
+        note = "remove the impl and bind `{Self}` with `#[capsule_table(\"…\")]`, `#[tenant_table(\"…\")]` or `#[platform_table(\"…\")]`: the attribute checks the base name and fixes the scope"
+    )]
+    pub trait BoundTable {}
+
+    /// Implemented by `#[derive(ScopedKey)]` beside [`Entity`](super::Entity).
+    #[diagnostic::on_unimplemented(
+        message = "`Entity` cannot be implemented by hand: `{Self}` does not derive `ScopedKey`",
+        label = "`{Self}` needs `#[derive(ScopedKey)]`, not a hand-written `Entity` impl",
+        note = "remove the impl, add `#[derive(ScopedKey)]` and mark the id fields with `#[scoped(id)]`: the derive checks the entity tag and escapes the ids; for an id type of your own, implement `scoped_runtime::KeySegment`"
+    )]
+    pub trait DerivedEntity {}
+
+    /// `ClientScope` and `EntityScope` are the same scope, the entity's: the seal of the scope
+    /// checks ([`CapsuleEntity`](super::CapsuleEntity) and the others,
+    /// [`EntityInScope`](crate::EntityInScope)).
+    #[diagnostic::on_unimplemented(
+        message = "scope checks cannot be implemented by hand: `{Self}` is a `{EntityScope}` entity, not a `{ClientScope}` one",
+        label = "hand-written scope check",
+        note = "`scoped_runtime` implements `CapsuleEntity`, `TenantEntity`, `PlatformEntity` and `EntityInScope` for exactly the entities of each scope; remove this impl and reach `{Self}` through a client of its own scope, or bind it to a `{ClientScope}` table with that scope's table attribute"
+    )]
+    pub trait InScope<ClientScope, EntityScope> {}
+
+    impl<E: Table<Scope = S> + ?Sized, S: Scope> InScope<S, S> for E {}
+
+    /// Implemented by nothing: the seal of [`OperatorEntity`](super::OperatorEntity).
+    #[diagnostic::on_unimplemented(
+        message = "`OperatorEntity` cannot be implemented: an `OperatorClient` has no tables",
+        label = "hand-written `OperatorEntity` impl",
+        note = "remove the impl and reach `{Self}` through the client of its scope: `factory.platform_dynamodb()`, `factory.tenant_dynamodb(&tenant)` or `factory.capsule_dynamodb(&capsule)`"
+    )]
+    pub trait NoTables {}
+}
+
 /// Defines the trait a scoped client's entity accessors require: implemented exactly for the
 /// entities of that client's scope, with an error naming the entity's scope and the fix.
 ///
@@ -235,15 +303,19 @@ macro_rules! client_scope_check {
         $(#[$doc:meta])*
         $trait:ident, $scope:ident,
         message = $message:literal,
-        note = $note:literal $(,)?
+        note = $note:literal,
+        generic_note = $generic_note:literal $(,)?
     ) => {
         $(#[$doc])*
+        ///
+        /// Sealed: implemented by the runtime for exactly the entities of this scope.
         #[diagnostic::on_unimplemented(
             message = $message,
             label = "`{Self}` belongs to the `{EntityScope}` scope",
-            note = $note
+            note = $note,
+            note = $generic_note
         )]
-        pub trait $trait<EntityScope>: Table {
+        pub trait $trait<EntityScope>: Table + seal::InScope<$scope, EntityScope> {
             /// The client's scope as the entity's, which it is.
             #[doc(hidden)]
             fn same_scope(scope: &$scope) -> &Self::Scope;
@@ -263,6 +335,7 @@ client_scope_check! {
     PlatformEntity, Platform,
     message = "`{Self}` is a `{EntityScope}` entity, but a `PlatformClient` reaches only platform entities",
     note = "use the client of `{Self}`'s own scope: `factory.tenant_dynamodb(&tenant)` for a tenant entity, `factory.capsule_dynamodb(&capsule)` for a capsule entity",
+    generic_note = "in generic code over an entity type `E`, bound its scope: `E: Entity<Scope = Platform>` (`E: Table<Scope = Platform>` for `table::<E>()`)",
 }
 
 client_scope_check! {
@@ -271,6 +344,7 @@ client_scope_check! {
     TenantEntity, Tenant,
     message = "`{Self}` is a `{EntityScope}` entity, but a `TenantClient` reaches only tenant entities",
     note = "use the client of `{Self}`'s own scope: `factory.capsule_dynamodb(&capsule)` for a capsule entity, `factory.platform_dynamodb()` for a platform entity",
+    generic_note = "in generic code over an entity type `E`, bound its scope: `E: Entity<Scope = Tenant>` (`E: Table<Scope = Tenant>` for `table::<E>()`)",
 }
 
 client_scope_check! {
@@ -279,21 +353,41 @@ client_scope_check! {
     CapsuleEntity, Capsule,
     message = "`{Self}` is a `{EntityScope}` entity, but a `CapsuleClient` reaches only capsule entities",
     note = "use the client of `{Self}`'s own scope: `factory.tenant_dynamodb(&tenant)` for a tenant entity, `factory.platform_dynamodb()` for a platform entity",
+    generic_note = "in generic code over an entity type `E`, bound its scope: `E: Entity<Scope = Capsule>` (`E: Table<Scope = Capsule>` for `table::<E>()`)",
 }
 
 /// Implemented by nothing: an [`OperatorClient`](crate::OperatorClient) reaches no table. Its
-/// hidden `table::<E>()` requires this trait only to turn a mistaken call into an error that
-/// names the right client.
+/// hidden `table::<E>()`, `items::<E>()` and `key::<E>()` require this trait only to turn a
+/// mistaken call into an error that names the right client.
+///
+/// Sealed: nothing can implement it.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "an `OperatorClient` has no tables: `{Self}` is a `{EntityScope}` entity",
-    label = "operator clients do cross-account STS work, not data access",
+    label = "operator clients do cross-account STS work and table administration, not data access",
     note = "reach `{Self}` through the client of its scope: `factory.platform_dynamodb()`, `factory.tenant_dynamodb(&tenant)` or `factory.capsule_dynamodb(&capsule)`"
 )]
-pub trait OperatorEntity<EntityScope>: Table {
+pub trait OperatorEntity<EntityScope>: Table + seal::NoTables {
     /// Unreachable: no type implements this trait.
     #[doc(hidden)]
-    fn no_table() -> EntityTable<Self>;
+    fn no_table<T>() -> T;
+}
+
+/// Implemented by nothing: the hidden `transaction()` of an
+/// [`OperatorClient`](crate::OperatorClient) requires it of the client only to turn a mistaken
+/// call into an error that names the right client.
+///
+/// Sealed: nothing can implement it.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "an `OperatorClient` has no transactions: it reaches no entity's table",
+    label = "operator clients do cross-account STS work and table administration, not data access",
+    note = "write transactions through the client of the entities' scope: `factory.capsule_dynamodb(&capsule).transaction()`, `factory.tenant_dynamodb(&tenant).transaction()` or `factory.platform_dynamodb().transaction()`"
+)]
+pub trait OperatorTransaction: seal::NoTables {
+    /// Unreachable: no type implements this trait.
+    #[doc(hidden)]
+    fn no_transaction<T>() -> T;
 }
 
 #[cfg(test)]
@@ -301,6 +395,9 @@ mod tests {
     use super::*;
 
     struct Lead;
+
+    impl seal::BoundTable for Lead {}
+    impl seal::DerivedEntity for Lead {}
 
     impl Table for Lead {
         type Scope = Capsule;
@@ -313,6 +410,11 @@ mod tests {
 
         fn ids(&self) -> &str {
             "lead-789"
+        }
+
+        fn registration() -> &'static Registration {
+            static REGISTRATION: Registration = Registration::new();
+            &REGISTRATION
         }
     }
 

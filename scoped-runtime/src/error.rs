@@ -148,6 +148,27 @@ pub enum KeyError {
         /// The key's length in bytes.
         len: usize,
     },
+    /// Another entity already uses this entity's tag in the same table: their keys would be
+    /// the same, and each would overwrite the other's items. Reported from the second entity's
+    /// first key (or provisioning) in the process on; see [`Entity`](crate::Entity), "Tags".
+    #[error(
+        "entity `{entity}` cannot use tag {tag:?} in the {scope} table {base:?}: entity \
+         `{other}` already does, and two entities with one tag in one table have the same keys \
+         and overwrite each other's items; give one of them its own tag with \
+         `#[scoped(entity = \"…\")]`"
+    )]
+    TagInUse {
+        /// The tag both entities have.
+        tag: String,
+        /// The scope of their table.
+        scope: ScopeKind,
+        /// The base name of their table.
+        base: String,
+        /// The entity refused, by type name.
+        entity: String,
+        /// The entity that claimed the tag first, by type name.
+        other: String,
+    },
     /// The text is not a key this codec produces.
     #[error("malformed partition key {key:?}: {reason}")]
     Malformed {

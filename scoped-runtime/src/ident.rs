@@ -89,24 +89,211 @@ macro_rules! identifier {
 
 /// Adds a `const` constructor for `'static` values to a `Cow`-backed identifier.
 macro_rules! static_identifier {
-    ($name:ident, $check:path) => {
+    ($name:ident, $check:path, $what:literal, $macro:literal, $example:literal) => {
         impl $name {
-            /// Builds the value from a literal, checked when the constant is evaluated: an invalid
-            /// literal in a `const` is a compile error, anywhere else a panic. Prefer `new` for
-            /// values that are not literals.
+            /// Builds the value from a literal, checked when the constant is evaluated.
+            ///
+            /// Use it in a `const` item, or through the
+            #[doc = concat!("[`", $macro, "!`](crate::", $macro, "!)")]
+            /// macro, which puts it in one wherever it is used: there a literal that breaks the
+            /// rule fails `cargo check` with an error naming the value, the rule and the
+            /// offending character. Called at run time outside a `const`, it panics with that
+            /// message instead; for values that are not literals, use `new`.
+            ///
+            /// ```
+            #[doc = concat!("const VALUE: scoped_runtime::", stringify!($name), " = scoped_runtime::", stringify!($name), "::from_static(", stringify!($example), ");")]
+            #[doc = concat!("assert_eq!(VALUE.as_str(), ", stringify!($example), ");")]
+            /// ```
             ///
             /// # Panics
             ///
-            /// If `value` breaks the rule (at compile time when used in a `const`).
+            /// If `value` breaks the rule (at compile time in a `const`).
             #[must_use]
             pub const fn from_static(value: &'static str) -> Self {
                 match $check(value) {
                     Ok(()) => Self(Cow::Borrowed(value)),
-                    Err(rule) => panic!("{}", rule.summary()),
+                    Err(rule) => {
+                        let message = RuleMessage::new($what, value, rule);
+                        panic!("{}", message.as_str())
+                    }
                 }
             }
         }
     };
+}
+
+/// A broken rule's message built without allocating, so that `from_static` can name the value,
+/// the rule and the character in a compile-time panic (where `format!` is unavailable): the
+/// words of [`Rule`]'s `Display`, as the runtime's errors use them.
+struct RuleMessage {
+    buf: [u8; Self::CAPACITY],
+    len: usize,
+}
+
+impl RuleMessage {
+    const CAPACITY: usize = 384;
+    /// How much of the value the message quotes; a longer one is cut with `…`.
+    const MAX_VALUE: usize = 96;
+
+    const fn new(what: &str, value: &str, rule: Rule) -> Self {
+        let mut message = Self {
+            buf: [0; Self::CAPACITY],
+            len: 0,
+        };
+        message.push("invalid ");
+        message.push(what);
+        message.push(" \"");
+        if value.len() > Self::MAX_VALUE {
+            message.push(floor_char_boundary(value, Self::MAX_VALUE));
+            message.push("…");
+        } else {
+            message.push(value);
+        }
+        message.push("\": ");
+        match rule {
+            Rule::Empty => message.push("must not be empty"),
+            Rule::TooShort { min, len } => {
+                message.push("must be at least ");
+                message.push_usize(min);
+                message.push(" characters long, found ");
+                message.push_usize(len);
+            }
+            Rule::TooLong { max, len } => {
+                message.push("must be at most ");
+                message.push_usize(max);
+                message.push(" characters long, found ");
+                message.push_usize(len);
+            }
+            Rule::InvalidStart { ch, allowed } => {
+                message.push("must start with one of ");
+                message.push(allowed);
+                message.push(", found ");
+                message.push_char(ch);
+            }
+            Rule::InvalidChar { ch, index, allowed } => {
+                message.push("may contain only ");
+                message.push(allowed);
+                message.push(", found ");
+                message.push_char(ch);
+                message.push(" at byte ");
+                message.push_usize(index);
+            }
+            Rule::Reserved => message
+                .push("is reserved by the key format (`TENANT` and `CAPSULE` mark key segments)"),
+            other => message.push(other.summary()),
+        }
+        message
+    }
+
+    /// Appends `text`, as much of it as fits.
+    const fn push(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() && self.len < Self::CAPACITY {
+            self.buf[self.len] = bytes[i];
+            self.len += 1;
+            i += 1;
+        }
+    }
+
+    /// Appends `ch` quoted, as `{ch:?}` would for a printable character.
+    const fn push_char(&mut self, ch: char) {
+        let mut utf8 = [0; 4];
+        self.push("'");
+        self.push(ch.encode_utf8(&mut utf8));
+        self.push("'");
+    }
+
+    const fn push_usize(&mut self, mut n: usize) {
+        let mut digits = [0; 20];
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        let (_, digits) = digits.split_at(start);
+        match std::str::from_utf8(digits) {
+            Ok(digits) => self.push(digits),
+            Err(_) => self.push("?"),
+        }
+    }
+
+    /// The message, up to the last whole character that fit.
+    const fn as_str(&self) -> &str {
+        let (written, _) = self.buf.split_at(self.len);
+        match std::str::from_utf8(written) {
+            Ok(message) => message,
+            Err(error) => match std::str::from_utf8(written.split_at(error.valid_up_to()).0) {
+                Ok(message) => message,
+                Err(_) => "invalid literal",
+            },
+        }
+    }
+}
+
+/// The longest prefix of `value` of at most `max` bytes that ends on a character boundary.
+const fn floor_char_boundary(value: &str, max: usize) -> &str {
+    let mut end = max;
+    while end > 0 && !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    match std::str::from_utf8(value.as_bytes().split_at(end).0) {
+        Ok(prefix) => prefix,
+        Err(_) => "",
+    }
+}
+
+/// A [`BaseName`] from a literal, checked by `cargo check` wherever the macro is used (in a
+/// function body too): the value is built in a `const` item, so a literal that breaks the
+/// [base name rule](crate#naming-rules) is a compile error naming the value, the rule and the
+/// offending character.
+///
+/// ```
+/// use scoped_runtime::{Scope, Tenant, base_name};
+///
+/// let tenant = Tenant::new("tenant-123", "Acme")?;
+/// assert_eq!(tenant.table(&base_name!("notifications")), "tenant-123_notifications");
+/// # Ok::<(), scoped_runtime::ScopeError>(())
+/// ```
+///
+/// ```compile_fail
+/// let base = scoped_runtime::base_name!("Notifications"); // must start with a lowercase letter
+/// ```
+#[macro_export]
+macro_rules! base_name {
+    ($value:expr $(,)?) => {{
+        const VALUE: $crate::BaseName = $crate::BaseName::from_static($value);
+        VALUE
+    }};
+}
+
+/// An [`EntityTag`] from a literal, checked by `cargo check` wherever the macro is used (in a
+/// function body too): the value is built in a `const` item, so a literal that breaks the
+/// [entity tag rule](crate#naming-rules) is a compile error naming the value, the rule and the
+/// offending character.
+///
+/// ```
+/// use scoped_runtime::{Capsule, Scope, entity_tag};
+///
+/// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+/// let key = capsule.partition_key(&entity_tag!("LEAD"), &["lead-789"])?;
+/// assert_eq!(key, "TENANT#tenant-123#CAPSULE#caps-456#LEAD#lead-789");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// ```compile_fail
+/// let tag = scoped_runtime::entity_tag!("TENANT"); // reserved by the key format
+/// ```
+#[macro_export]
+macro_rules! entity_tag {
+    ($value:expr $(,)?) => {{
+        const VALUE: $crate::EntityTag = $crate::EntityTag::from_static($value);
+        VALUE
+    }};
 }
 
 const MAX_TENANT_NAME: usize = 256;
@@ -169,7 +356,13 @@ identifier! {
     /// `_`, which separates the scope prefix from the base.
     BaseName(Cow<'static, str>), BaseName, rule::check_base_name, "crm"
 }
-static_identifier!(BaseName, rule::check_base_name);
+static_identifier!(
+    BaseName,
+    rule::check_base_name,
+    "base table name",
+    "base_name",
+    "crm"
+);
 
 identifier! {
     /// An entity's tag in partition keys: `LEAD` in `…#LEAD#lead-789`.
@@ -178,7 +371,13 @@ identifier! {
     /// are reserved because they mark scope segments.
     EntityTag(Cow<'static, str>), EntityTag, rule::check_entity_tag, "LEAD"
 }
-static_identifier!(EntityTag, rule::check_entity_tag);
+static_identifier!(
+    EntityTag,
+    rule::check_entity_tag,
+    "entity tag",
+    "entity_tag",
+    "LEAD"
+);
 
 #[cfg(test)]
 mod tests {
@@ -213,6 +412,41 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn static_constructor_messages_name_value_rule_and_character() {
+        let message = |what, value, rule| RuleMessage::new(what, value, rule).as_str().to_owned();
+        for (value, check, what) in [
+            (
+                "CRM",
+                rule::check_base_name as fn(&str) -> Result<(), Rule>,
+                "base table name",
+            ),
+            ("crm_x", rule::check_base_name, "base table name"),
+            ("ab", rule::check_base_name, "base table name"),
+            ("", rule::check_entity_tag, "entity tag"),
+            ("lead", rule::check_entity_tag, "entity tag"),
+            ("LEAD#1", rule::check_entity_tag, "entity tag"),
+            ("LEAD-É", rule::check_entity_tag, "entity tag"),
+            ("TENANT", rule::check_entity_tag, "entity tag"),
+        ] {
+            let Err(broken) = check(value) else {
+                panic!("{value:?} should break the rule");
+            };
+            assert_eq!(
+                message(what, value, broken),
+                format!("invalid {what} {value:?}: {broken}"),
+            );
+        }
+        let long = format!("{}é", "a".repeat(RuleMessage::MAX_VALUE - 1));
+        let Err(broken) = rule::check_base_name(&long) else {
+            panic!("too long");
+        };
+        assert!(
+            message("base table name", &long, broken)
+                .starts_with(&format!("invalid base table name \"{}…\"", "a".repeat(95))),
+        );
     }
 
     #[test]

@@ -162,6 +162,7 @@ mod role;
 mod scope;
 mod segment;
 mod table;
+mod tags;
 
 pub use client::{
     CapsuleClient, DynamoDb, OperatorClient, PlatformClient, Service, Sts, TenantClient,

@@ -173,6 +173,36 @@ impl<T: KeySegment + ?Sized> KeySegment for &T {
     }
 }
 
+/// The seal of [`KeyIds`]: implemented for exactly the [`KeySegment`]s and their tuples, so a
+/// key's ids are always escaped into it and no hand-written `encode` can write another scope's
+/// key.
+mod seal {
+    use super::KeySegment;
+
+    #[diagnostic::on_unimplemented(
+        message = "`KeyIds` cannot be implemented by hand: `{Self}` is not a key id",
+        label = "hand-written `KeyIds` impl",
+        note = "key ids are `KeySegment`s or tuples of them; remove this impl and implement `scoped_runtime::KeySegment` for your id type instead: its text is escaped into the key"
+    )]
+    pub trait Ids {}
+
+    impl<T: KeySegment> Ids for T {}
+
+    /// Defines the seal for a tuple of ids.
+    macro_rules! tuple_seal {
+        ($($id:ident),+) => {
+            impl<$($id: KeySegment),+> Ids for ($($id,)+) {}
+        };
+    }
+
+    tuple_seal!(A);
+    tuple_seal!(A, B);
+    tuple_seal!(A, B, C);
+    tuple_seal!(A, B, C, D);
+    tuple_seal!(A, B, C, D, E);
+    tuple_seal!(A, B, C, D, E, F);
+}
+
 with_key_id_diagnostic! {
     "`{Self}` cannot be the ids of a partition key",
     /// The ids of one entity's partition key, in order: one id, or a tuple of ids for an entity
@@ -180,7 +210,10 @@ with_key_id_diagnostic! {
     ///
     /// This is [`Entity::Ids`](crate::Entity::Ids); a key builder such as
     /// [`CapsuleClient::key`](crate::CapsuleClient::key) takes a value of it.
-    pub trait KeyIds {
+    ///
+    /// Sealed: implemented for every [`KeySegment`] and tuples of up to six, never by hand, so
+    /// every id is escaped into the key. Implement [`KeySegment`] for an id type of your own.
+    pub trait KeyIds: seal::Ids {
         /// Builds the key of `entity` with these ids in `scope`.
         #[doc(hidden)]
         fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError>;

@@ -386,8 +386,8 @@ async fn forged_keys_are_rejected() {
         .await
         .unwrap();
     let key = notes.key(&sneaky).unwrap();
-    produs.validate_pk(&key).unwrap();
-    assert!(key.ends_with(&format!(
+    produs.validate_pk(key.as_str()).unwrap();
+    assert!(key.as_str().ends_with(&format!(
         "#NOTE#x%23CAPSULE%23caps-10%23NOTE%23{}",
         world.note_id
     )));

@@ -5,14 +5,15 @@
 //!
 //! | folder          | what must not compile                                                        |
 //! |-----------------|------------------------------------------------------------------------------|
-//! | `cross-scope/`  | an entity through another scope's client (all six pairings), the operator client asked for a table, a key built from the wrong scope |
-//! | `keys/`         | one entity's key where another's is expected, a string where a key is, an id of the wrong type or of a type that cannot be a key id |
-//! | `construction/` | scoped clients, scopes and keys built without the factory or the validating constructors |
-//! | `attributes/`   | two table attributes, `ScopedKey` without one, no id field, bad base names and entity tags, unknown options |
+//! | `cross-scope/`  | an entity through another scope's client (all six pairings), generic code without a scope bound, the operator clients asked for a table, items or a transaction, items of a table without a key, a key built from the wrong scope |
+//! | `keys/`         | one entity's key where another's is expected or where an id is, a key turned into text implicitly, a string where a key is, an id of the wrong type or of a type that cannot be a key id |
+//! | `sealed/`       | hand-written impls of the traits that bind types to scopes and ids to keys (`Table`, `Entity`, the client scope checks, `EntityInScope`, `OperatorEntity`, `KeyIds`) |
+//! | `construction/` | scoped clients, scopes and keys built without the factory or the validating constructors; bad `from_static` literals and `base_name!`/`entity_tag!` literals, failing `cargo check` |
+//! | `attributes/`   | two table attributes (also under a renamed import), `ScopedKey` without one, no id field, seven id fields, bad base names and entity tags, a tag that is not a literal, unknown options |
 //! | `shapes/`       | the macros on enums, tuple structs and generic structs                       |
-//! | `pass/`         | what must compile and run (run by `tests/pass.rs`): one entity per scope, every id kind, attribute forms |
+//! | `pass/`         | what must compile and run (run by `tests/pass.rs`): one entity per scope, every id kind, id fields named like the generated parameters, a `KeySegment` that tries to forge a key, attribute forms |
 //!
-//! 37 compile-fail cases and 3 pass cases. Each compile-fail case has a `.stderr` snapshot
+//! 60 compile-fail cases and 5 pass cases. Each compile-fail case has a `.stderr` snapshot
 //! beside it, reviewed by hand: its message must say what is wrong and how to fix it. Where
 //! the message is rustc's own (private fields and functions, mismatched types), it names the
 //! offending field, function or type but cannot name the factory method to use.

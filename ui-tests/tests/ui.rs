@@ -12,6 +12,7 @@ fn ui() {
         "construction",
         "cross-scope",
         "keys",
+        "sealed",
         "shapes",
     ] {
         cases.compile_fail(format!("tests/ui/{category}/*.rs"));

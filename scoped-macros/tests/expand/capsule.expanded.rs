@@ -17,6 +17,8 @@ pub struct Lead {
 }
 const _: () = {
     #[automatically_derived]
+    impl ::scoped_runtime::__private::BoundTable for Lead {}
+    #[automatically_derived]
     impl ::scoped_runtime::__private::Table for Lead {
         type Scope = ::scoped_runtime::__private::Capsule;
         const BASE_NAME: ::scoped_runtime::__private::BaseName = ::scoped_runtime::__private::BaseName::from_static(
@@ -41,6 +43,8 @@ const _: () = {
 
 const _: () = {
     #[automatically_derived]
+    impl ::scoped_runtime::__private::DerivedEntity for Lead {}
+    #[automatically_derived]
     impl ::scoped_runtime::__private::Entity for Lead {
         const TAG: ::scoped_runtime::__private::EntityTag = ::scoped_runtime::__private::EntityTag::from_static(
             "LEAD",
@@ -48,6 +52,10 @@ const _: () = {
         type Ids<'a> = &'a str;
         fn ids(&self) -> &'_ str {
             ::scoped_runtime::__private::AsRef::<str>::as_ref(&self.lead_id)
+        }
+        fn registration() -> &'static ::scoped_runtime::__private::Registration {
+            static REGISTRATION: ::scoped_runtime::__private::Registration = ::scoped_runtime::__private::Registration::new();
+            &REGISTRATION
         }
     }
     impl Lead {

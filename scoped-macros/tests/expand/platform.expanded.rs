@@ -15,6 +15,8 @@ pub struct Event {
 }
 const _: () = {
     #[automatically_derived]
+    impl ::scoped_runtime::__private::BoundTable for Event {}
+    #[automatically_derived]
     impl ::scoped_runtime::__private::Table for Event {
         type Scope = ::scoped_runtime::__private::Platform;
         const BASE_NAME: ::scoped_runtime::__private::BaseName = ::scoped_runtime::__private::BaseName::from_static(
@@ -39,6 +41,8 @@ const _: () = {
 
 const _: () = {
     #[automatically_derived]
+    impl ::scoped_runtime::__private::DerivedEntity for Event {}
+    #[automatically_derived]
     impl ::scoped_runtime::__private::Entity for Event {
         const TAG: ::scoped_runtime::__private::EntityTag = ::scoped_runtime::__private::EntityTag::from_static(
             "EVENT",
@@ -46,6 +50,10 @@ const _: () = {
         type Ids<'a> = &'a uuid::Uuid;
         fn ids(&self) -> &'_ uuid::Uuid {
             &self.event_id
+        }
+        fn registration() -> &'static ::scoped_runtime::__private::Registration {
+            static REGISTRATION: ::scoped_runtime::__private::Registration = ::scoped_runtime::__private::Registration::new();
+            &REGISTRATION
         }
     }
     impl Event {

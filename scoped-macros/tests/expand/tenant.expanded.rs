@@ -10,6 +10,8 @@ pub(crate) struct WebhookDelivery {
 }
 const _: () = {
     #[automatically_derived]
+    impl ::scoped_runtime::__private::BoundTable for WebhookDelivery {}
+    #[automatically_derived]
     impl ::scoped_runtime::__private::Table for WebhookDelivery {
         type Scope = ::scoped_runtime::__private::Tenant;
         const BASE_NAME: ::scoped_runtime::__private::BaseName = ::scoped_runtime::__private::BaseName::from_static(
@@ -34,6 +36,8 @@ const _: () = {
 
 const _: () = {
     #[automatically_derived]
+    impl ::scoped_runtime::__private::DerivedEntity for WebhookDelivery {}
+    #[automatically_derived]
     impl ::scoped_runtime::__private::Entity for WebhookDelivery {
         const TAG: ::scoped_runtime::__private::EntityTag = ::scoped_runtime::__private::EntityTag::from_static(
             "WEBHOOK_DELIVERY",
@@ -44,6 +48,10 @@ const _: () = {
                 self.webhook_id,
                 ::scoped_runtime::__private::AsRef::<str>::as_ref(&self.attempt),
             )
+        }
+        fn registration() -> &'static ::scoped_runtime::__private::Registration {
+            static REGISTRATION: ::scoped_runtime::__private::Registration = ::scoped_runtime::__private::Registration::new();
+            &REGISTRATION
         }
     }
     impl WebhookDelivery {

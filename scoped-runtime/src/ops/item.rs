@@ -44,7 +44,7 @@ impl<E: Entity> Items<E> {
         E: Serialize,
     {
         let key = self.key_of(item)?;
-        let attributes = to_item(item, &self.table, &key)?;
+        let attributes = to_item(item, &self.table, key.as_str())?;
         let sent = self
             .client
             .put_item()
@@ -61,7 +61,12 @@ impl<E: Entity> Items<E> {
                     key: key.into_string(),
                 })
             }
-            Err(err) => Err(request_error("PutItem", &self.table, Some(&key), err)),
+            Err(err) => Err(request_error(
+                "PutItem",
+                &self.table,
+                Some(key.as_str()),
+                err,
+            )),
         }
     }
 
@@ -84,7 +89,7 @@ impl<E: Entity> Items<E> {
             .consistent_read(self.consistent)
             .send()
             .await
-            .map_err(|err| request_error("GetItem", &self.table, Some(&key), err))?;
+            .map_err(|err| request_error("GetItem", &self.table, Some(key.as_str()), err))?;
         output
             .item
             .map(|item| from_item(item, &self.table))
@@ -104,7 +109,7 @@ impl<E: Entity> Items<E> {
             .set_key(Some(key_map(key.to_string())))
             .send()
             .await
-            .map_err(|err| request_error("DeleteItem", &self.table, Some(&key), err))?;
+            .map_err(|err| request_error("DeleteItem", &self.table, Some(key.as_str()), err))?;
         Ok(())
     }
 
@@ -133,7 +138,7 @@ impl<E: Entity> Items<E> {
         E: DeserializeOwned,
     {
         let key = self.key(ids)?;
-        let expression = update.into_expression::<E>(&self.table, &key)?;
+        let expression = update.into_expression::<E>(&self.table, key.as_str())?;
         let sent = self
             .client
             .update_item()
@@ -152,7 +157,12 @@ impl<E: Entity> Items<E> {
                 table: self.table.to_string(),
                 key: key.into_string(),
             }),
-            Err(err) => Err(request_error("UpdateItem", &self.table, Some(&key), err)),
+            Err(err) => Err(request_error(
+                "UpdateItem",
+                &self.table,
+                Some(key.as_str()),
+                err,
+            )),
         }
     }
 }

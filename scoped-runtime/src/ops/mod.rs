@@ -142,8 +142,11 @@ impl<E: Entity> Items<E> {
     /// # Errors
     ///
     /// [`Error::DynamoDb`] if creating or describing the table fails or it does not become
-    /// active in time; [`Error::KeySchema`] if the table exists with another key schema.
+    /// active in time; [`Error::KeySchema`] if the table exists with another key schema;
+    /// [`Error::Key`] with [`KeyError::TagInUse`] if another entity already uses this one's tag
+    /// in the table.
     pub async fn provision(&self) -> Result<(), Error> {
+        crate::tags::claim::<E>()?;
         provision_table(&self.client, &self.table).await
     }
 

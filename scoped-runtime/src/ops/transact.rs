@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::Update;
 use super::convert::{build_error, key_map, request_error, to_item};
 use super::item::ABSENT;
+use crate::entity::seal::InScope;
 use crate::entity::{Entity, Table};
 use crate::error::Error;
 use crate::scope::Scope;
@@ -24,12 +25,17 @@ const TRANSACT: &str = "TransactWriteItems";
 ///
 /// `EntityScope` is always `<Self as Table>::Scope`; it is a parameter only so the error for
 /// an entity of another scope can name it.
+///
+/// Sealed: implemented by the runtime for exactly the entities of each scope.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is a `{EntityScope}` entity, but this transaction is `{ClientScope}`-scoped",
     label = "`{Self}` belongs to the `{EntityScope}` scope",
-    note = "a transaction writes only entities of its client's scope; write `{Self}` through a client of its own scope"
+    note = "a transaction writes only entities of its client's scope; write `{Self}` through a client of its own scope",
+    note = "in generic code over an entity type `E`, bound its scope: `E: Entity<Scope = {ClientScope}>`"
 )]
-pub trait EntityInScope<ClientScope, EntityScope>: Table {
+pub trait EntityInScope<ClientScope, EntityScope>:
+    Table + InScope<ClientScope, EntityScope>
+{
     /// The client's scope as the entity's, which it is.
     #[doc(hidden)]
     fn scope_of(scope: &ClientScope) -> &Self::Scope;
@@ -230,7 +236,7 @@ impl<S: Scope> Transaction<S> {
             .to_partition_key(scope)
             .map_err(Error::from)
             .and_then(|key| {
-                let item = to_item(item, &table, &key)?;
+                let item = to_item(item, &table, key.as_str())?;
                 Put::builder()
                     .table_name(table.as_str())
                     .set_item(Some(item))
