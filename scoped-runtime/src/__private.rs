@@ -5,6 +5,7 @@
 pub use crate::entity::{Entity, OperatorEntity, PartitionKey, Table};
 pub use crate::error::KeyError;
 pub use crate::ident::{BaseName, EntityTag};
+pub use crate::ops::{Attribute, Attributes};
 pub use crate::scope::{Capsule, Platform, Tenant};
 pub use crate::segment::KeySegment;
 pub use crate::table::TableName;

@@ -422,6 +422,23 @@ pub enum Error {
         /// The attribute: `pk` or `sk`.
         attribute: String,
     },
+    /// An [`Update`](crate::Update) names an attribute it may not change: one the entity does
+    /// not serialize (a typo, or the Rust name of a renamed field), one holding an id, or a key
+    /// attribute. Checked before anything is sent.
+    #[error(
+        "update of `{entity}` rejected: attribute {attribute:?} {rule}{}",
+        suggestion.as_deref().map(|name| format!("; did you mean `{name}`?")).unwrap_or_default()
+    )]
+    UpdateAttribute {
+        /// The entity type.
+        entity: &'static str,
+        /// The attribute the update named.
+        attribute: String,
+        /// The rule it broke.
+        rule: UpdateRule,
+        /// The entity's attribute the name is closest to, if one is close.
+        suggestion: Option<String>,
+    },
     /// A create-if-absent found an item under the key.
     #[error("item {key:?} already exists in table {table}: create writes only absent items")]
     AlreadyExists {
@@ -476,4 +493,36 @@ pub enum Error {
         /// Its key schema, as `attribute (KEY_TYPE)` pairs.
         found: String,
     },
+}
+
+/// Why an [`Update`](crate::Update) may not name an attribute, in [`Error::UpdateAttribute`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UpdateRule {
+    /// `pk` or `sk`: the key attributes the library writes.
+    Reserved,
+    /// The attribute of an `#[scoped(id)]` field: the item's partition key is built from it.
+    Id,
+    /// The entity serializes no top-level attribute of that name.
+    Unknown,
+}
+
+impl std::fmt::Display for UpdateRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Reserved => {
+                "is reserved: `pk` and `sk` are the key attributes the library writes from the \
+                 entity's ids"
+            }
+            Self::Id => {
+                "holds one of the entity's ids, which make up the item's partition key: an \
+                 update would leave the item under its old key with a new id; put the item \
+                 under its new ids and delete the old one"
+            }
+            Self::Unknown => {
+                "is not one the entity serializes: updates name the entity's serialized \
+                 top-level field names (after `#[serde(rename…)]`), not Rust field names"
+            }
+        })
+    }
 }

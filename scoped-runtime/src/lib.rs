@@ -170,13 +170,13 @@ pub use credentials::{CredentialCacheConfig, CredentialStats};
 pub use entity::{
     CapsuleEntity, Entity, EntityTable, PartitionKey, PlatformEntity, Table, TenantEntity,
 };
-pub use error::{CredentialError, Error, IsolationViolation, KeyError, ScopeError};
+pub use error::{CredentialError, Error, IsolationViolation, KeyError, ScopeError, UpdateRule};
 pub use factory::{AwsClientFactory, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use ops::{
-    EntityInScope, ItemStream, Items, PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRIBUTE, Transaction,
-    Update,
+    Attribute, Attributes, EntityInScope, ItemStream, Items, PARTITION_KEY_ATTRIBUTE,
+    SORT_KEY_ATTRIBUTE, Transaction, Update,
 };
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};

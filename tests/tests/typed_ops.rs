@@ -6,12 +6,34 @@
     reason = "tests: a failed unwrap is the test failing"
 )]
 
+use std::collections::HashMap;
+
 use aws_sdk_dynamodb::types::{AttributeValue, KeySchemaElement, KeyType};
 use scoped_runtime::{
-    AwsClientFactory, Capsule, CapsuleClient, CredentialCacheConfig, DynamoDb, Error, Update,
+    AwsClientFactory, Capsule, CapsuleClient, CredentialCacheConfig, DynamoDb, Error, ScopedKey,
+    Update, UpdateRule, capsule_table,
 };
 use scoped_tests::entities::{CapsuleNote, Counter, ForgedKey};
 use scoped_tests::{PK, StsTap, factory_with_tap, unique, unscoped};
+use serde::{Deserialize, Serialize};
+
+/// A contact whose attributes serde renames (`contactId`, `displayName`…), next to the notes.
+#[capsule_table("iso")]
+#[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+#[scoped(entity = "CONTACT")]
+pub struct Contact {
+    /// The contact's id, stored as `contactId`.
+    #[scoped(id)]
+    pub contact_id: String,
+    /// Stored as `displayName`.
+    pub display_name: String,
+    /// Stored as `visits`.
+    pub visits: u32,
+    /// Never stored.
+    #[serde(skip)]
+    pub cached: bool,
+}
 
 struct Setup {
     tap: StsTap,
@@ -285,10 +307,200 @@ async fn entities_cannot_write_key_attributes() {
         .sent(notes.update("n1", Update::new().set("pk", "TENANT#victim#X#1")))
         .await;
     assert!(
-        matches!(result, Err(Error::ReservedAttribute { .. })),
+        matches!(
+            result,
+            Err(Error::UpdateAttribute {
+                rule: UpdateRule::Reserved,
+                ..
+            })
+        ),
         "{result:?}"
     );
     assert!(sent.is_empty());
+}
+
+/// The item as stored, read without the library: every attribute, `pk` included.
+async fn stored(setup: &Setup, table: &str, key: &str) -> HashMap<String, AttributeValue> {
+    unscoped(&setup.factory)
+        .get_item()
+        .table_name(table)
+        .key(PK, AttributeValue::S(key.to_owned()))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap()
+}
+
+#[tokio::test]
+async fn updates_check_attribute_names() {
+    let setup = setup().await;
+    let contacts = setup.crm.items::<Contact>().consistent_reads();
+    let ada = Contact {
+        contact_id: "c1".into(),
+        display_name: "Ada".into(),
+        visits: 1,
+        cached: false,
+    };
+    contacts.put(&ada).await.unwrap();
+    let key = contacts.key("c1").unwrap();
+    let before = stored(&setup, contacts.table().as_str(), key.as_str()).await;
+
+    // (update, the attribute named, the rule, the suggestion)
+    let cases: [(Update, &str, UpdateRule, Option<&str>); 8] = [
+        // A typo would have written a new attribute.
+        (
+            Update::new().set("displayNmae", "Bob"),
+            "displayNmae",
+            UpdateRule::Unknown,
+            Some("displayName"),
+        ),
+        (
+            Update::new().add("visit", 1),
+            "visit",
+            UpdateRule::Unknown,
+            Some("visits"),
+        ),
+        // The Rust name on a `rename_all` entity would have done nothing visible.
+        (
+            Update::new().set("display_name", "Bob"),
+            "display_name",
+            UpdateRule::Unknown,
+            Some("displayName"),
+        ),
+        // A skipped field is not stored.
+        (
+            Update::new().set("cached", true),
+            "cached",
+            UpdateRule::Unknown,
+            None,
+        ),
+        // An id would have left the item under its old key with a new id.
+        (
+            Update::new().set("contactId", "c999"),
+            "contactId",
+            UpdateRule::Id,
+            None,
+        ),
+        (
+            Update::new().remove("contact_id"),
+            "contact_id",
+            UpdateRule::Id,
+            Some("contactId"),
+        ),
+        (
+            Update::new()
+                .set("displayName", "Bob")
+                .set("pk", "TENANT#victim#X#1"),
+            "pk",
+            UpdateRule::Reserved,
+            None,
+        ),
+        (Update::new().remove("sk"), "sk", UpdateRule::Reserved, None),
+    ];
+    for (update, name, rule, suggestion) in cases {
+        let described = format!("{update:?}");
+        let (result, sent) = setup.sent(contacts.update("c1", update)).await;
+        match &result {
+            Err(
+                err @ Error::UpdateAttribute {
+                    entity,
+                    attribute,
+                    rule: found,
+                    suggestion: offered,
+                },
+            ) => {
+                assert!(entity.ends_with("Contact"), "{err}");
+                assert_eq!(attribute, name, "{err}");
+                assert_eq!(*found, rule, "{err}");
+                assert_eq!(offered.as_deref(), suggestion, "{err}");
+                let message = err.to_string();
+                assert!(
+                    message.contains("Contact") && message.contains(&format!("{name:?}")),
+                    "{message}"
+                );
+                if let Some(suggestion) = suggestion {
+                    assert!(
+                        message.ends_with(&format!("did you mean `{suggestion}`?")),
+                        "{message}"
+                    );
+                }
+            }
+            other => panic!("{described}: expected a rejected attribute, got {other:?}"),
+        }
+        assert!(sent.is_empty(), "{described} sent {sent:?}");
+    }
+    // The same checks in a transaction, before anything is sent.
+    let (result, sent) = setup
+        .sent(
+            setup
+                .crm
+                .transaction()
+                .put(&note("x1", "x"))
+                .update::<Contact>("c1", Update::new().set("contactId", "c999"))
+                .send(),
+        )
+        .await;
+    assert!(
+        matches!(
+            result,
+            Err(Error::UpdateAttribute {
+                rule: UpdateRule::Id,
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    assert!(sent.is_empty(), "{sent:?}");
+    let after = stored(&setup, contacts.table().as_str(), key.as_str()).await;
+    assert_eq!(after, before, "rejected updates leave the item as it was");
+    assert!(
+        setup
+            .crm
+            .items::<CapsuleNote>()
+            .get("x1")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // The reproduction: a note's id cannot be updated.
+    let notes = setup.crm.items::<CapsuleNote>();
+    notes.put(&note("p1", "x")).await.unwrap();
+    let err = notes
+        .update("p1", Update::new().set("note_id", "p999"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::UpdateAttribute {
+                rule: UpdateRule::Id,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(notes.get("p1").await.unwrap(), Some(note("p1", "x")));
+
+    // Serialized names are updatable, in items and in transactions.
+    let updated = contacts
+        .update(
+            "c1",
+            Update::new().set("displayName", "Bob").add("visits", 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!((updated.display_name.as_str(), updated.visits), ("Bob", 2));
+    setup
+        .crm
+        .transaction()
+        .update::<Contact>("c1", Update::new().add("visits", 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(contacts.get("c1").await.unwrap().unwrap().visits, 3);
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@
 //! [`sk`](SORT_KEY_ATTRIBUTE) are reserved: an entity that serializes either is an error
 //! ([`Error::ReservedAttribute`]), never a silently overwritten key.
 
+mod attributes;
 mod batch;
 mod convert;
 mod item;
@@ -29,6 +30,7 @@ use crate::entity::{Entity, PartitionKey};
 use crate::error::{Error, KeyError};
 use crate::table::TableName;
 
+pub use attributes::{Attribute, Attributes};
 pub(crate) use provision::provision_table;
 pub use query::ItemStream;
 pub use transact::{EntityInScope, Transaction};
