@@ -1,5 +1,6 @@
 //! Errors: each names the offending value and the rule it broke.
 
+use crate::ident::EntityTag;
 use crate::key::MAX_PARTITION_KEY_BYTES;
 use crate::scope::ScopeKind;
 use scoped_rules::Rule;
@@ -470,14 +471,18 @@ pub enum Error {
         /// How many requests were sent for them.
         attempts: u32,
     },
-    /// A transaction was cancelled; `reasons` has one code per item, in order (`None` for the
-    /// items that were not the cause).
-    #[error("transaction on table {table} was cancelled: {}", reasons.join(", "))]
+    /// A transaction was cancelled; `reasons` has one entry per write, in order, naming the
+    /// write's entity, table and key next to DynamoDB's code (`None` for the writes that were
+    /// not the cause). The message lists the writes that were.
+    #[error(
+        "transaction on table {table} was cancelled: {}",
+        CancellationReason::causes(reasons)
+    )]
     TransactionCanceled {
         /// The tables the transaction wrote, comma-separated.
         table: String,
-        /// DynamoDB's cancellation reason code per item: `ConditionalCheckFailed`, `None`…
-        reasons: Vec<String>,
+        /// One reason per write, in the order the writes were added.
+        reasons: Vec<CancellationReason>,
         /// The SDK's error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
@@ -524,5 +529,65 @@ impl std::fmt::Display for UpdateRule {
                  top-level field names (after `#[serde(rename…)]`), not Rust field names"
             }
         })
+    }
+}
+
+/// One write of a cancelled transaction and why DynamoDB cancelled it, in
+/// [`Error::TransactionCanceled`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CancellationReason {
+    /// The write's 1-based position in the transaction, in the order the writes were added.
+    pub position: usize,
+    /// The write: `put`, `create`, `update`, `delete` or `require_exists`.
+    pub write: &'static str,
+    /// The entity type written.
+    pub entity: &'static str,
+    /// The entity's tag in partition keys: `LEAD`.
+    pub tag: EntityTag,
+    /// The table written.
+    pub table: String,
+    /// The item's partition key.
+    pub key: String,
+    /// DynamoDB's code: `ConditionalCheckFailed`, `TransactionConflict`…, or `None` for a write
+    /// that was not the cause.
+    pub code: String,
+    /// DynamoDB's message, if it gave one.
+    pub message: Option<String>,
+}
+
+impl CancellationReason {
+    /// Whether this write caused the cancellation (its code is not `None`).
+    #[must_use]
+    pub fn is_cause(&self) -> bool {
+        self.code != "None"
+    }
+
+    /// The writes that caused the cancellation, for the error message.
+    fn causes(reasons: &[Self]) -> String {
+        let causes: Vec<String> = reasons
+            .iter()
+            .filter(|reason| reason.is_cause())
+            .map(Self::to_string)
+            .collect();
+        if causes.is_empty() {
+            "DynamoDB named no write as the cause".to_owned()
+        } else {
+            causes.join("; ")
+        }
+    }
+}
+
+impl std::fmt::Display for CancellationReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "write {} ({} of `{}` {}, key {:?} in table {}): {}",
+            self.position, self.write, self.entity, self.tag, self.key, self.table, self.code
+        )?;
+        match &self.message {
+            Some(message) => write!(f, " ({message})"),
+            None => Ok(()),
+        }
     }
 }

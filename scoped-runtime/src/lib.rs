@@ -170,7 +170,10 @@ pub use credentials::{CredentialCacheConfig, CredentialStats};
 pub use entity::{
     CapsuleEntity, Entity, EntityTable, PartitionKey, PlatformEntity, Table, TenantEntity,
 };
-pub use error::{CredentialError, Error, IsolationViolation, KeyError, ScopeError, UpdateRule};
+pub use error::{
+    CancellationReason, CredentialError, Error, IsolationViolation, KeyError, ScopeError,
+    UpdateRule,
+};
 pub use factory::{AwsClientFactory, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};

@@ -228,7 +228,8 @@ async fn transactions_write_entities_of_one_scope_together() {
         .unwrap_err();
     match &err {
         Error::TransactionCanceled { reasons, .. } => {
-            assert_eq!(reasons, &["ConditionalCheckFailed", "None"]);
+            let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_str()).collect();
+            assert_eq!(codes, ["ConditionalCheckFailed", "None"]);
         }
         other => panic!("expected a cancelled transaction, got {other}"),
     }
@@ -501,6 +502,94 @@ async fn updates_check_attribute_names() {
         .await
         .unwrap();
     assert_eq!(contacts.get("c1").await.unwrap().unwrap().visits, 3);
+}
+
+#[tokio::test]
+async fn cancellation_reasons_name_each_write() {
+    let setup = setup().await;
+    let notes = setup.crm.items::<CapsuleNote>().consistent_reads();
+    let counters = setup.crm.items::<Counter>().consistent_reads();
+    notes.put(&note("taken", "first")).await.unwrap();
+    counters
+        .put(&Counter {
+            counter_id: "c".into(),
+            count: 0,
+        })
+        .await
+        .unwrap();
+
+    // The failing condition is in the middle: a create of an existing note.
+    let err = setup
+        .crm
+        .transaction()
+        .put(&note("fresh", "x"))
+        .create(&note("taken", "second"))
+        .update::<Counter>("c", Update::new().add("count", 1))
+        .send()
+        .await
+        .unwrap_err();
+    let Error::TransactionCanceled { reasons, .. } = &err else {
+        panic!("expected a cancelled transaction, got {err}");
+    };
+    let table = notes.table().to_string();
+    let described: Vec<(usize, &str, &str, &str, &str, &str)> = reasons
+        .iter()
+        .map(|r| {
+            (
+                r.position,
+                r.write,
+                r.tag.as_str(),
+                r.table.as_str(),
+                r.key.as_str(),
+                r.code.as_str(),
+            )
+        })
+        .collect();
+    let fresh = notes.key("fresh").unwrap();
+    let taken = notes.key("taken").unwrap();
+    let counter = counters.key("c").unwrap();
+    assert_eq!(
+        described,
+        [
+            (1, "put", "NOTE", table.as_str(), fresh.as_str(), "None"),
+            (
+                2,
+                "create",
+                "NOTE",
+                table.as_str(),
+                taken.as_str(),
+                "ConditionalCheckFailed"
+            ),
+            (
+                3,
+                "update",
+                "COUNTER",
+                table.as_str(),
+                counter.as_str(),
+                "None"
+            ),
+        ]
+    );
+    assert!(reasons[1].entity.ends_with("CapsuleNote"), "{err}");
+    assert_eq!(
+        reasons.iter().map(|r| r.is_cause()).collect::<Vec<_>>(),
+        [false, true, false]
+    );
+    // The message names the failed write, and only it.
+    let message = err.to_string();
+    assert!(
+        message.contains("write 2 (create of `")
+            && message.contains(&format!("{:?}", taken.as_str()))
+            && message.contains("ConditionalCheckFailed"),
+        "{message}"
+    );
+    assert!(
+        !message.contains(fresh.as_str()) && !message.contains(counter.as_str()),
+        "{message}"
+    );
+    // Nothing was written.
+    assert!(notes.get("fresh").await.unwrap().is_none());
+    assert_eq!(counters.get("c").await.unwrap().unwrap().count, 0);
 }
 
 #[tokio::test]
