@@ -440,6 +440,20 @@ pub enum Error {
         /// The entity's attribute the name is closest to, if one is close.
         suggestion: Option<String>,
     },
+    /// An item read through the raw SDK client (a scan…) is not an item of the entity in this
+    /// scope: its key is another entity's, or its id attributes make another key than its
+    /// `pk`. (An item of another scope is an [`IsolationViolation`].)
+    #[error("item {key:?} in table {table} is not a `{entity}` of this scope: {reason}")]
+    ForeignItem {
+        /// The table the item was read from.
+        table: String,
+        /// The item's partition key.
+        key: String,
+        /// The entity type it was to be read as.
+        entity: &'static str,
+        /// Why it is not one.
+        reason: String,
+    },
     /// A create-if-absent found an item under the key.
     #[error("item {key:?} already exists in table {table}: create writes only absent items")]
     AlreadyExists {

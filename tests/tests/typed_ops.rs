@@ -10,10 +10,10 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, KeySchemaElement, KeyType};
 use scoped_runtime::{
-    AwsClientFactory, Capsule, CapsuleClient, CredentialCacheConfig, DynamoDb, Error, ScopedKey,
-    Update, UpdateRule, capsule_table,
+    AwsClientFactory, Capsule, CapsuleClient, CredentialCacheConfig, DynamoDb, Error,
+    IsolationViolation, ScopedKey, Tenant, Update, UpdateRule, capsule_table, tenant_table,
 };
-use scoped_tests::entities::{CapsuleNote, Counter, ForgedKey};
+use scoped_tests::entities::{CapsuleNote, Counter, ForgedKey, TenantNote};
 use scoped_tests::{PK, StsTap, factory_with_tap, unique, unscoped};
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +33,18 @@ pub struct Contact {
     /// Never stored.
     #[serde(skip)]
     pub cached: bool,
+}
+
+/// A tenant entity next to the tenant's notes, with another tag.
+#[tenant_table("iso")]
+#[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[scoped(entity = "MEMO")]
+pub struct Memo {
+    /// Its id.
+    #[scoped(id)]
+    pub note_id: String,
+    /// Its text.
+    pub body: String,
 }
 
 struct Setup {
@@ -590,6 +602,133 @@ async fn cancellation_reasons_name_each_write() {
     // Nothing was written.
     assert!(notes.get("fresh").await.unwrap().is_none());
     assert_eq!(counters.get("c").await.unwrap().unwrap().count, 0);
+}
+
+#[tokio::test]
+async fn from_item_reads_only_own_items() {
+    let setup = setup().await;
+    let run = unique();
+    let tenant = Tenant::new(format!("t-{run}"), "Own").unwrap();
+    let other = Tenant::new(format!("t-{run}0"), "Other").unwrap();
+    let client = setup.factory.tenant_dynamodb(&tenant);
+    let notes = client.items::<TenantNote>();
+    notes.provision().await.unwrap();
+    let table = notes.table().to_string();
+    let own = TenantNote {
+        note_id: "n1".into(),
+        body: "own".into(),
+    };
+    notes.put(&own).await.unwrap();
+    client
+        .items::<Memo>()
+        .put(&Memo {
+            note_id: "n1".into(),
+            body: "a memo".into(),
+        })
+        .await
+        .unwrap();
+    // Items the scoped client cannot write, put there behind its back: a prefix sibling's
+    // note, and a note whose id attribute disagrees with its key.
+    let foreign_key = setup
+        .factory
+        .tenant_dynamodb(&other)
+        .key::<TenantNote>("n1")
+        .unwrap();
+    let unscoped = unscoped(&setup.factory);
+    for (key, note_id) in [
+        (foreign_key.to_string(), "n1"),
+        (notes.key("n2").unwrap().to_string(), "n3"),
+    ] {
+        unscoped
+            .put_item()
+            .table_name(&table)
+            .item(PK, AttributeValue::S(key))
+            .item("note_id", AttributeValue::S(note_id.into()))
+            .item("body", AttributeValue::S("planted".into()))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    // The scan of the doc example, through the guarded client.
+    let mut read = Vec::new();
+    let mut rejected = Vec::new();
+    let mut pages = notes
+        .raw()
+        .scan()
+        .table_name(&table)
+        .consistent_read(true)
+        .into_paginator()
+        .items()
+        .send();
+    while let Some(item) = pages.next().await {
+        match notes.from_item(item.unwrap()) {
+            Ok(note) => read.push(note),
+            Err(err) => rejected.push(err),
+        }
+    }
+    assert_eq!(read, [own]);
+    assert_eq!(rejected.len(), 3, "{rejected:?}");
+    let found = |pattern: fn(&Error) -> bool| rejected.iter().filter(|e| pattern(e)).count();
+    assert_eq!(
+        found(|e| matches!(e, Error::Isolation(IsolationViolation::CrossTenant { .. }))),
+        1,
+        "another tenant's item: {rejected:?}"
+    );
+    let foreign: Vec<String> = rejected
+        .iter()
+        .filter(|e| matches!(e, Error::ForeignItem { .. }))
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(foreign.len(), 2, "{rejected:?}");
+    assert!(
+        foreign
+            .iter()
+            .any(|m| m.contains("entity tag `MEMO`, not `NOTE`")),
+        "another entity's item: {foreign:?}"
+    );
+    assert!(
+        foreign
+            .iter()
+            .any(|m| m.contains("its id attributes make the key") && m.contains("#NOTE#n3")),
+        "ids that disagree with the key: {foreign:?}"
+    );
+
+    // A capsule item of another tenant's capsule is another scope's too.
+    let capsule_notes = setup.crm.items::<CapsuleNote>();
+    let neighbour = Capsule::new(format!("t-{run}1"), "caps-1", "PRODUS").unwrap();
+    let mut item = HashMap::new();
+    item.insert(
+        PK.to_owned(),
+        AttributeValue::S(
+            setup
+                .factory
+                .capsule_dynamodb(&neighbour)
+                .key::<CapsuleNote>("n1")
+                .unwrap()
+                .into_string(),
+        ),
+    );
+    item.insert("note_id".into(), AttributeValue::S("n1".into()));
+    item.insert("body".into(), AttributeValue::S("x".into()));
+    let err = capsule_notes.from_item(item.clone()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Isolation(IsolationViolation::CrossTenant { .. })
+        ),
+        "{err}"
+    );
+    // An item without a string `pk` belongs to no scope.
+    item.insert(PK.to_owned(), AttributeValue::N("1".into()));
+    let err = capsule_notes.from_item(item).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Isolation(IsolationViolation::MissingPartitionKey { .. })
+        ),
+        "{err}"
+    );
 }
 
 #[tokio::test]
