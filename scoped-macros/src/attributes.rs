@@ -4,8 +4,8 @@
 //! This follows `serde_derive` (`internals/attr.rs`, `internals/case.rs`): a field's name is
 //! its `#[serde(rename = "…")]` (or `rename(serialize = "…")`), else the struct's
 //! `#[serde(rename_all = "…")]` applied to the unraw'd field name; `skip` and
-//! `skip_serializing` fields are not written. A `flatten` field, or a `transparent` struct,
-//! writes names no macro can know: the list is then open. Serde reports malformed serde
+//! `skip_serializing` fields are not written. A `flatten` field, or a `transparent` or
+//! `into = "…"` struct, writes names no macro can know: the list is then open. Serde reports malformed serde
 //! attributes itself; here they only make the list open, never an error of ours.
 
 use darling::ast::{Data, Style};
@@ -119,6 +119,7 @@ fn unraw(ident: &Ident) -> String {
 #[derive(Default)]
 struct ContainerAttrs {
     rename_all: RenameRule,
+    /// `transparent` or `into = "…"`: serialized as something else than these fields.
     transparent: bool,
 }
 
@@ -134,6 +135,10 @@ impl ContainerAttrs {
                     }
                 } else if meta.path.is_ident("transparent") {
                     out.transparent = true;
+                } else if meta.path.is_ident("into") {
+                    // Serialized as another type: its names are not these fields'.
+                    out.transparent = true;
+                    skip_value(&meta)?;
                 } else {
                     skip_value(&meta)?;
                 }

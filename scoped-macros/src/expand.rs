@@ -349,7 +349,7 @@ fn entity_item_docs(key: &EntityKey) -> (String, String, String) {
         (
             "open",
             if key.attributes.open {
-                " It also has a `#[serde(flatten)]` field (or is `#[serde(transparent)]`), \
+                " It also has a `#[serde(flatten)]` field (or is serialized as another type), \
                  whose attribute names are not known here: an update may name any attribute \
                  but its ids and `pk`/`sk`."
             } else {

@@ -372,11 +372,13 @@ fn flattened_and_transparent_entities_have_open_attributes() {
     });
     assert_eq!(fields, [("lead_id".into(), "lead_id".into(), true)]);
     assert!(open);
-    let (_, open) = serialized(quote! {
-        #[serde(transparent)]
-        struct Lead { #[scoped(id)] lead_id: String }
-    });
-    assert!(open);
+    for container in [quote!(transparent), quote!(into = "LeadRecord")] {
+        let (_, open) = serialized(quote! {
+            #[serde(#container)]
+            struct Lead { #[scoped(id)] lead_id: String }
+        });
+        assert!(open, "{container}");
+    }
     // A serde attribute we cannot read is serde's to report; the list is open meanwhile.
     let (_, open) = serialized(quote! {
         #[serde(rename_all = "Title Case")]

@@ -35,6 +35,19 @@ pub struct Contact {
     pub cached: bool,
 }
 
+/// Free-form labels: `#[serde(flatten)]` makes the attribute names unknowable to the macro.
+#[capsule_table("iso")]
+#[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[scoped(entity = "LABELS")]
+pub struct Labels {
+    /// Its id.
+    #[scoped(id)]
+    pub labels_id: String,
+    /// Every other attribute.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, String>,
+}
+
 /// A tenant entity next to the tenant's notes, with another tag.
 #[tenant_table("iso")]
 #[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -514,6 +527,39 @@ async fn updates_check_attribute_names() {
         .await
         .unwrap();
     assert_eq!(contacts.get("c1").await.unwrap().unwrap().visits, 3);
+}
+
+#[tokio::test]
+async fn updates_of_flattened_entities_accept_any_name_but_ids_and_keys() {
+    let setup = setup().await;
+    let labels = setup.crm.items::<Labels>().consistent_reads();
+    labels
+        .put(&Labels {
+            labels_id: "l1".into(),
+            extra: [("color".to_owned(), "red".to_owned())].into(),
+        })
+        .await
+        .unwrap();
+    let updated = labels
+        .update("l1", Update::new().set("size", "xl").remove("color"))
+        .await
+        .unwrap();
+    assert_eq!(updated.extra, [("size".to_owned(), "xl".to_owned())].into());
+    for (name, rule) in [
+        ("labels_id", UpdateRule::Id),
+        ("pk", UpdateRule::Reserved),
+        ("sk", UpdateRule::Reserved),
+    ] {
+        let (result, sent) = setup
+            .sent(labels.update("l1", Update::new().set(name, "x")))
+            .await;
+        assert!(
+            matches!(&result, Err(Error::UpdateAttribute { rule: found, .. }) if *found == rule),
+            "{name}: {result:?}"
+        );
+        assert!(sent.is_empty(), "{name}");
+    }
+    assert_eq!(labels.get("l1").await.unwrap().unwrap(), updated);
 }
 
 #[tokio::test]

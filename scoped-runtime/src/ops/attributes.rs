@@ -50,8 +50,8 @@ impl Attribute {
 /// `#[derive(ScopedKey)]` reads them from the struct and its serde attributes: field names,
 /// `#[serde(rename = "…")]` on a field, `#[serde(rename_all = "…")]` on the struct (every case
 /// serde supports), and leaves out fields with `#[serde(skip)]` or `#[serde(skip_serializing)]`.
-/// A `#[serde(flatten)]` field (or a `#[serde(transparent)]` struct) makes the names unknowable
-/// at compile time: the attributes are then [open](Self::is_open), and updates may name any
+/// A `#[serde(flatten)]` field (or a `#[serde(transparent)]` or `#[serde(into = "…")]` struct)
+/// makes the names unknowable at compile time: the attributes are then [open](Self::is_open), and updates may name any
 /// attribute that is not reserved or an id. The names follow serde's derive; an entity with a
 /// hand-written `Serialize` gets its Rust field names.
 ///
@@ -102,7 +102,8 @@ impl Attributes {
     }
 
     /// Whether the entity may serialize attributes besides the known ones, whose names are not
-    /// known at compile time: it has a `#[serde(flatten)]` field or is `#[serde(transparent)]`.
+    /// known at compile time: it has a `#[serde(flatten)]` field or is `#[serde(transparent)]`
+    /// or `#[serde(into = "…")]`.
     #[must_use]
     pub fn is_open(&self) -> bool {
         self.open
