@@ -413,7 +413,7 @@ async fn updates_check_attribute_names() {
             Update::new().remove("contact_id"),
             "contact_id",
             UpdateRule::Id,
-            Some("contactId"),
+            None,
         ),
         (
             Update::new()

@@ -130,15 +130,14 @@ impl Attributes {
             Some(_) => Ok(()),
             None if self.open => Ok(()),
             None => {
-                // The Rust name of a renamed field: its attribute is the answer, and an id's
-                // Rust name is an id all the same.
+                // The Rust name of a renamed field: its attribute is the answer; an id's Rust
+                // name is an id all the same, and no name of it is updatable.
                 if let Some(attribute) = self.fields.iter().find(|a| a.field == name) {
-                    let rule = if attribute.id {
-                        UpdateRule::Id
+                    return Err(if attribute.id {
+                        reject(UpdateRule::Id, None)
                     } else {
-                        UpdateRule::Unknown
-                    };
-                    return Err(reject(rule, Some(attribute.name)));
+                        reject(UpdateRule::Unknown, Some(attribute.name))
+                    });
                 }
                 Err(reject(UpdateRule::Unknown, self.closest(name)))
             }
@@ -276,10 +275,7 @@ mod tests {
             rejection(LEAD, "first_name"),
             (UpdateRule::Unknown, Some("firstName".into()))
         );
-        assert_eq!(
-            rejection(LEAD, "lead_id"),
-            (UpdateRule::Id, Some("leadId".into()))
-        );
+        assert_eq!(rejection(LEAD, "lead_id"), (UpdateRule::Id, None));
     }
 
     #[test]
