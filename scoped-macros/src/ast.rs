@@ -8,6 +8,7 @@ use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::{Attribute, Generics, Ident, ItemStruct, LitStr, Type, Visibility};
 
+use crate::attributes::SerializedFields;
 use crate::scope::ScopeKind;
 
 /// The attribute a table attribute leaves on its struct for `#[derive(ScopedKey)]`, which
@@ -202,10 +203,12 @@ fn entity_tag(meta: &syn::Meta) -> darling::Result<Option<LitStr>> {
 
 /// A field of a `ScopedKey` struct.
 #[derive(FromField)]
-#[darling(attributes(scoped))]
+#[darling(attributes(scoped), forward_attrs(serde))]
 pub(crate) struct KeyField {
     pub(crate) ident: Option<Ident>,
     pub(crate) ty: Type,
+    /// Its `#[serde(..)]` attributes, for the serialized field names.
+    pub(crate) attrs: Vec<Attribute>,
     /// `#[scoped(id)]`: the field is one of the key's ids, in field order.
     pub(crate) id: Flag,
 }
@@ -333,6 +336,8 @@ pub(crate) struct EntityKey {
     pub(crate) ids: Vec<IdField>,
     /// The table, when a table attribute left its hint.
     pub(crate) table: Option<TableHint>,
+    /// The attributes serde writes, for `Entity::ATTRIBUTES`.
+    pub(crate) attributes: SerializedFields,
 }
 
 /// One `#[scoped(id)]` field.
@@ -340,4 +345,57 @@ pub(crate) struct IdField {
     pub(crate) name: Ident,
     pub(crate) ty: Type,
     pub(crate) arg: IdArg,
+}
+
+impl TableInput {
+    /// The entity tag the struct's `#[derive(ScopedKey)]` will use, for the docs: its
+    /// `#[scoped(entity = "…")]`, else the default from its name. A malformed option is the
+    /// derive's to report.
+    pub(crate) fn entity_tag(&self) -> String {
+        let mut tag = None;
+        for attr in self
+            .item
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("scoped"))
+        {
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("entity") {
+                    tag = Some(meta.value()?.parse::<LitStr>()?.value());
+                } else if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
+                }
+                Ok(())
+            });
+        }
+        tag.unwrap_or_else(|| crate::valid::default_entity_tag(&self.item.ident.to_string()))
+    }
+
+    /// The names of the struct's `#[scoped(id)]` fields, in order, as the docs show them.
+    pub(crate) fn id_fields(&self) -> Vec<String> {
+        self.item
+            .fields
+            .iter()
+            .filter(|field| is_id_field(field))
+            .filter_map(|field| field.ident.as_ref())
+            .map(|ident| {
+                let name = ident.to_string();
+                name.strip_prefix("r#")
+                    .map_or_else(|| name.clone(), str::to_owned)
+            })
+            .collect()
+    }
+}
+
+/// Whether `field` is marked `#[scoped(id)]`, read as the derive's darling options read it.
+pub(crate) fn is_id_field(field: &syn::Field) -> bool {
+    let mut id = false;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("scoped")) {
+        // A malformed option is the derive's to report.
+        let _ = attr.parse_nested_meta(|meta| {
+            id |= meta.path.is_ident("id");
+            Ok(())
+        });
+    }
+    id
 }

@@ -9,6 +9,14 @@ pub(crate) const PARTITION_KEY: &str = include_str!("doc/partition_key.md");
 pub(crate) const TO_PARTITION_KEY: &str = include_str!("doc/to_partition_key.md");
 /// The section a table attribute appends to an entity's own docs.
 pub(crate) const STORAGE: &str = include_str!("doc/storage.md");
+/// The line a table attribute appends to the docs of each documented `#[scoped(id)]` field.
+pub(crate) const ID_FIELD: &str = include_str!("doc/id_field.md");
+/// Docs of the generated `Entity::TAG`, shown on the entity's page.
+pub(crate) const TAG: &str = include_str!("doc/tag.md");
+/// Docs of the generated `Entity::ATTRIBUTES`.
+pub(crate) const ATTRIBUTES: &str = include_str!("doc/attributes.md");
+/// Docs of the generated `Entity::Ids`.
+pub(crate) const IDS: &str = include_str!("doc/ids.md");
 
 /// Replaces each `{name}` in `template` whose name is in `vars`, in one pass, so values may
 /// themselves contain braces (`{tenant_id}` in a key pattern). Other braces are kept.

@@ -65,9 +65,11 @@ fn table(input: &TableInput, checked: darling::Result<String>) -> TokenStream {
     let mut item = input.item.clone();
     let ident = &item.ident;
     let vis = &item.vis;
-    let vars = table_vars(kind, &ident.to_string(), &base);
+    let mut vars = table_vars(kind, &ident.to_string(), &base);
+    vars.push(("key_line", key_line(input)));
     let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let storage = doc::render(doc::STORAGE, &vars);
+    mark_id_fields(&mut item.fields, &vars);
     let table_name_doc = doc::render(doc::TABLE_NAME, &vars);
     let scope = kind.type_path();
     let base_lit = LitStr::new(&base, proc_macro2::Span::call_site());
@@ -129,6 +131,7 @@ fn table_vars(kind: ScopeKind, entity: &str, base: &str) -> Vec<(&'static str, S
         ("base", base.to_owned()),
         ("table_pattern", kind.table_pattern(base)),
         ("table_example", kind.table_example(base)),
+        ("table", table_with_example(kind, base)),
         ("factory_call", kind.factory_call().to_owned()),
     ]
 }
@@ -161,6 +164,8 @@ fn scoped_key(key: &EntityKey) -> TokenStream {
     // repeat the impl's "not bound to a table" error.
     let (ids_type, ids_return) = (ids_type(quote!('a)), ids_type(quote!('_)));
     let builders = key.table.as_ref().map(|table| key_builders(key, table));
+    let (tag_doc, attributes_doc, ids_doc) = entity_item_docs(key);
+    let attributes = attributes_value(key);
     quote! {
         const _: () = {
             #[automatically_derived]
@@ -168,8 +173,12 @@ fn scoped_key(key: &EntityKey) -> TokenStream {
 
             #[automatically_derived]
             impl ::scoped_runtime::__private::Entity for #ident {
+                #[doc = #tag_doc]
                 const TAG: ::scoped_runtime::__private::EntityTag =
                     ::scoped_runtime::__private::EntityTag::from_static(#tag);
+                #[doc = #attributes_doc]
+                const ATTRIBUTES: ::scoped_runtime::__private::Attributes = #attributes;
+                #[doc = #ids_doc]
                 type Ids<'a> = #ids_type;
 
                 fn ids(&self) -> #ids_return {
@@ -271,4 +280,126 @@ fn unraw(ident: &Ident) -> String {
     let name = ident.to_string();
     name.strip_prefix("r#")
         .map_or_else(|| name.clone(), str::to_owned)
+}
+
+/// A scope's table as the docs name it: `` `{capsule_code}_crm` (e.g. `PRODUS_crm`) ``, or just
+/// `` `audit` `` where the name is the same in every scope (the platform's).
+fn table_with_example(kind: ScopeKind, base: &str) -> String {
+    let (pattern, example) = (kind.table_pattern(base), kind.table_example(base));
+    if pattern == example {
+        format!("`{pattern}`")
+    } else {
+        format!("`{pattern}` (e.g. `{example}`)")
+    }
+}
+
+/// The pattern of an entity's keys: `TENANT#{tenant_id}#CAPSULE#{capsule_id}#LEAD#{lead_id}`,
+/// or from the tag on when the scope is not known.
+fn key_pattern(kind: Option<ScopeKind>, tag: &str, ids: &[String]) -> String {
+    let segments: Vec<String> = ids.iter().map(|id| format!("{{{id}}}")).collect();
+    let prefix = kind.map_or("…#", ScopeKind::key_prefix);
+    format!("{prefix}{tag}#{}", segments.join("#"))
+}
+
+/// `` `lead_id` `` or `` `tenant`, `lead_id` ``: id fields as the docs list them.
+fn code_list(names: &[String]) -> String {
+    let names: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    names.join(", ")
+}
+
+/// The Storage section's sentence on the key, when the struct derives `ScopedKey`: its
+/// pattern, id fields and tag, read from the struct as the derive will.
+fn key_line(input: &TableInput) -> String {
+    if !input.derives_key {
+        return String::new();
+    }
+    let ids = input.id_fields();
+    if ids.is_empty() {
+        return String::new();
+    }
+    let tag = input.entity_tag();
+    format!(
+        " Its partition key, `{}`, is built from its id {} {} (entity tag `{tag}`), which an \
+         update cannot change.",
+        key_pattern(Some(input.kind), &tag, &ids),
+        if ids.len() == 1 { "field" } else { "fields" },
+        code_list(&ids),
+    )
+}
+
+/// Appends to each documented `#[scoped(id)]` field a line saying it is a key id. Undocumented
+/// fields stay undocumented, so `missing_docs` still reports them.
+fn mark_id_fields(fields: &mut syn::Fields, vars: &[(&str, &str)]) {
+    let entity = vars
+        .iter()
+        .find(|(name, _)| *name == "entity")
+        .map_or("", |(_, value)| *value);
+    let note = doc::render(doc::ID_FIELD, &[("entity", entity)]);
+    for field in fields {
+        let documented = field.attrs.iter().any(|attr| attr.path().is_ident("doc"));
+        if documented && crate::ast::is_id_field(field) {
+            field.attrs.push(parse_quote!(#[doc = #note]));
+        }
+    }
+}
+
+/// The docs of the generated `Entity` impl's items, which rustdoc shows on the entity's own
+/// page instead of the trait's generic text: its tag, attributes and ids.
+fn entity_item_docs(key: &EntityKey) -> (String, String, String) {
+    let entity = key.ident.to_string();
+    let ids: Vec<String> = key.ids.iter().map(|id| unraw(&id.name)).collect();
+    let pattern = key_pattern(key.table.as_ref().map(|table| table.kind), &key.tag, &ids);
+    let attributes: Vec<String> = key
+        .attributes
+        .fields
+        .iter()
+        .map(|field| {
+            let mut line = format!("`{}`", field.name);
+            if field.name != field.field {
+                line.push_str(&format!(" (field `{}`)", field.field));
+            }
+            if field.id {
+                line.push_str(", an id");
+            }
+            line
+        })
+        .collect();
+    let vars = [
+        ("entity", entity.as_str()),
+        ("tag", key.tag.as_str()),
+        ("key_pattern", pattern.as_str()),
+        (
+            "id_fields",
+            &match ids.as_slice() {
+                [one] => format!("field `{one}`"),
+                many => format!("fields {} (in this order)", code_list(many)),
+            },
+        ),
+        ("attributes", &attributes.join("; ")),
+        (
+            "open",
+            if key.attributes.open {
+                " It also has a `#[serde(flatten)]` field (or is serialized as another type), \
+                 whose attribute names are not known here: an update may name any attribute \
+                 but its ids and `pk`/`sk`."
+            } else {
+                ""
+            },
+        ),
+    ];
+    (
+        doc::render(doc::TAG, &vars),
+        doc::render(doc::ATTRIBUTES, &vars),
+        doc::render(doc::IDS, &vars),
+    )
+}
+
+/// The generated `Entity::ATTRIBUTES` value.
+fn attributes_value(key: &EntityKey) -> TokenStream {
+    let fields = key.attributes.fields.iter().map(|field| {
+        let (name, rust, id) = (&field.name, &field.field, field.id);
+        quote!(::scoped_runtime::__private::Attribute::new(#name, #rust, #id))
+    });
+    let open = key.attributes.open;
+    quote!(::scoped_runtime::__private::Attributes::new(&[#(#fields),*], #open))
 }

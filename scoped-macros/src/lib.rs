@@ -10,6 +10,7 @@
 //! templates in `doc`).
 
 mod ast;
+mod attributes;
 mod doc;
 mod expand;
 mod scope;

@@ -301,6 +301,7 @@ fn expansion_snapshots() {
             #[derive(ScopedKey)]
             #[scoped(entity = "LEAD")]
             pub struct Lead {
+                /// The lead's id.
                 #[scoped(id)]
                 pub lead_id: String,
                 pub name: String,
@@ -313,6 +314,7 @@ fn expansion_snapshots() {
         quote!("notifications"),
         quote! {
             #[derive(ScopedKey)]
+            #[serde(rename_all = "camelCase")]
             pub(crate) struct WebhookDelivery {
                 #[scoped(id)]
                 pub webhook_id: u64,
@@ -335,4 +337,261 @@ fn expansion_snapshots() {
         },
     );
     assert_snapshot("platform", &platform);
+}
+
+fn serialized(input: TokenStream) -> (Vec<(String, String, bool)>, bool) {
+    let key = KeyInput::from_syn(input)
+        .and_then(KeyInput::validate)
+        .unwrap();
+    let fields = key
+        .attributes
+        .fields
+        .into_iter()
+        .map(|field| (field.name, field.field, field.id))
+        .collect();
+    (fields, key.attributes.open)
+}
+
+fn names(input: TokenStream) -> Vec<String> {
+    serialized(input)
+        .0
+        .into_iter()
+        .map(|(name, ..)| name)
+        .collect()
+}
+
+#[test]
+fn serialized_field_names_follow_serde() {
+    let (fields, open) = serialized(quote! {
+        #[derive(Serialize)]
+        struct Lead {
+            #[scoped(id)]
+            lead_id: String,
+            #[serde(rename = "fullName")]
+            name: String,
+            #[serde(rename(serialize = "ser", deserialize = "de"))]
+            both: u32,
+            #[serde(rename(deserialize = "only_de"))]
+            de_only: u32,
+            #[serde(skip)]
+            cache: u32,
+            #[serde(default, skip_serializing)]
+            secret: u32,
+            #[serde(skip_serializing_if = "Option::is_none", alias = "typ")]
+            r#type: Option<String>,
+        }
+    });
+    let lead = |name: &str, field: &str, id| (name.to_owned(), field.to_owned(), id);
+    assert_eq!(
+        fields,
+        [
+            lead("lead_id", "lead_id", true),
+            lead("fullName", "name", false),
+            lead("ser", "both", false),
+            lead("de_only", "de_only", false),
+            lead("type", "type", false),
+        ]
+    );
+    assert!(!open);
+}
+
+#[test]
+fn rename_all_applies_every_serde_case() {
+    for (rule, expected) in [
+        ("lowercase", ["lead_id", "first_contact"]),
+        ("UPPERCASE", ["LEAD_ID", "FIRST_CONTACT"]),
+        ("PascalCase", ["LeadId", "FirstContact"]),
+        ("camelCase", ["leadId", "firstContact"]),
+        ("snake_case", ["lead_id", "first_contact"]),
+        ("SCREAMING_SNAKE_CASE", ["LEAD_ID", "FIRST_CONTACT"]),
+        ("kebab-case", ["lead-id", "first-contact"]),
+        ("SCREAMING-KEBAB-CASE", ["LEAD-ID", "FIRST-CONTACT"]),
+    ] {
+        let input = quote! {
+            #[serde(deny_unknown_fields, rename_all = #rule)]
+            struct Lead { #[scoped(id)] lead_id: String, first_contact: u64 }
+        };
+        assert_eq!(names(input), expected, "{rule}");
+        let split = quote! {
+            #[serde(rename_all(deserialize = "UPPERCASE", serialize = #rule))]
+            struct Lead { #[scoped(id)] lead_id: String, first_contact: u64 }
+        };
+        assert_eq!(names(split), expected, "{rule}, split form");
+    }
+    // A field's own rename wins over the struct's rule.
+    let renamed = quote! {
+        #[serde(rename_all = "camelCase")]
+        struct Lead { #[scoped(id)] lead_id: String, #[serde(rename = "x_y")] first_contact: u64 }
+    };
+    assert_eq!(names(renamed), ["leadId", "x_y"]);
+}
+
+#[test]
+fn flattened_and_transparent_entities_have_open_attributes() {
+    let (fields, open) = serialized(quote! {
+        struct Lead {
+            #[scoped(id)]
+            lead_id: String,
+            #[serde(flatten)]
+            extra: std::collections::HashMap<String, String>,
+        }
+    });
+    assert_eq!(fields, [("lead_id".into(), "lead_id".into(), true)]);
+    assert!(open);
+    for container in [quote!(transparent), quote!(into = "LeadRecord")] {
+        let (_, open) = serialized(quote! {
+            #[serde(#container)]
+            struct Lead { #[scoped(id)] lead_id: String }
+        });
+        assert!(open, "{container}");
+    }
+    // A serde attribute we cannot read is serde's to report; the list is open meanwhile.
+    let (_, open) = serialized(quote! {
+        #[serde(rename_all = "Title Case")]
+        struct Lead { #[scoped(id)] lead_id: String }
+    });
+    assert!(open);
+}
+
+/// Every `#[doc = "…"]` string on the items of `file`, their fields, and the items of impls
+/// and `const _: () = { … };` blocks in it.
+fn doc_strings(file: &syn::File) -> Vec<String> {
+    fn docs_of(attrs: &[syn::Attribute], out: &mut Vec<String>) {
+        for attr in attrs {
+            if let syn::Meta::NameValue(meta) = &attr.meta
+                && meta.path.is_ident("doc")
+                && let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(doc),
+                    ..
+                }) = &meta.value
+            {
+                out.push(doc.value());
+            }
+        }
+    }
+    fn walk(items: &[syn::Item], out: &mut Vec<String>) {
+        for item in items {
+            match item {
+                syn::Item::Struct(item) => {
+                    docs_of(&item.attrs, out);
+                    for field in &item.fields {
+                        docs_of(&field.attrs, out);
+                    }
+                }
+                syn::Item::Impl(item) => {
+                    for inner in &item.items {
+                        match inner {
+                            syn::ImplItem::Const(c) => docs_of(&c.attrs, out),
+                            syn::ImplItem::Fn(f) => docs_of(&f.attrs, out),
+                            syn::ImplItem::Type(t) => docs_of(&t.attrs, out),
+                            _ => {}
+                        }
+                    }
+                }
+                syn::Item::Const(item) => {
+                    if let syn::Expr::Block(block) = &*item.expr {
+                        let items: Vec<syn::Item> = block
+                            .block
+                            .stmts
+                            .iter()
+                            .filter_map(|stmt| match stmt {
+                                syn::Stmt::Item(item) => Some(item.clone()),
+                                _ => None,
+                            })
+                            .collect();
+                        walk(&items, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&file.items, &mut out);
+    out
+}
+
+/// The docs the table attribute and then the derive generate for `item`.
+fn generated_docs(kind: ScopeKind, args: TokenStream, item: TokenStream) -> Vec<String> {
+    let table: syn::File = syn::parse2(expand::table_attribute(kind, args, item)).unwrap();
+    let strukt = table
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Struct(item) => Some(item),
+            _ => None,
+        })
+        .unwrap();
+    let derive: syn::File = syn::parse2(expand::derive_scoped_key(quote!(#strukt))).unwrap();
+    let mut docs = doc_strings(&table);
+    docs.extend(doc_strings(&derive));
+    docs
+}
+
+#[test]
+fn entity_docs_name_the_tag_the_ids_and_the_table() {
+    let docs = generated_docs(
+        ScopeKind::Capsule,
+        quote!("crm"),
+        quote! {
+            /// A sales lead.
+            #[derive(ScopedKey)]
+            #[scoped(entity = "LEAD")]
+            pub struct Lead {
+                /// The lead's id.
+                #[scoped(id)]
+                pub lead_id: String,
+                /// Its name.
+                pub name: String,
+                #[scoped(id)]
+                pub undocumented: u64,
+            }
+        },
+    );
+    let all = docs.join("\n---\n");
+    let has = |text: &str| docs.iter().any(|doc| doc.contains(text));
+    // `Entity::TAG` on the entity's page shows the entity's own tag.
+    assert!(
+        has("`LEAD`: `Lead`'s tag in its partition keys, \
+             `TENANT#{tenant_id}#CAPSULE#{capsule_id}#LEAD#{lead_id}#{undocumented}`"),
+        "{all}"
+    );
+    // The struct's docs name the key, its id fields and its tag.
+    assert!(
+        has("is built from its id fields `lead_id`, `undocumented` (entity tag `LEAD`)"),
+        "{all}"
+    );
+    // A documented id field is marked; an undocumented one stays undocumented (missing_docs).
+    assert_eq!(
+        docs.iter().filter(|doc| doc.contains("*Key id*")).count(),
+        1,
+        "{all}"
+    );
+    assert!(
+        has("`lead_id`, an id; `name`; `undocumented`, an id"),
+        "{all}"
+    );
+    assert!(has("`{capsule_code}_crm` (e.g. `PRODUS_crm`)"), "{all}");
+
+    let platform = generated_docs(
+        ScopeKind::Platform,
+        quote!("audit"),
+        quote! {
+            /// An audit record.
+            #[derive(ScopedKey)]
+            pub struct AuditRecord { #[scoped(id)] pub record_id: String }
+        },
+    );
+    let all = platform.join("\n---\n");
+    assert!(
+        !all.contains("e.g."),
+        "the platform's table is the same everywhere: {all}"
+    );
+    assert!(all.contains("stored in table `audit` and"), "{all}");
+    assert!(
+        all.contains(
+            "`AUDIT_RECORD`: `AuditRecord`'s tag in its partition keys, `AUDIT_RECORD#{record_id}`"
+        ),
+        "{all}"
+    );
 }

@@ -107,6 +107,7 @@ impl KeyInput {
                 )
             }
         };
+        let attributes = self.serialized_fields();
         let ids = match self.data {
             Data::Struct(fields) if fields.style == Style::Struct => {
                 let ids: Vec<IdField> = fields
@@ -169,6 +170,7 @@ impl KeyInput {
             tag: tag.unwrap_or_default(),
             ids,
             table,
+            attributes,
         })
     }
 }

@@ -6,6 +6,7 @@ pub use crate::entity::seal::{BoundTable, DerivedEntity};
 pub use crate::entity::{Entity, OperatorEntity, OperatorTransaction, PartitionKey, Table};
 pub use crate::error::KeyError;
 pub use crate::ident::{BaseName, EntityTag};
+pub use crate::ops::{Attribute, Attributes};
 pub use crate::scope::{Capsule, Platform, Tenant};
 pub use crate::segment::KeySegment;
 pub use crate::table::TableName;

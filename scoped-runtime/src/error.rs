@@ -1,5 +1,6 @@
 //! Errors: each names the offending value and the rule it broke.
 
+use crate::ident::EntityTag;
 use crate::key::MAX_PARTITION_KEY_BYTES;
 use crate::scope::ScopeKind;
 use scoped_rules::Rule;
@@ -443,6 +444,37 @@ pub enum Error {
         /// The attribute: `pk` or `sk`.
         attribute: String,
     },
+    /// An [`Update`](crate::Update) names an attribute it may not change: one the entity does
+    /// not serialize (a typo, or the Rust name of a renamed field), one holding an id, or a key
+    /// attribute. Checked before anything is sent.
+    #[error(
+        "update of `{entity}` rejected: attribute {attribute:?} {rule}{}",
+        suggestion.as_deref().map(|name| format!("; did you mean `{name}`?")).unwrap_or_default()
+    )]
+    UpdateAttribute {
+        /// The entity type.
+        entity: &'static str,
+        /// The attribute the update named.
+        attribute: String,
+        /// The rule it broke.
+        rule: UpdateRule,
+        /// The entity's attribute the name is closest to, if one is close.
+        suggestion: Option<String>,
+    },
+    /// An item read through the raw SDK client (a scan…) is not an item of the entity in this
+    /// scope: its key is another entity's, or its id attributes make another key than its
+    /// `pk`. (An item of another scope is an [`IsolationViolation`].)
+    #[error("item {key:?} in table {table} is not a `{entity}` of this scope: {reason}")]
+    ForeignItem {
+        /// The table the item was read from.
+        table: String,
+        /// The item's partition key.
+        key: String,
+        /// The entity type it was to be read as.
+        entity: &'static str,
+        /// Why it is not one.
+        reason: String,
+    },
     /// A create-if-absent found an item under the key.
     #[error("item {key:?} already exists in table {table}: create writes only absent items")]
     AlreadyExists {
@@ -474,14 +506,18 @@ pub enum Error {
         /// How many requests were sent for them.
         attempts: u32,
     },
-    /// A transaction was cancelled; `reasons` has one code per item, in order (`None` for the
-    /// items that were not the cause).
-    #[error("transaction on table {table} was cancelled: {}", reasons.join(", "))]
+    /// A transaction was cancelled; `reasons` has one entry per write, in order, naming the
+    /// write's entity, table and key next to DynamoDB's code (`None` for the writes that were
+    /// not the cause). The message lists the writes that were.
+    #[error(
+        "transaction on table {table} was cancelled: {}",
+        CancellationReason::causes(reasons)
+    )]
     TransactionCanceled {
         /// The tables the transaction wrote, comma-separated.
         table: String,
-        /// DynamoDB's cancellation reason code per item: `ConditionalCheckFailed`, `None`…
-        reasons: Vec<String>,
+        /// One reason per write, in the order the writes were added.
+        reasons: Vec<CancellationReason>,
         /// The SDK's error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
@@ -497,4 +533,96 @@ pub enum Error {
         /// Its key schema, as `attribute (KEY_TYPE)` pairs.
         found: String,
     },
+}
+
+/// Why an [`Update`](crate::Update) may not name an attribute, in [`Error::UpdateAttribute`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UpdateRule {
+    /// `pk` or `sk`: the key attributes the library writes.
+    Reserved,
+    /// The attribute of an `#[scoped(id)]` field: the item's partition key is built from it.
+    Id,
+    /// The entity serializes no top-level attribute of that name.
+    Unknown,
+}
+
+impl std::fmt::Display for UpdateRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Reserved => {
+                "is reserved: `pk` and `sk` are the key attributes the library writes from the \
+                 entity's ids"
+            }
+            Self::Id => {
+                "holds one of the entity's ids, which make up the item's partition key: an \
+                 update would leave the item under its old key with a new id; put the item \
+                 under its new ids and delete the old one"
+            }
+            Self::Unknown => {
+                "is not one the entity serializes: updates name the entity's serialized \
+                 top-level field names (after `#[serde(rename…)]`), not Rust field names"
+            }
+        })
+    }
+}
+
+/// One write of a cancelled transaction and why DynamoDB cancelled it, in
+/// [`Error::TransactionCanceled`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CancellationReason {
+    /// The write's 1-based position in the transaction, in the order the writes were added.
+    pub position: usize,
+    /// The write: `put`, `create`, `update`, `delete` or `require_exists`.
+    pub write: &'static str,
+    /// The entity type written.
+    pub entity: &'static str,
+    /// The entity's tag in partition keys: `LEAD`.
+    pub tag: EntityTag,
+    /// The table written.
+    pub table: String,
+    /// The item's partition key.
+    pub key: String,
+    /// DynamoDB's code: `ConditionalCheckFailed`, `TransactionConflict`…, or `None` for a write
+    /// that was not the cause.
+    pub code: String,
+    /// DynamoDB's message, if it gave one.
+    pub message: Option<String>,
+}
+
+impl CancellationReason {
+    /// Whether this write caused the cancellation (its code is not `None`).
+    #[must_use]
+    pub fn is_cause(&self) -> bool {
+        self.code != "None"
+    }
+
+    /// The writes that caused the cancellation, for the error message.
+    fn causes(reasons: &[Self]) -> String {
+        let causes: Vec<String> = reasons
+            .iter()
+            .filter(|reason| reason.is_cause())
+            .map(Self::to_string)
+            .collect();
+        if causes.is_empty() {
+            "DynamoDB named no write as the cause".to_owned()
+        } else {
+            causes.join("; ")
+        }
+    }
+}
+
+impl std::fmt::Display for CancellationReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "write {} ({} of `{}` {}, key {:?} in table {}): {}",
+            self.position, self.write, self.entity, self.tag, self.key, self.table, self.code
+        )?;
+        match &self.message {
+            Some(message) => write!(f, " ({message})"),
+            None => Ok(()),
+        }
+    }
 }

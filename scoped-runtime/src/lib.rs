@@ -88,13 +88,15 @@
 //! # 4. Typed operations
 //!
 //! A scoped client's `items::<E>()` gives the operations on one entity in the client's scope
-//! ([`Items`]): `put`, `create` (if absent), `get`, `delete`, `update` of non-key attributes
-//! ([`Update`]), `query` of the entity's partition as a stream ([`ItemStream`]), `batch_get`,
-//! `batch_put` and `batch_delete` (chunked, unprocessed parts retried with backoff), and
-//! `provision` (create the table if absent, wait until active). `transaction()` writes
-//! entities of the scope together ([`Transaction`]). Items are the entity serialized with
-//! serde ([`serde_dynamo`]) plus its partition key in the string attribute
-//! [`pk`](PARTITION_KEY_ATTRIBUTE), which the library writes; tables are keyed by `pk` alone.
+//! ([`Items`]): `put`, `create` (if absent), `get`, `delete`, `update` of non-id attributes
+//! ([`Update`], names checked against the entity's serialized fields), `query` of the
+//! entity's partition as a stream ([`ItemStream`]), `batch_get`, `batch_put` and
+//! `batch_delete` (chunked, unprocessed parts retried with backoff), `provision` (create the
+//! table if absent, wait until active), and `from_item` (an item read through `raw()` back as
+//! the entity, ownership-checked). `transaction()` writes entities of the scope together
+//! ([`Transaction`]). Items are the entity serialized with serde ([`serde_dynamo`]) plus its
+//! partition key in the string attribute [`pk`](PARTITION_KEY_ATTRIBUTE), which the library
+//! writes; tables are keyed by `pk` alone.
 //!
 //! # 5. The isolation guard
 //!
@@ -171,13 +173,16 @@ pub use credentials::{CredentialCacheConfig, CredentialStats};
 pub use entity::{
     CapsuleEntity, Entity, EntityTable, PartitionKey, PlatformEntity, Table, TenantEntity,
 };
-pub use error::{CredentialError, Error, IsolationViolation, KeyError, ScopeError};
+pub use error::{
+    CancellationReason, CredentialError, Error, IsolationViolation, KeyError, ScopeError,
+    UpdateRule,
+};
 pub use factory::{AwsClientFactory, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use ops::{
-    EntityInScope, ItemStream, Items, PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRIBUTE, Transaction,
-    Update,
+    Attribute, Attributes, EntityInScope, ItemStream, Items, PARTITION_KEY_ATTRIBUTE,
+    SORT_KEY_ATTRIBUTE, Transaction, Update,
 };
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};

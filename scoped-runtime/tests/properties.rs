@@ -1,11 +1,11 @@
-//! Property tests for invariants 1–4 of DESIGN.md: table names and partition keys are
+//! Property tests for invariants 1–4 of `docs/design.md`: table names and partition keys are
 //! injective, `validate_pk` accepts exactly its own scope's keys, and everything produced fits
 //! DynamoDB's limits. Every property runs 10,000 cases.
 //!
-//! Expected values come from the oracles in `properties/model.rs`, written from DESIGN.md and
-//! the crate docs; inputs from `properties/strategies.rs`, which favours near-collisions
-//! (`a_b` + `c` against `a` + `b_c`, `t1` against `t10`, ids made of `#`, `%23` and `TENANT`)
-//! over uniformly random values that would never collide.
+//! Expected values come from the oracles in `properties/model.rs`, written from
+//! `docs/design.md` and the crate docs; inputs from `properties/strategies.rs`, which favours
+//! near-collisions (`a_b` + `c` against `a` + `b_c`, `t1` against `t10`, ids made of `#`, `%23`
+//! and `TENANT`) over uniformly random values that would never collide.
 
 #[path = "properties/model.rs"]
 mod model;

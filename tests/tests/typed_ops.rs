@@ -6,12 +6,59 @@
     reason = "tests: a failed unwrap is the test failing"
 )]
 
+use std::collections::HashMap;
+
 use aws_sdk_dynamodb::types::{AttributeValue, KeySchemaElement, KeyType};
 use scoped_runtime::{
-    AwsClientFactory, Capsule, CapsuleClient, CredentialCacheConfig, DynamoDb, Error, Update,
+    AwsClientFactory, Capsule, CapsuleClient, CredentialCacheConfig, DynamoDb, Error,
+    IsolationViolation, ScopedKey, Tenant, Update, UpdateRule, capsule_table, tenant_table,
 };
-use scoped_tests::entities::{CapsuleNote, Counter, ForgedKey};
+use scoped_tests::entities::{CapsuleNote, Counter, ForgedKey, TenantNote};
 use scoped_tests::{PK, StsTap, factory_with_tap, unique, unscoped};
+use serde::{Deserialize, Serialize};
+
+/// A contact whose attributes serde renames (`contactId`, `displayName`…), next to the notes.
+#[capsule_table("iso")]
+#[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+#[scoped(entity = "CONTACT")]
+pub struct Contact {
+    /// The contact's id, stored as `contactId`.
+    #[scoped(id)]
+    pub contact_id: String,
+    /// Stored as `displayName`.
+    pub display_name: String,
+    /// Stored as `visits`.
+    pub visits: u32,
+    /// Never stored.
+    #[serde(skip)]
+    pub cached: bool,
+}
+
+/// Free-form labels: `#[serde(flatten)]` makes the attribute names unknowable to the macro.
+#[capsule_table("iso")]
+#[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[scoped(entity = "LABELS")]
+pub struct Labels {
+    /// Its id.
+    #[scoped(id)]
+    pub labels_id: String,
+    /// Every other attribute.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, String>,
+}
+
+/// A tenant entity next to the tenant's notes, with another tag.
+#[tenant_table("iso")]
+#[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[scoped(entity = "MEMO")]
+pub struct Memo {
+    /// Its id.
+    #[scoped(id)]
+    pub note_id: String,
+    /// Its text.
+    pub body: String,
+}
 
 struct Setup {
     tap: StsTap,
@@ -206,7 +253,8 @@ async fn transactions_write_entities_of_one_scope_together() {
         .unwrap_err();
     match &err {
         Error::TransactionCanceled { reasons, .. } => {
-            assert_eq!(reasons, &["ConditionalCheckFailed", "None"]);
+            let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_str()).collect();
+            assert_eq!(codes, ["ConditionalCheckFailed", "None"]);
         }
         other => panic!("expected a cancelled transaction, got {other}"),
     }
@@ -285,10 +333,448 @@ async fn entities_cannot_write_key_attributes() {
         .sent(notes.update("n1", Update::new().set("pk", "TENANT#victim#X#1")))
         .await;
     assert!(
-        matches!(result, Err(Error::ReservedAttribute { .. })),
+        matches!(
+            result,
+            Err(Error::UpdateAttribute {
+                rule: UpdateRule::Reserved,
+                ..
+            })
+        ),
         "{result:?}"
     );
     assert!(sent.is_empty());
+}
+
+/// The item as stored, read without the library: every attribute, `pk` included.
+async fn stored(setup: &Setup, table: &str, key: &str) -> HashMap<String, AttributeValue> {
+    unscoped(&setup.factory)
+        .get_item()
+        .table_name(table)
+        .key(PK, AttributeValue::S(key.to_owned()))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap()
+}
+
+#[tokio::test]
+async fn updates_check_attribute_names() {
+    let setup = setup().await;
+    let contacts = setup.crm.items::<Contact>().consistent_reads();
+    let ada = Contact {
+        contact_id: "c1".into(),
+        display_name: "Ada".into(),
+        visits: 1,
+        cached: false,
+    };
+    contacts.put(&ada).await.unwrap();
+    let key = contacts.key("c1").unwrap();
+    let before = stored(&setup, contacts.table().as_str(), key.as_str()).await;
+
+    // (update, the attribute named, the rule, the suggestion)
+    let cases: [(Update, &str, UpdateRule, Option<&str>); 8] = [
+        // A typo would have written a new attribute.
+        (
+            Update::new().set("displayNmae", "Bob"),
+            "displayNmae",
+            UpdateRule::Unknown,
+            Some("displayName"),
+        ),
+        (
+            Update::new().add("visit", 1),
+            "visit",
+            UpdateRule::Unknown,
+            Some("visits"),
+        ),
+        // The Rust name on a `rename_all` entity would have done nothing visible.
+        (
+            Update::new().set("display_name", "Bob"),
+            "display_name",
+            UpdateRule::Unknown,
+            Some("displayName"),
+        ),
+        // A skipped field is not stored.
+        (
+            Update::new().set("cached", true),
+            "cached",
+            UpdateRule::Unknown,
+            None,
+        ),
+        // An id would have left the item under its old key with a new id.
+        (
+            Update::new().set("contactId", "c999"),
+            "contactId",
+            UpdateRule::Id,
+            None,
+        ),
+        (
+            Update::new().remove("contact_id"),
+            "contact_id",
+            UpdateRule::Id,
+            None,
+        ),
+        (
+            Update::new()
+                .set("displayName", "Bob")
+                .set("pk", "TENANT#victim#X#1"),
+            "pk",
+            UpdateRule::Reserved,
+            None,
+        ),
+        (Update::new().remove("sk"), "sk", UpdateRule::Reserved, None),
+    ];
+    for (update, name, rule, suggestion) in cases {
+        let described = format!("{update:?}");
+        let (result, sent) = setup.sent(contacts.update("c1", update)).await;
+        match &result {
+            Err(
+                err @ Error::UpdateAttribute {
+                    entity,
+                    attribute,
+                    rule: found,
+                    suggestion: offered,
+                },
+            ) => {
+                assert!(entity.ends_with("Contact"), "{err}");
+                assert_eq!(attribute, name, "{err}");
+                assert_eq!(*found, rule, "{err}");
+                assert_eq!(offered.as_deref(), suggestion, "{err}");
+                let message = err.to_string();
+                assert!(
+                    message.contains("Contact") && message.contains(&format!("{name:?}")),
+                    "{message}"
+                );
+                if let Some(suggestion) = suggestion {
+                    assert!(
+                        message.ends_with(&format!("did you mean `{suggestion}`?")),
+                        "{message}"
+                    );
+                }
+            }
+            other => panic!("{described}: expected a rejected attribute, got {other:?}"),
+        }
+        assert!(sent.is_empty(), "{described} sent {sent:?}");
+    }
+    // The same checks in a transaction, before anything is sent.
+    let (result, sent) = setup
+        .sent(
+            setup
+                .crm
+                .transaction()
+                .put(&note("x1", "x"))
+                .update::<Contact>("c1", Update::new().set("contactId", "c999"))
+                .send(),
+        )
+        .await;
+    assert!(
+        matches!(
+            result,
+            Err(Error::UpdateAttribute {
+                rule: UpdateRule::Id,
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    assert!(sent.is_empty(), "{sent:?}");
+    let after = stored(&setup, contacts.table().as_str(), key.as_str()).await;
+    assert_eq!(after, before, "rejected updates leave the item as it was");
+    assert!(
+        setup
+            .crm
+            .items::<CapsuleNote>()
+            .get("x1")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // The reproduction: a note's id cannot be updated.
+    let notes = setup.crm.items::<CapsuleNote>();
+    notes.put(&note("p1", "x")).await.unwrap();
+    let err = notes
+        .update("p1", Update::new().set("note_id", "p999"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::UpdateAttribute {
+                rule: UpdateRule::Id,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(notes.get("p1").await.unwrap(), Some(note("p1", "x")));
+
+    // Serialized names are updatable, in items and in transactions.
+    let updated = contacts
+        .update(
+            "c1",
+            Update::new().set("displayName", "Bob").add("visits", 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!((updated.display_name.as_str(), updated.visits), ("Bob", 2));
+    setup
+        .crm
+        .transaction()
+        .update::<Contact>("c1", Update::new().add("visits", 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(contacts.get("c1").await.unwrap().unwrap().visits, 3);
+}
+
+#[tokio::test]
+async fn updates_of_flattened_entities_accept_any_name_but_ids_and_keys() {
+    let setup = setup().await;
+    let labels = setup.crm.items::<Labels>().consistent_reads();
+    labels
+        .put(&Labels {
+            labels_id: "l1".into(),
+            extra: [("color".to_owned(), "red".to_owned())].into(),
+        })
+        .await
+        .unwrap();
+    let updated = labels
+        .update("l1", Update::new().set("size", "xl").remove("color"))
+        .await
+        .unwrap();
+    assert_eq!(updated.extra, [("size".to_owned(), "xl".to_owned())].into());
+    for (name, rule) in [
+        ("labels_id", UpdateRule::Id),
+        ("pk", UpdateRule::Reserved),
+        ("sk", UpdateRule::Reserved),
+    ] {
+        let (result, sent) = setup
+            .sent(labels.update("l1", Update::new().set(name, "x")))
+            .await;
+        assert!(
+            matches!(&result, Err(Error::UpdateAttribute { rule: found, .. }) if *found == rule),
+            "{name}: {result:?}"
+        );
+        assert!(sent.is_empty(), "{name}");
+    }
+    assert_eq!(labels.get("l1").await.unwrap().unwrap(), updated);
+}
+
+#[tokio::test]
+async fn cancellation_reasons_name_each_write() {
+    let setup = setup().await;
+    let notes = setup.crm.items::<CapsuleNote>().consistent_reads();
+    let counters = setup.crm.items::<Counter>().consistent_reads();
+    notes.put(&note("taken", "first")).await.unwrap();
+    counters
+        .put(&Counter {
+            counter_id: "c".into(),
+            count: 0,
+        })
+        .await
+        .unwrap();
+
+    // The failing condition is in the middle: a create of an existing note.
+    let err = setup
+        .crm
+        .transaction()
+        .put(&note("fresh", "x"))
+        .create(&note("taken", "second"))
+        .update::<Counter>("c", Update::new().add("count", 1))
+        .send()
+        .await
+        .unwrap_err();
+    let Error::TransactionCanceled { reasons, .. } = &err else {
+        panic!("expected a cancelled transaction, got {err}");
+    };
+    let table = notes.table().to_string();
+    let described: Vec<(usize, &str, &str, &str, &str, &str)> = reasons
+        .iter()
+        .map(|r| {
+            (
+                r.position,
+                r.write,
+                r.tag.as_str(),
+                r.table.as_str(),
+                r.key.as_str(),
+                r.code.as_str(),
+            )
+        })
+        .collect();
+    let fresh = notes.key("fresh").unwrap();
+    let taken = notes.key("taken").unwrap();
+    let counter = counters.key("c").unwrap();
+    assert_eq!(
+        described,
+        [
+            (1, "put", "NOTE", table.as_str(), fresh.as_str(), "None"),
+            (
+                2,
+                "create",
+                "NOTE",
+                table.as_str(),
+                taken.as_str(),
+                "ConditionalCheckFailed"
+            ),
+            (
+                3,
+                "update",
+                "COUNTER",
+                table.as_str(),
+                counter.as_str(),
+                "None"
+            ),
+        ]
+    );
+    assert!(reasons[1].entity.ends_with("CapsuleNote"), "{err}");
+    assert_eq!(
+        reasons.iter().map(|r| r.is_cause()).collect::<Vec<_>>(),
+        [false, true, false]
+    );
+    // The message names the failed write, and only it.
+    let message = err.to_string();
+    assert!(
+        message.contains("write 2 (create of `")
+            && message.contains(&format!("{:?}", taken.as_str()))
+            && message.contains("ConditionalCheckFailed"),
+        "{message}"
+    );
+    assert!(
+        !message.contains(fresh.as_str()) && !message.contains(counter.as_str()),
+        "{message}"
+    );
+    // Nothing was written.
+    assert!(notes.get("fresh").await.unwrap().is_none());
+    assert_eq!(counters.get("c").await.unwrap().unwrap().count, 0);
+}
+
+#[tokio::test]
+async fn from_item_reads_only_own_items() {
+    let setup = setup().await;
+    let run = unique();
+    let tenant = Tenant::new(format!("t-{run}"), "Own").unwrap();
+    let other = Tenant::new(format!("t-{run}0"), "Other").unwrap();
+    let client = setup.factory.tenant_dynamodb(&tenant);
+    let notes = client.items::<TenantNote>();
+    notes.provision().await.unwrap();
+    let table = notes.table().to_string();
+    let own = TenantNote {
+        note_id: "n1".into(),
+        body: "own".into(),
+    };
+    notes.put(&own).await.unwrap();
+    client
+        .items::<Memo>()
+        .put(&Memo {
+            note_id: "n1".into(),
+            body: "a memo".into(),
+        })
+        .await
+        .unwrap();
+    // Items the scoped client cannot write, put there behind its back: a prefix sibling's
+    // note, and a note whose id attribute disagrees with its key.
+    let foreign_key = setup
+        .factory
+        .tenant_dynamodb(&other)
+        .key::<TenantNote>("n1")
+        .unwrap();
+    let unscoped = unscoped(&setup.factory);
+    for (key, note_id) in [
+        (foreign_key.to_string(), "n1"),
+        (notes.key("n2").unwrap().to_string(), "n3"),
+    ] {
+        unscoped
+            .put_item()
+            .table_name(&table)
+            .item(PK, AttributeValue::S(key))
+            .item("note_id", AttributeValue::S(note_id.into()))
+            .item("body", AttributeValue::S("planted".into()))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    // The scan of the doc example, through the guarded client.
+    let mut read = Vec::new();
+    let mut rejected = Vec::new();
+    let mut pages = notes
+        .raw()
+        .scan()
+        .table_name(&table)
+        .consistent_read(true)
+        .into_paginator()
+        .items()
+        .send();
+    while let Some(item) = pages.next().await {
+        match notes.from_item(item.unwrap()) {
+            Ok(note) => read.push(note),
+            Err(err) => rejected.push(err),
+        }
+    }
+    assert_eq!(read, [own]);
+    assert_eq!(rejected.len(), 3, "{rejected:?}");
+    let found = |pattern: fn(&Error) -> bool| rejected.iter().filter(|e| pattern(e)).count();
+    assert_eq!(
+        found(|e| matches!(e, Error::Isolation(IsolationViolation::CrossTenant { .. }))),
+        1,
+        "another tenant's item: {rejected:?}"
+    );
+    let foreign: Vec<String> = rejected
+        .iter()
+        .filter(|e| matches!(e, Error::ForeignItem { .. }))
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(foreign.len(), 2, "{rejected:?}");
+    assert!(
+        foreign
+            .iter()
+            .any(|m| m.contains("entity tag `MEMO`, not `NOTE`")),
+        "another entity's item: {foreign:?}"
+    );
+    assert!(
+        foreign
+            .iter()
+            .any(|m| m.contains("its id attributes make the key") && m.contains("#NOTE#n3")),
+        "ids that disagree with the key: {foreign:?}"
+    );
+
+    // A capsule item of another tenant's capsule is another scope's too.
+    let capsule_notes = setup.crm.items::<CapsuleNote>();
+    let neighbour = Capsule::new(format!("t-{run}1"), "caps-1", "PRODUS").unwrap();
+    let mut item = HashMap::new();
+    item.insert(
+        PK.to_owned(),
+        AttributeValue::S(
+            setup
+                .factory
+                .capsule_dynamodb(&neighbour)
+                .key::<CapsuleNote>("n1")
+                .unwrap()
+                .into_string(),
+        ),
+    );
+    item.insert("note_id".into(), AttributeValue::S("n1".into()));
+    item.insert("body".into(), AttributeValue::S("x".into()));
+    let err = capsule_notes.from_item(item.clone()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Isolation(IsolationViolation::CrossTenant { .. })
+        ),
+        "{err}"
+    );
+    // An item without a string `pk` belongs to no scope.
+    item.insert(PK.to_owned(), AttributeValue::N("1".into()));
+    let err = capsule_notes.from_item(item).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Isolation(IsolationViolation::MissingPartitionKey { .. })
+        ),
+        "{err}"
+    );
 }
 
 #[tokio::test]

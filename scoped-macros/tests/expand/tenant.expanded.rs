@@ -1,6 +1,7 @@
 // #[tenant_table] expands to:
 
 #[derive(ScopedKey)]
+#[serde(rename_all = "camelCase")]
 #[__scoped_table(tenant, "notifications")]
 pub(crate) struct WebhookDelivery {
     #[scoped(id)]
@@ -19,7 +20,7 @@ const _: () = {
         );
     }
     impl WebhookDelivery {
-        /**The name of [`WebhookDelivery`](Self)'s table in `scope`: `{tenant_id}_notifications`, e.g. `tenant-123_notifications`.
+        /**The name of [`WebhookDelivery`](Self)'s table in `scope`: `{tenant_id}_notifications` (e.g. `tenant-123_notifications`).
 
 `WebhookDelivery` is a **tenant** entity (`#[tenant_table("notifications")]`): reach it through `factory.tenant_dynamodb(&tenant)`.
 */
@@ -39,9 +40,29 @@ const _: () = {
     impl ::scoped_runtime::__private::DerivedEntity for WebhookDelivery {}
     #[automatically_derived]
     impl ::scoped_runtime::__private::Entity for WebhookDelivery {
+        /**`WEBHOOK_DELIVERY`: `WebhookDelivery`'s tag in its partition keys, `TENANT#{tenant_id}#WEBHOOK_DELIVERY#{webhook_id}#{attempt}`.
+*/
         const TAG: ::scoped_runtime::__private::EntityTag = ::scoped_runtime::__private::EntityTag::from_static(
             "WEBHOOK_DELIVERY",
         );
+        /**The top-level attributes of `WebhookDelivery`'s items, as serde writes them: `webhookId` (field `webhook_id`), an id; `attempt`, an id.
+
+An [`Update`](scoped_runtime::Update) of `WebhookDelivery` may name these, except the ids.
+*/
+        const ATTRIBUTES: ::scoped_runtime::__private::Attributes = ::scoped_runtime::__private::Attributes::new(
+            &[
+                ::scoped_runtime::__private::Attribute::new(
+                    "webhookId",
+                    "webhook_id",
+                    true,
+                ),
+                ::scoped_runtime::__private::Attribute::new("attempt", "attempt", true),
+            ],
+            false,
+        );
+        /**`WebhookDelivery`'s key ids, from its fields `webhook_id`, `attempt` (in this order): they make its partition key
+`TENANT#{tenant_id}#WEBHOOK_DELIVERY#{webhook_id}#{attempt}`.
+*/
         type Ids<'a> = (u64, &'a str);
         fn ids(&self) -> (u64, &'_ str) {
             (

@@ -114,7 +114,8 @@ impl<E: Entity> Items<E> {
     }
 
     /// Applies `update` to the existing item with `ids` and returns the item as it is after.
-    /// Key attributes cannot be updated, and an absent item is not created.
+    /// `update` names the entity's serialized attributes and may not name its ids or the key
+    /// attributes (see [`Update`]); an absent item is not created.
     ///
     /// ```no_run
     /// # use scoped_runtime::{capsule_table, ScopedKey, Items, Update};
@@ -130,8 +131,9 @@ impl<E: Entity> Items<E> {
     ///
     /// # Errors
     ///
-    /// [`Error::NotFound`] if there is no such item, [`Error::ReservedAttribute`] if `update`
-    /// names `pk` or `sk`, [`Error::Item`] if a value does not serialize or the result does not
+    /// [`Error::UpdateAttribute`] if `update` names an attribute the entity does not serialize,
+    /// an id's attribute, `pk` or `sk` (before anything is sent), [`Error::NotFound`] if there
+    /// is no such item, [`Error::Item`] if a value does not serialize or the result does not
     /// deserialize, [`Error::DynamoDb`] if the request fails.
     pub async fn update(&self, ids: E::Ids<'_>, update: Update) -> Result<E, Error>
     where

@@ -14,6 +14,7 @@
 //! [`sk`](SORT_KEY_ATTRIBUTE) are reserved: an entity that serializes either is an error
 //! ([`Error::ReservedAttribute`]), never a silently overwritten key.
 
+mod attributes;
 mod batch;
 mod convert;
 mod item;
@@ -22,13 +23,20 @@ mod query;
 mod transact;
 mod update;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::de::DeserializeOwned;
+
 use crate::entity::{Entity, PartitionKey};
-use crate::error::{Error, KeyError};
+use crate::error::{Error, IsolationViolation, KeyError};
+use crate::key::DecodedKey;
+use crate::scope::Scope;
 use crate::table::TableName;
 
+pub use attributes::{Attribute, Attributes};
 pub(crate) use provision::provision_table;
 pub use query::ItemStream;
 pub use transact::{EntityInScope, Transaction};
@@ -148,6 +156,90 @@ impl<E: Entity> Items<E> {
     pub async fn provision(&self) -> Result<(), Error> {
         crate::tags::claim::<E>()?;
         provision_table(&self.client, &self.table).await
+    }
+
+    /// The entity in `item`, an item read through the SDK client ([`raw`](Self::raw)): a
+    /// scan, an index query, a stream record. Unlike deserializing it yourself, it needs no
+    /// `serde_dynamo` of your own, and checks that the item is one of this entity's in this
+    /// scope before reading it: its `pk` must be a key of the scope, with this entity's tag,
+    /// and equal to the key its id attributes make.
+    ///
+    /// A scan of a tenant's own table, each item read back as an entity (items of the
+    /// table's other entities are [`Error::ForeignItem`], which a mixed table skips):
+    ///
+    /// ```no_run
+    /// use scoped_runtime::{Error, ScopedKey, TenantClient, DynamoDb, tenant_table};
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// /// A webhook of a tenant.
+    /// #[tenant_table("notifications")]
+    /// #[derive(ScopedKey, Serialize, Deserialize)]
+    /// #[scoped(entity = "HOOK")]
+    /// pub struct Webhook {
+    ///     #[scoped(id)]
+    ///     pub webhook_id: String,
+    ///     pub url: String,
+    /// }
+    ///
+    /// # async fn demo(client: TenantClient<DynamoDb>) -> Result<(), Box<dyn std::error::Error>> {
+    /// let hooks = client.items::<Webhook>();
+    /// let mut pages = hooks.raw().scan().table_name(hooks.table().as_str()).into_paginator().items().send();
+    /// while let Some(item) = pages.next().await {
+    ///     match hooks.from_item(item?) {
+    ///         Ok(hook) => println!("{}", hook.url),
+    ///         Err(Error::ForeignItem { .. }) => continue, // another entity's item
+    ///         Err(err) => return Err(err.into()),        // another scope's, or malformed
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Isolation`] if the item has no string `pk`
+    /// ([`IsolationViolation::MissingPartitionKey`]) or its `pk` is not a key of this scope
+    /// (another tenant's, capsule's or scope's: [`IsolationViolation::CrossTenant`]…);
+    /// [`Error::ForeignItem`] if it is another entity's item, or its ids do not make its
+    /// `pk`; [`Error::Item`] if it does not deserialize as `E`.
+    ///
+    /// [`IsolationViolation::MissingPartitionKey`]: crate::IsolationViolation::MissingPartitionKey
+    /// [`IsolationViolation::CrossTenant`]: crate::IsolationViolation::CrossTenant
+    pub fn from_item(&self, item: HashMap<String, AttributeValue>) -> Result<E, Error>
+    where
+        E: DeserializeOwned,
+    {
+        let Some(AttributeValue::S(key)) = item.get(PARTITION_KEY_ATTRIBUTE) else {
+            return Err(IsolationViolation::MissingPartitionKey {
+                table: self.table.to_string(),
+                what: "item",
+            }
+            .into());
+        };
+        let key = key.clone();
+        self.scope.check_key(&key)?;
+        let foreign = |reason: String| Error::ForeignItem {
+            table: self.table.to_string(),
+            key: key.clone(),
+            entity: std::any::type_name::<E>(),
+            reason,
+        };
+        let decoded = DecodedKey::parse(&key).map_err(IsolationViolation::Malformed)?;
+        if decoded.entity() != E::TAG.as_str() {
+            return Err(foreign(format!(
+                "its key has entity tag `{}`, not `{}`",
+                decoded.entity(),
+                E::TAG
+            )));
+        }
+        let entity: E = convert::from_item(item, &self.table)?;
+        let own = self.key_of(&entity)?;
+        if own != key.as_str() {
+            return Err(foreign(format!(
+                "its id attributes make the key {:?}, not its `pk`",
+                own.as_str()
+            )));
+        }
+        Ok(entity)
     }
 
     fn key_of(&self, item: &E) -> Result<PartitionKey<E>, Error> {

@@ -14,7 +14,8 @@ use super::convert::{build_error, key_map, request_error, to_item};
 use super::item::ABSENT;
 use crate::entity::seal::InScope;
 use crate::entity::{Entity, Table};
-use crate::error::Error;
+use crate::error::{CancellationReason, Error};
+use crate::ident::EntityTag;
 use crate::scope::Scope;
 use crate::table::TableName;
 
@@ -88,6 +89,8 @@ pub struct Transaction<S> {
     scope: S,
     client: aws_sdk_dynamodb::Client,
     items: Vec<TransactWriteItem>,
+    /// What each of `items` writes, to name it in a cancellation.
+    writes: Vec<Write>,
     tables: Vec<String>,
     /// The first write that could not be built, reported by `send`.
     error: Option<Error>,
@@ -99,6 +102,7 @@ impl<S: Scope> Transaction<S> {
             scope,
             client,
             items: Vec::new(),
+            writes: Vec::new(),
             tables: Vec::new(),
             error: None,
         }
@@ -109,7 +113,7 @@ impl<S: Scope> Transaction<S> {
     where
         E: Entity + Serialize + EntityInScope<S, <E as Table>::Scope>,
     {
-        self.put_item(item, None)
+        self.put_item("put", item, None)
     }
 
     /// Writes `item` only if no item has its key; otherwise the whole transaction is
@@ -118,7 +122,7 @@ impl<S: Scope> Transaction<S> {
     where
         E: Entity + Serialize + EntityInScope<S, <E as Table>::Scope>,
     {
-        self.put_item(item, Some(ABSENT))
+        self.put_item("create", item, Some(ABSENT))
     }
 
     /// Deletes the item of `E` with `ids`.
@@ -126,7 +130,7 @@ impl<S: Scope> Transaction<S> {
     where
         E: Entity + EntityInScope<S, <E as Table>::Scope>,
     {
-        self.add::<E>(ids, |table, key| {
+        self.add::<E>("delete", ids, |table, key| {
             let delete = Delete::builder()
                 .table_name(table)
                 .set_key(Some(key_map(key)))
@@ -141,7 +145,7 @@ impl<S: Scope> Transaction<S> {
     where
         E: Entity + EntityInScope<S, <E as Table>::Scope>,
     {
-        self.add_fallible::<E>(ids, move |table, key| {
+        self.add_fallible::<E>("update", ids, move |table, key| {
             let expression = update.into_expression::<E>(table, &key)?;
             let update = SdkUpdate::builder()
                 .table_name(table)
@@ -161,7 +165,7 @@ impl<S: Scope> Transaction<S> {
     where
         E: Entity + EntityInScope<S, <E as Table>::Scope>,
     {
-        self.add::<E>(ids, |table, key| {
+        self.add::<E>("require_exists", ids, |table, key| {
             let check = ConditionCheck::builder()
                 .table_name(table)
                 .set_key(Some(key_map(key)))
@@ -189,9 +193,10 @@ impl<S: Scope> Transaction<S> {
     /// # Errors
     ///
     /// The first error building a write ([`Error::Key`], [`Error::Item`],
-    /// [`Error::ReservedAttribute`]) before anything is sent; [`Error::TransactionCanceled`]
-    /// with one reason per write if DynamoDB cancelled it (a failed condition, a conflicting
-    /// transaction); [`Error::DynamoDb`] if the request fails.
+    /// [`Error::ReservedAttribute`], [`Error::UpdateAttribute`]) before anything is sent;
+    /// [`Error::TransactionCanceled`] if DynamoDB cancelled it (a failed condition, a
+    /// conflicting transaction), with one [`CancellationReason`] per write naming its entity,
+    /// table and key; [`Error::DynamoDb`] if the request fails.
     pub async fn send(self) -> Result<(), Error> {
         if let Some(err) = self.error {
             return Err(err);
@@ -210,10 +215,31 @@ impl<S: Scope> Transaction<S> {
             Ok(_) => Ok(()),
             Err(err) => match err.as_service_error() {
                 Some(TransactWriteItemsError::TransactionCanceledException(canceled)) => {
-                    let reasons = canceled
-                        .cancellation_reasons()
-                        .iter()
-                        .map(|reason| reason.code().unwrap_or("None").to_owned())
+                    let given = canceled.cancellation_reasons();
+                    // DynamoDB gives one reason per write, in order; a write it gave none for
+                    // was not the cause.
+                    let reasons = self
+                        .writes
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, write)| {
+                            let reason = given.get(index);
+                            CancellationReason {
+                                position: index + 1,
+                                write: write.kind,
+                                entity: write.entity,
+                                tag: write.tag,
+                                table: write.table,
+                                key: write.key,
+                                code: reason
+                                    .and_then(|reason| reason.code())
+                                    .unwrap_or("None")
+                                    .to_owned(),
+                                message: reason
+                                    .and_then(|reason| reason.message())
+                                    .map(str::to_owned),
+                            }
+                        })
                         .collect();
                     Err(Error::TransactionCanceled {
                         table: tables,
@@ -226,7 +252,7 @@ impl<S: Scope> Transaction<S> {
         }
     }
 
-    fn put_item<E>(self, item: &E, condition: Option<&str>) -> Self
+    fn put_item<E>(self, kind: &'static str, item: &E, condition: Option<&str>) -> Self
     where
         E: Entity + Serialize + EntityInScope<S, <E as Table>::Scope>,
     {
@@ -237,33 +263,38 @@ impl<S: Scope> Transaction<S> {
             .map_err(Error::from)
             .and_then(|key| {
                 let item = to_item(item, &table, key.as_str())?;
-                Put::builder()
+                let put = Put::builder()
                     .table_name(table.as_str())
                     .set_item(Some(item))
                     .set_condition_expression(condition.map(str::to_owned))
                     .build()
-                    .map_err(|err| build_error(TRANSACT, &table, err))
-            })
-            .map(|put| TransactWriteItem::builder().put(put).build());
+                    .map_err(|err| build_error(TRANSACT, &table, err))?;
+                Ok((
+                    TransactWriteItem::builder().put(put).build(),
+                    Write::of::<E>(kind, &table, key.into_string()),
+                ))
+            });
         self.push(table, write)
     }
 
     /// Adds the write `build` makes from `E`'s table and the key of `ids`.
     fn add<E>(
         self,
+        kind: &'static str,
         ids: E::Ids<'_>,
         build: impl FnOnce(&str, String) -> Result<TransactWriteItem, BuildError>,
     ) -> Self
     where
         E: Entity + EntityInScope<S, <E as Table>::Scope>,
     {
-        self.add_fallible::<E>(ids, |table, key| {
+        self.add_fallible::<E>(kind, ids, |table, key| {
             build(table, key).map_err(|err| build_error(TRANSACT, table, err))
         })
     }
 
     fn add_fallible<E>(
         self,
+        kind: &'static str,
         ids: E::Ids<'_>,
         build: impl FnOnce(&str, String) -> Result<TransactWriteItem, Error>,
     ) -> Self
@@ -274,23 +305,49 @@ impl<S: Scope> Transaction<S> {
         let table = E::table_name(scope);
         let write = E::partition_key(scope, ids)
             .map_err(Error::from)
-            .and_then(|key| build(&table, key.into_string()));
+            .and_then(|key| {
+                let key = key.into_string();
+                let item = build(&table, key.clone())?;
+                Ok((item, Write::of::<E>(kind, &table, key)))
+            });
         self.push(table, write)
     }
 
-    fn push(mut self, table: TableName, write: Result<TransactWriteItem, Error>) -> Self {
+    fn push(mut self, table: TableName, write: Result<(TransactWriteItem, Write), Error>) -> Self {
         match write {
-            Ok(item) => {
+            Ok((item, write)) => {
                 if !self.tables.iter().any(|known| *known == table.as_str()) {
                     self.tables.push(table.into_string());
                 }
                 self.items.push(item);
+                self.writes.push(write);
             }
             Err(err) => {
                 self.error.get_or_insert(err);
             }
         }
         self
+    }
+}
+
+/// What one write of a transaction writes, for its [`CancellationReason`].
+struct Write {
+    kind: &'static str,
+    entity: &'static str,
+    tag: EntityTag,
+    table: String,
+    key: String,
+}
+
+impl Write {
+    fn of<E: Entity>(kind: &'static str, table: &TableName, key: String) -> Self {
+        Self {
+            kind,
+            entity: std::any::type_name::<E>(),
+            tag: E::TAG,
+            table: table.to_string(),
+            key,
+        }
     }
 }
 

@@ -7,15 +7,24 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 
 use super::PARTITION_KEY_ATTRIBUTE as PK;
-use super::convert::{Item, reject_reserved};
+use super::convert::Item;
+use crate::entity::Entity;
 use crate::error::Error;
 
 /// Changes to the top-level, non-key attributes of one item, for [`Items::update`] and
 /// [`Transaction::update`].
 ///
-/// Attribute names are the entity's serialized field names; they go into the request as
-/// `#placeholders`, so DynamoDB's reserved words (`name`, `status`…) need no care. Values are
-/// serialized with serde like whole items.
+/// Attribute names are the entity's serialized field names, as serde writes them (after
+/// `#[serde(rename…)]`); they go into the request as `#placeholders`, so DynamoDB's reserved
+/// words (`name`, `status`…) need no care. Values are serialized with serde like whole items.
+///
+/// Before anything is sent, each name is checked against the entity's
+/// [`ATTRIBUTES`](crate::Entity::ATTRIBUTES): a name the entity does not serialize (a typo, or
+/// the Rust name of a renamed field), the attribute of an `#[scoped(id)]` field (the item's
+/// key is built from it, so changing it would leave the item under its old key), and the key
+/// attributes `pk` and `sk` are [`Error::UpdateAttribute`], with a "did you mean" suggestion
+/// when an attribute is close. An entity with a `#[serde(flatten)]` field may serialize names
+/// the macro cannot know, so its updates may name any attribute but its ids and keys.
 ///
 /// ```
 /// use scoped_runtime::Update;
@@ -101,7 +110,12 @@ impl Update {
     }
 
     /// The update expression, with the condition that the item exists.
-    pub(crate) fn into_expression<E>(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Item`] for a value that did not serialize, [`Error::UpdateAttribute`] for a
+    /// name `E`'s updates may not use.
+    pub(crate) fn into_expression<E: Entity>(
         self,
         table: &str,
         key: &str,
@@ -115,7 +129,9 @@ impl Update {
                 source,
             });
         }
-        reject_reserved::<E>(self.actions.iter().map(|(_, name, _)| name.as_str()))?;
+        for (_, name, _) in &self.actions {
+            E::ATTRIBUTES.check_update(std::any::type_name::<E>(), name)?;
+        }
         let mut names = HashMap::with_capacity(self.actions.len() + 1);
         names.insert("#pk".to_owned(), PK.to_owned());
         let mut values = HashMap::with_capacity(self.actions.len());
@@ -172,8 +188,51 @@ impl fmt::Debug for Update {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ident::{BaseName, EntityTag};
+    use crate::ops::attributes::{Attribute, Attributes};
+    use crate::scope::Capsule;
+    use crate::{Table, UpdateRule};
 
     struct Lead;
+
+    impl crate::entity::seal::BoundTable for Lead {}
+    impl crate::entity::seal::DerivedEntity for Lead {}
+
+    impl Table for Lead {
+        type Scope = Capsule;
+        const BASE_NAME: BaseName = BaseName::from_static("crm");
+    }
+
+    impl Entity for Lead {
+        const TAG: EntityTag = EntityTag::from_static("LEAD");
+        const ATTRIBUTES: Attributes = Attributes::new(
+            &[
+                Attribute::new("lead_id", "lead_id", true),
+                Attribute::new("name", "name", false),
+                Attribute::new("visits", "visits", false),
+                Attribute::new("nickname", "nickname", false),
+                Attribute::new("status", "status", false),
+            ],
+            false,
+        );
+        type Ids<'a> = &'a str;
+
+        fn ids(&self) -> &str {
+            "1"
+        }
+
+        fn registration() -> &'static crate::tags::Registration {
+            static REGISTRATION: crate::tags::Registration = crate::tags::Registration::new();
+            &REGISTRATION
+        }
+    }
+
+    fn rule_of(update: Update) -> UpdateRule {
+        match update.into_expression::<Lead>("crm", "LEAD#1") {
+            Err(Error::UpdateAttribute { rule, .. }) => rule,
+            other => panic!("expected a rejected attribute, got {:?}", other.err()),
+        }
+    }
 
     #[test]
     fn expressions_use_placeholders_and_require_the_item() {
@@ -199,12 +258,36 @@ mod tests {
     #[test]
     fn key_attributes_cannot_be_updated() {
         for name in ["pk", "sk"] {
-            let err = Update::new()
-                .set(name, "TENANT#other#LEAD#1")
-                .into_expression::<Lead>("crm", "LEAD#1")
-                .err()
-                .unwrap();
-            assert!(matches!(err, Error::ReservedAttribute { .. }), "{err}");
+            let update = Update::new().set(name, "TENANT#other#LEAD#1");
+            assert_eq!(rule_of(update), UpdateRule::Reserved);
+            assert_eq!(rule_of(Update::new().remove(name)), UpdateRule::Reserved);
+        }
+    }
+
+    #[test]
+    fn id_attributes_cannot_be_updated() {
+        assert_eq!(
+            rule_of(Update::new().set("lead_id", "p999")),
+            UpdateRule::Id
+        );
+        assert_eq!(rule_of(Update::new().remove("lead_id")), UpdateRule::Id);
+        assert_eq!(rule_of(Update::new().add("lead_id", 1)), UpdateRule::Id);
+    }
+
+    #[test]
+    fn unknown_attributes_are_rejected_even_after_valid_ones() {
+        let update = Update::new().set("name", "Ada").set("nmae", "Ada");
+        match update.into_expression::<Lead>("crm", "LEAD#1") {
+            Err(Error::UpdateAttribute {
+                attribute,
+                rule: UpdateRule::Unknown,
+                suggestion,
+                ..
+            }) => {
+                assert_eq!(attribute, "nmae");
+                assert_eq!(suggestion.as_deref(), Some("name"));
+            }
+            other => panic!("expected an unknown attribute, got {:?}", other.err()),
         }
     }
 

@@ -1,6 +1,6 @@
 //! The test's model of scopes: plain-data scopes, the scopes built from them, and oracles for
-//! the naming rules and the key format written from DESIGN.md and the crate docs ("Naming
-//! rules"), never from the crate's own code.
+//! the naming rules and the key format written from `docs/design.md` and the crate docs
+//! ("Naming rules"), never from the crate's own code.
 
 use std::ops::RangeInclusive;
 use std::sync::LazyLock;
@@ -30,7 +30,8 @@ pub(crate) enum ScopeSpec {
 }
 
 /// What a table name stands for. Capsule tables are per capsule code, shared by every tenant's
-/// capsule with that code (DESIGN.md: `PRODUS_crm`), so tenant and capsule id are not part of it.
+/// capsule with that code (`docs/design.md`: `PRODUS_crm`), so tenant and capsule id are not
+/// part of it.
 pub(crate) type TableOwner<'a> = (ScopeKind, Option<&'a str>, &'a str);
 
 /// What a key's scope segments stand for. The capsule code never appears in a key.
@@ -110,7 +111,8 @@ impl ScopeSpec {
         }
     }
 
-    /// The table name DESIGN.md specifies: `events`, `{tenant_id}_{base}`, `{capsule_code}_{base}`.
+    /// The table name `docs/design.md` specifies: `events`, `{tenant_id}_{base}`,
+    /// `{capsule_code}_{base}`.
     pub(crate) fn expected_table(&self, base: &str) -> String {
         match self {
             Self::Platform => base.to_owned(),
@@ -119,7 +121,7 @@ impl ScopeSpec {
         }
     }
 
-    /// The key DESIGN.md specifies, with `%` → `%25` and `#` → `%23` in each id.
+    /// The key `docs/design.md` specifies, with `%` → `%25` and `#` → `%23` in each id.
     pub(crate) fn expected_key(&self, entity: &str, ids: &[String]) -> String {
         let mut key = match self {
             Self::Platform => String::new(),
