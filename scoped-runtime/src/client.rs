@@ -129,7 +129,7 @@ macro_rules! scoped_client {
             /// [`Error::Scope`] for a bad base name, otherwise as [`Items::provision`].
             pub async fn provision_table(&self, base: &str) -> Result<TableName, Error> {
                 let table = self.table_name(base)?;
-                provision_table(self.raw(), &table).await?;
+                provision_table(self.raw(), table.as_str()).await?;
                 Ok(table)
             }
         }

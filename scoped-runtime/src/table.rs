@@ -1,7 +1,6 @@
 //! Table names: `events`, `{tenant_id}_{base}`, `{capsule_code}_{base}`.
 
 use std::fmt;
-use std::ops::Deref;
 
 use crate::ident::BaseName;
 
@@ -46,14 +45,6 @@ impl TableName {
     #[must_use]
     pub fn into_string(self) -> String {
         self.0
-    }
-}
-
-impl Deref for TableName {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
     }
 }
 

@@ -41,7 +41,7 @@ fn table_of(spec: &ScopeSpec, base: &str) -> Result<String, TestCaseError> {
     let name = scope.table(&built(BaseName::new(base))?);
     prop_assert_eq!(name.as_str(), spec.expected_table(base));
     prop_assert!(
-        is_dynamodb_table_name(&name),
+        is_dynamodb_table_name(name.as_str()),
         "{name:?} breaks DynamoDB's rule"
     );
     Ok(name.into_string())

@@ -84,9 +84,9 @@ async fn concurrent_cold_callers_of_one_role_cause_one_assume_role() {
     let callers: Vec<_> = (0..64)
         .map(|_| {
             let client = factory.tenant_dynamodb(&tenant);
-            tokio::spawn(
-                async move { ping(client.raw(), &client.table_name("ping").unwrap()).await },
-            )
+            tokio::spawn(async move {
+                ping(client.raw(), client.table_name("ping").unwrap().as_str()).await
+            })
         })
         .collect();
     for caller in callers {
@@ -97,7 +97,7 @@ async fn concurrent_cold_callers_of_one_role_cause_one_assume_role() {
     // Warm: more requests, no more STS.
     let client = factory.tenant_dynamodb(&tenant);
     for _ in 0..20 {
-        ping(client.raw(), &client.table_name("ping").unwrap())
+        ping(client.raw(), client.table_name("ping").unwrap().as_str())
             .await
             .unwrap();
     }
@@ -113,9 +113,9 @@ async fn k_roles_cause_k_assume_roles() {
     let callers: Vec<_> = (0..40)
         .map(|i| {
             let client = factory.tenant_dynamodb(&role_tenant("444444444444", &run, i % 5));
-            tokio::spawn(
-                async move { ping(client.raw(), &client.table_name("ping").unwrap()).await },
-            )
+            tokio::spawn(async move {
+                ping(client.raw(), client.table_name("ping").unwrap().as_str()).await
+            })
         })
         .collect();
     for caller in callers {
@@ -133,7 +133,7 @@ async fn access_denied_is_remembered_briefly_then_retried() {
     let client = factory.tenant_dynamodb(&role_tenant("555555555555", &unique(), 0));
     tap.set_fault(Some(Fault::AccessDenied));
     for _ in 0..10 {
-        let err = ping(client.raw(), &client.table_name("ping").unwrap())
+        let err = ping(client.raw(), client.table_name("ping").unwrap().as_str())
             .await
             .unwrap_err();
         let message = chain(&err);
@@ -147,7 +147,7 @@ async fn access_denied_is_remembered_briefly_then_retried() {
 
     tokio::time::sleep(ttl + Duration::from_millis(200)).await;
     tap.set_fault(None);
-    ping(client.raw(), &client.table_name("ping").unwrap())
+    ping(client.raw(), client.table_name("ping").unwrap().as_str())
         .await
         .unwrap();
     assert_eq!(tap.assume_role_calls(), 2);
@@ -159,7 +159,7 @@ async fn transient_failures_are_not_cached() {
     let factory = factory_with_tap(&tap, CredentialCacheConfig::default()).await;
     let client = factory.tenant_dynamodb(&role_tenant("666666666666", &unique(), 0));
     tap.set_fault(Some(Fault::Unavailable));
-    let err = ping(client.raw(), &client.table_name("ping").unwrap())
+    let err = ping(client.raw(), client.table_name("ping").unwrap().as_str())
         .await
         .unwrap_err();
     assert!(
@@ -170,7 +170,7 @@ async fn transient_failures_are_not_cached() {
     let after_first = tap.assume_role_calls();
     assert!(after_first >= 1);
     tap.set_fault(None);
-    ping(client.raw(), &client.table_name("ping").unwrap())
+    ping(client.raw(), client.table_name("ping").unwrap().as_str())
         .await
         .unwrap();
     assert_eq!(tap.assume_role_calls(), after_first + 1);
@@ -186,7 +186,7 @@ async fn slow_sts_hits_the_load_timeout() {
         factory_with_tap(&tap, CredentialCacheConfig::default().load_timeout(timeout)).await;
     let client = factory.tenant_dynamodb(&role_tenant("777777777777", &unique(), 0));
     let started = Instant::now();
-    let err = ping(client.raw(), &client.table_name("ping").unwrap())
+    let err = ping(client.raw(), client.table_name("ping").unwrap().as_str())
         .await
         .unwrap_err();
     assert!(
@@ -234,7 +234,7 @@ async fn role_scopes_send_their_generated_session_policy() {
     let run = unique();
     let tenant = role_tenant("888888888888", &run, 0);
     let client = factory.tenant_dynamodb(&tenant);
-    ping(client.raw(), &client.table_name("ping").unwrap())
+    ping(client.raw(), client.table_name("ping").unwrap().as_str())
         .await
         .unwrap();
     let capsule = scoped_runtime::Capsule::new(format!("tenant-{run}"), "caps-456", "PRODUS")
@@ -242,7 +242,7 @@ async fn role_scopes_send_their_generated_session_policy() {
         .with_role_arn("arn:aws:iam::888888888888:role/capsules", ["crm"])
         .unwrap();
     let client = factory.capsule_dynamodb(&capsule);
-    ping(client.raw(), &client.table_name("crm").unwrap())
+    ping(client.raw(), client.table_name("crm").unwrap().as_str())
         .await
         .unwrap();
 
@@ -276,7 +276,7 @@ async fn cold_callers_during_an_sts_outage_share_one_load() {
         .map(|_| {
             let client = factory.tenant_dynamodb(&tenant);
             tokio::spawn(async move {
-                let result = ping(client.raw(), &client.table_name("ping").unwrap()).await;
+                let result = ping(client.raw(), client.table_name("ping").unwrap().as_str()).await;
                 (result, started.elapsed())
             })
         })
@@ -327,7 +327,7 @@ async fn callers_that_give_up_do_not_cancel_the_load() {
         let client = factory.tenant_dynamodb(&tenant);
         callers.push(tokio::spawn(async move {
             let table = client.table_name("ping").unwrap();
-            tokio::time::timeout(Duration::from_secs(1), ping(client.raw(), &table)).await
+            tokio::time::timeout(Duration::from_secs(1), ping(client.raw(), table.as_str())).await
         }));
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -363,16 +363,16 @@ async fn past_the_floor_with_sts_hung_requests_are_served_at_once() {
     let client = factory.tenant_dynamodb(&role_tenant("141414141414", &unique(), 0));
     let table = client.table_name("ping").unwrap();
     let loaded = Instant::now();
-    ping(client.raw(), &table).await.unwrap();
+    ping(client.raw(), table.as_str()).await.unwrap();
     // A warm read marks the role as in use, so its advisory window starts a refresh.
-    ping(client.raw(), &table).await.unwrap();
+    ping(client.raw(), table.as_str()).await.unwrap();
     tap.set_delay(Duration::from_secs(120));
     // The floor is 6.5 s before expiry, the margin 5 s: request from 19.7 s to 20.8 s.
     tokio::time::sleep_until((loaded + Duration::from_millis(19_700)).into()).await;
     let mut requests = Vec::new();
     while loaded.elapsed() < Duration::from_millis(20_800) {
         let started = Instant::now();
-        let result = ping(client.raw(), &table).await;
+        let result = ping(client.raw(), table.as_str()).await;
         requests.push((started.elapsed(), result.map_err(|err| chain(&err))));
         tokio::time::sleep(Duration::from_millis(40)).await;
     }
@@ -419,7 +419,7 @@ async fn a_floor_below_the_margin_never_hands_out_credentials_within_it() {
     let mut least = Duration::MAX;
     while started.elapsed() < Duration::from_secs(7) {
         let asked = SystemTime::now();
-        ping(client.raw(), &table).await.unwrap();
+        ping(client.raw(), table.as_str()).await.unwrap();
         let key = tap.dynamodb_access_keys().pop().unwrap();
         let expires = tap.expiration_of(&key).unwrap();
         let left = expires.duration_since(asked).unwrap_or(Duration::ZERO);

@@ -53,9 +53,9 @@ async fn each_scope_creates_writes_and_reads_its_own_table() {
         (tenant_client.raw(), &tenant_table, &tenant_key),
         (capsule_client.raw(), &capsule_table, &capsule_key),
     ] {
-        put(raw, table, key, &format!("value of {key}")).await;
+        put(raw, table.as_str(), key, &format!("value of {key}")).await;
         assert_eq!(
-            get(raw, table, key).await.as_deref(),
+            get(raw, table.as_str(), key).await.as_deref(),
             Some(format!("value of {key}").as_str())
         );
     }
@@ -95,19 +95,19 @@ async fn two_tenants_and_two_capsules_never_see_each_other() {
         let client = factory.capsule_dynamodb(capsule);
         let table = client.provision_table(&base).await.unwrap();
         let key = capsule.partition_key(&LEAD, &["lead-1"]).unwrap();
-        put(client.raw(), &table, &key, capsule.id().as_str()).await;
+        put(client.raw(), table.as_str(), &key, capsule.id().as_str()).await;
         written.push((client, table, key));
     }
     for tenant in &tenants {
         let client = factory.tenant_dynamodb(tenant);
         let table = client.provision_table(&base).await.unwrap();
         let key = tenant.partition_key(&LEAD, &["lead-1"]).unwrap();
-        put(client.raw(), &table, &key, tenant.id().as_str()).await;
+        put(client.raw(), table.as_str(), &key, tenant.id().as_str()).await;
     }
 
     // Each capsule reads its own item under its own key.
     for (client, table, key) in &written {
-        let value = get(client.raw(), table, key).await;
+        let value = get(client.raw(), table.as_str(), key).await;
         assert_eq!(value.as_deref(), Some(client.scope().id().as_str()));
     }
     // Each capsule client rejects every other capsule's key, naming the differing segment.
@@ -139,14 +139,17 @@ async fn two_tenants_and_two_capsules_never_see_each_other() {
     let mut expected = vec![written[0].2.clone(), written[2].2.clone()];
     expected.sort();
     // A capsule client cannot scan its shared table (the guard rejects it): look directly.
-    assert_eq!(all_keys(&unscoped(&factory), &produs.1).await, expected);
+    assert_eq!(
+        all_keys(&unscoped(&factory), produs.1.as_str()).await,
+        expected
+    );
     // Tenant tables are per tenant; `t1`'s table is not a prefix match of `t10`'s.
     let t1_client = factory.tenant_dynamodb(&tenants[0]);
     let t10_client = factory.tenant_dynamodb(&tenants[1]);
     let t1_table = t1_client.table_name(&base).unwrap();
     let t10_table = t10_client.table_name(&base).unwrap();
     assert_ne!(t1_table, t10_table);
-    assert_eq!(all_keys(t1_client.raw(), &t1_table).await.len(), 1);
+    assert_eq!(all_keys(t1_client.raw(), t1_table.as_str()).await.len(), 1);
     let t10_key = tenants[1].partition_key(&LEAD, &["lead-1"]).unwrap();
     assert!(matches!(
         t1_client.validate_pk(&t10_key),

@@ -61,14 +61,16 @@ impl<E: Entity> Items<E> {
                         .set_keys(Some(pending))
                         .consistent_read(self.consistent)
                         .build()
-                        .map_err(|err| build_error("BatchGetItem", &self.table, err))?;
+                        .map_err(|err| build_error("BatchGetItem", self.table.as_str(), err))?;
                     let output = self
                         .client
                         .batch_get_item()
                         .request_items(self.table.as_str(), request)
                         .send()
                         .await
-                        .map_err(|err| request_error("BatchGetItem", &self.table, None, err))?;
+                        .map_err(|err| {
+                            request_error("BatchGetItem", self.table.as_str(), None, err)
+                        })?;
                     let items = output
                         .responses
                         .and_then(|mut responses| responses.remove(self.table.as_str()))
@@ -82,7 +84,7 @@ impl<E: Entity> Items<E> {
                 })
                 .await?;
             for item in items {
-                found.push(from_item(item, &self.table)?);
+                found.push(from_item(item, self.table.as_str())?);
             }
         }
         Ok(found)
@@ -106,11 +108,11 @@ impl<E: Entity> Items<E> {
         let mut writes = Vec::new();
         for item in items {
             let key = self.key_of(item)?.into_string();
-            let item = to_item(item, &self.table, &key)?;
+            let item = to_item(item, self.table.as_str(), &key)?;
             let put = PutRequest::builder()
                 .set_item(Some(item))
                 .build()
-                .map_err(|err| build_error("BatchWriteItem", &self.table, err))?;
+                .map_err(|err| build_error("BatchWriteItem", self.table.as_str(), err))?;
             writes.push((key, WriteRequest::builder().put_request(put).build()));
         }
         self.write_all(keep_last(writes)).await
@@ -133,7 +135,7 @@ impl<E: Entity> Items<E> {
             let delete = DeleteRequest::builder()
                 .set_key(Some(key_map(key)))
                 .build()
-                .map_err(|err| build_error("BatchWriteItem", &self.table, err))?;
+                .map_err(|err| build_error("BatchWriteItem", self.table.as_str(), err))?;
             writes.push(WriteRequest::builder().delete_request(delete).build());
         }
         self.write_all(writes).await
@@ -150,7 +152,9 @@ impl<E: Entity> Items<E> {
                     .request_items(self.table.as_str(), pending)
                     .send()
                     .await
-                    .map_err(|err| request_error("BatchWriteItem", &self.table, None, err))?;
+                    .map_err(|err| {
+                        request_error("BatchWriteItem", self.table.as_str(), None, err)
+                    })?;
                 let unprocessed = output
                     .unprocessed_items
                     .and_then(|mut unprocessed| unprocessed.remove(self.table.as_str()))

@@ -44,7 +44,7 @@ impl<E: Entity> Items<E> {
         E: Serialize,
     {
         let key = self.key_of(item)?;
-        let attributes = to_item(item, &self.table, key.as_str())?;
+        let attributes = to_item(item, self.table.as_str(), key.as_str())?;
         let sent = self
             .client
             .put_item()
@@ -63,7 +63,7 @@ impl<E: Entity> Items<E> {
             }
             Err(err) => Err(request_error(
                 "PutItem",
-                &self.table,
+                self.table.as_str(),
                 Some(key.as_str()),
                 err,
             )),
@@ -89,10 +89,12 @@ impl<E: Entity> Items<E> {
             .consistent_read(self.consistent)
             .send()
             .await
-            .map_err(|err| request_error("GetItem", &self.table, Some(key.as_str()), err))?;
+            .map_err(|err| {
+                request_error("GetItem", self.table.as_str(), Some(key.as_str()), err)
+            })?;
         output
             .item
-            .map(|item| from_item(item, &self.table))
+            .map(|item| from_item(item, self.table.as_str()))
             .transpose()
     }
 
@@ -109,7 +111,9 @@ impl<E: Entity> Items<E> {
             .set_key(Some(key_map(key.to_string())))
             .send()
             .await
-            .map_err(|err| request_error("DeleteItem", &self.table, Some(key.as_str()), err))?;
+            .map_err(|err| {
+                request_error("DeleteItem", self.table.as_str(), Some(key.as_str()), err)
+            })?;
         Ok(())
     }
 
@@ -140,7 +144,7 @@ impl<E: Entity> Items<E> {
         E: DeserializeOwned,
     {
         let key = self.key(ids)?;
-        let expression = update.into_expression::<E>(&self.table, key.as_str())?;
+        let expression = update.into_expression::<E>(self.table.as_str(), key.as_str())?;
         let sent = self
             .client
             .update_item()
@@ -154,14 +158,14 @@ impl<E: Entity> Items<E> {
             .send()
             .await;
         match sent {
-            Ok(output) => from_item(output.attributes.unwrap_or_default(), &self.table),
+            Ok(output) => from_item(output.attributes.unwrap_or_default(), self.table.as_str()),
             Err(err) if is_condition_failure(&err) => Err(Error::NotFound {
                 table: self.table.to_string(),
                 key: key.into_string(),
             }),
             Err(err) => Err(request_error(
                 "UpdateItem",
-                &self.table,
+                self.table.as_str(),
                 Some(key.as_str()),
                 err,
             )),

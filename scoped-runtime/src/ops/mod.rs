@@ -155,7 +155,7 @@ impl<E: Entity> Items<E> {
     /// in the table.
     pub async fn provision(&self) -> Result<(), Error> {
         crate::tags::claim::<E>()?;
-        provision_table(&self.client, &self.table).await
+        provision_table(&self.client, self.table.as_str()).await
     }
 
     /// The entity in `item`, an item read through the SDK client ([`raw`](Self::raw)): a
@@ -231,7 +231,7 @@ impl<E: Entity> Items<E> {
                 E::TAG
             )));
         }
-        let entity: E = convert::from_item(item, &self.table)?;
+        let entity: E = convert::from_item(item, self.table.as_str())?;
         let own = self.key_of(&entity)?;
         if own != key.as_str() {
             return Err(foreign(format!(

@@ -262,13 +262,13 @@ impl<S: Scope> Transaction<S> {
             .to_partition_key(scope)
             .map_err(Error::from)
             .and_then(|key| {
-                let item = to_item(item, &table, key.as_str())?;
+                let item = to_item(item, table.as_str(), key.as_str())?;
                 let put = Put::builder()
                     .table_name(table.as_str())
                     .set_item(Some(item))
                     .set_condition_expression(condition.map(str::to_owned))
                     .build()
-                    .map_err(|err| build_error(TRANSACT, &table, err))?;
+                    .map_err(|err| build_error(TRANSACT, table.as_str(), err))?;
                 Ok((
                     TransactWriteItem::builder().put(put).build(),
                     Write::of::<E>(kind, &table, key.into_string()),
@@ -307,7 +307,7 @@ impl<S: Scope> Transaction<S> {
             .map_err(Error::from)
             .and_then(|key| {
                 let key = key.into_string();
-                let item = build(&table, key.clone())?;
+                let item = build(table.as_str(), key.clone())?;
                 Ok((item, Write::of::<E>(kind, &table, key)))
             });
         self.push(table, write)
