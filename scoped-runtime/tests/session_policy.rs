@@ -9,6 +9,9 @@
     reason = "test helpers: a failed unwrap is the test failing"
 )]
 
+mod iam;
+
+use iam::string_like;
 use proptest::prelude::*;
 use scoped_runtime::{Capsule, EntityTag, Scope, ScopeError, Tenant};
 use serde_json::Value;
@@ -138,33 +141,6 @@ fn leading_keys(policy: &str) -> Vec<String> {
         .iter()
         .map(|v| v.as_str().unwrap().to_owned())
         .collect()
-}
-
-/// IAM `StringLike`: case-sensitive, `*` matches any run of characters (also none), `?` any one.
-fn string_like(pattern: &str, value: &str) -> bool {
-    let (p, v): (Vec<char>, Vec<char>) = (pattern.chars().collect(), value.chars().collect());
-    // Classic wildcard matching with backtracking on the last `*`.
-    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
-    while j < v.len() {
-        if i < p.len() && (p[i] == '?' || p[i] == v[j]) {
-            i += 1;
-            j += 1;
-        } else if i < p.len() && p[i] == '*' {
-            star = Some(i);
-            mark = j;
-            i += 1;
-        } else if let Some(s) = star {
-            i = s + 1;
-            mark += 1;
-            j = mark;
-        } else {
-            return false;
-        }
-    }
-    while i < p.len() && p[i] == '*' {
-        i += 1;
-    }
-    i == p.len()
 }
 
 #[test]

@@ -10,7 +10,12 @@
 //! this test's model of AWS (from the DynamoDB authorization reference); only AWS can confirm
 //! them (docs/guard.md, "What only AWS can prove").
 
+#[path = "../../tests/iam/mod.rs"]
+mod iam;
+
 use std::collections::{BTreeSet, HashMap};
+
+use iam::string_like;
 
 use aws_sdk_dynamodb::operation::batch_get_item::BatchGetItemInput;
 use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemInput;
@@ -757,33 +762,6 @@ fn capsule_requests() -> Vec<Request> {
         ),
     ]);
     requests
-}
-
-/// IAM `StringLike`: case-sensitive, `*` matches any run of characters (also none and `/`),
-/// `?` any one.
-fn string_like(pattern: &str, value: &str) -> bool {
-    let (p, v): (Vec<char>, Vec<char>) = (pattern.chars().collect(), value.chars().collect());
-    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
-    while j < v.len() {
-        if i < p.len() && (p[i] == '?' || p[i] == v[j]) {
-            i += 1;
-            j += 1;
-        } else if i < p.len() && p[i] == '*' {
-            star = Some(i);
-            mark = j;
-            i += 1;
-        } else if let Some(s) = star {
-            i = s + 1;
-            mark += 1;
-            j = mark;
-        } else {
-            return false;
-        }
-    }
-    while i < p.len() && p[i] == '*' {
-        i += 1;
-    }
-    i == p.len()
 }
 
 fn strings(value: &Value) -> Vec<&str> {
