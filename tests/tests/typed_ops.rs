@@ -219,6 +219,7 @@ async fn batches_are_chunked_deduplicated_and_complete() {
 
 #[tokio::test]
 async fn transactions_write_entities_of_one_scope_together() {
+    scoped_tests::needs!(Transactions);
     let setup = setup().await;
     let notes = setup.crm.items::<CapsuleNote>().consistent_reads();
     let counters = setup.crm.items::<Counter>().consistent_reads();
