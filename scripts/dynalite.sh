@@ -70,8 +70,8 @@ use_dynalite() {
 
 stop_dynalite() {
     if [[ -n "${DYNALITE_PID:-}" ]]; then
-        kill "$DYNALITE_PID" 2>/dev/null
-        wait "$DYNALITE_PID" 2>/dev/null
+        kill "$DYNALITE_PID" 2>/dev/null || true
+        wait "$DYNALITE_PID" 2>/dev/null || true
         DYNALITE_PID=
     fi
 }
