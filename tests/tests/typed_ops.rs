@@ -362,6 +362,7 @@ async fn stored(setup: &Setup, table: &str, key: &str) -> HashMap<String, Attrib
 
 #[tokio::test]
 async fn updates_check_attribute_names() {
+    scoped_tests::needs!(Transactions);
     let setup = setup().await;
     let contacts = setup.crm.items::<Contact>().consistent_reads();
     let ada = Contact {
@@ -565,6 +566,7 @@ async fn updates_of_flattened_entities_accept_any_name_but_ids_and_keys() {
 
 #[tokio::test]
 async fn cancellation_reasons_name_each_write() {
+    scoped_tests::needs!(Transactions);
     let setup = setup().await;
     let notes = setup.crm.items::<CapsuleNote>().consistent_reads();
     let counters = setup.crm.items::<Counter>().consistent_reads();
