@@ -99,8 +99,8 @@ PY
 
 stop_moto() {
     if [[ -n "${MOTO_PID:-}" ]]; then
-        kill "$MOTO_PID" 2>/dev/null
-        wait "$MOTO_PID" 2>/dev/null
+        kill "$MOTO_PID" 2>/dev/null || true
+        wait "$MOTO_PID" 2>/dev/null || true
         MOTO_PID=
     fi
 }
