@@ -12,6 +12,21 @@ die() {
     exit 1
 }
 
+# Runs `$1` when the calling shell exits, after the commands registered before it (each
+# server script registers its own stop).
+SCOPED_AT_EXIT=()
+at_exit() {
+    SCOPED_AT_EXIT+=("$1")
+    trap run_at_exit EXIT
+    trap 'exit 130' INT TERM
+}
+run_at_exit() {
+    local command
+    for command in "${SCOPED_AT_EXIT[@]}"; do
+        "$command"
+    done
+}
+
 # Creates .venv and installs scripts/moto-requirements.txt (the emulator) and
 # scripts/policy-lint-requirements.txt (parliament, the IAM policy linter) into it, unless the
 # installed set already matches (a stamp holds the requirements' checksum).
@@ -59,8 +74,7 @@ start_moto() {
     log="${TMPDIR:-/tmp}/scoped-moto-$port.log"
     "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
     MOTO_PID=$!
-    trap stop_moto EXIT
-    trap 'exit 130' INT TERM
+    at_exit stop_moto
     local i
     for i in $(seq 1 100); do
         if "$VENV/bin/python" - "$port" <<'PY' 2>/dev/null; then
@@ -85,8 +99,8 @@ PY
 
 stop_moto() {
     if [[ -n "${MOTO_PID:-}" ]]; then
-        kill "$MOTO_PID" 2>/dev/null
-        wait "$MOTO_PID" 2>/dev/null
+        kill "$MOTO_PID" 2>/dev/null || true
+        wait "$MOTO_PID" 2>/dev/null || true
         MOTO_PID=
     fi
 }

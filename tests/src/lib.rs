@@ -1,9 +1,11 @@
 //! Support for the integration tests: the emulator's endpoint, fresh names, an unscoped client
 //! to look at the emulator's tables directly, and raw-SDK item helpers.
 //!
-//! The tests run against a real DynamoDB and STS endpoint, moto server, which
-//! `scripts/test.sh` installs, starts and points `AWS_ENDPOINT_URL` at. Without that variable
-//! every test fails with instructions; none is skipped.
+//! The tests run against a real DynamoDB and STS endpoint: moto server, which `scripts/test.sh`
+//! installs, starts and points `AWS_ENDPOINT_URL` at, and then a second time with DynamoDB at
+//! dynalite (see [`backend`]). Without an endpoint every test fails with instructions; none is
+//! skipped, and a test that needs what one backend lacks says so on that backend
+//! ([`needs!`]).
 #![allow(
     clippy::panic,
     clippy::expect_used,
@@ -19,26 +21,26 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use scoped_runtime::{AwsClientFactory, CredentialCacheConfig};
 
+pub mod backend;
 pub mod entities;
 mod sts_tap;
 pub mod world;
 
+pub use backend::{Backend, Capability};
 pub use sts_tap::{Fault, StsTap};
 
 /// The partition-key attribute of every scoped table.
 pub const PK: &str = scoped_runtime::PARTITION_KEY_ATTRIBUTE;
 
-const MISSING_ENDPOINT: &str = "AWS_ENDPOINT_URL is not set: these tests need a DynamoDB and STS \
+pub(crate) const MISSING_ENDPOINT: &str = "AWS_ENDPOINT_URL is not set: these tests need a DynamoDB and STS \
 endpoint. Run them with `bash scripts/test.sh`, which installs moto into .venv and starts it, or \
 start one yourself (`.venv/bin/moto_server -p 5000`) and set AWS_ENDPOINT_URL=http://127.0.0.1:5000 \
 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing";
 
-/// Panics, saying how to start one, unless an emulator endpoint is configured.
+/// Panics, saying how to start one, unless the endpoints of the selected [`Backend`] are
+/// configured; the first call in a test binary names the backend on stderr.
 pub fn require_endpoint() {
-    assert!(
-        std::env::var_os("AWS_ENDPOINT_URL").is_some(),
-        "{MISSING_ENDPOINT}"
-    );
+    let _ = Backend::current();
 }
 
 /// A factory configured from the environment, which must point at the emulator.

@@ -31,6 +31,7 @@ fn chain(err: &(dyn std::error::Error + 'static)) -> String {
 
 #[tokio::test]
 async fn operator_clients_sign_as_the_role_in_its_account() {
+    scoped_tests::needs!(Accounts);
     let tap = StsTap::new();
     let factory = factory_with_tap(&tap, CredentialCacheConfig::default()).await;
     let run = unique();

@@ -166,6 +166,7 @@ async fn two_tenants_and_two_capsules_never_see_each_other() {
 /// tables there, where the factory's own account (123456789012) cannot see them.
 #[tokio::test]
 async fn tenant_with_role_signs_with_the_role_account() {
+    scoped_tests::needs!(Accounts);
     let factory = factory().await;
     let run = unique();
     let role_account = "111111111111";

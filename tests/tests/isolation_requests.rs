@@ -432,6 +432,7 @@ async fn table_administration_outside_the_scope_is_rejected() {
 /// it is signed, so a rejected request costs neither a DynamoDB nor an STS call.
 #[tokio::test]
 async fn role_signed_clients_carry_the_guard() {
+    scoped_tests::needs!(Accounts);
     let world = world().await;
     let run = &world.run;
     let tenant = Tenant::new(format!("role-{run}"), "Role")
