@@ -187,20 +187,6 @@ mod seal {
     pub trait Ids {}
 
     impl<T: KeySegment> Ids for T {}
-
-    /// Defines the seal for a tuple of ids.
-    macro_rules! tuple_seal {
-        ($($id:ident),+) => {
-            impl<$($id: KeySegment),+> Ids for ($($id,)+) {}
-        };
-    }
-
-    tuple_seal!(A);
-    tuple_seal!(A, B);
-    tuple_seal!(A, B, C);
-    tuple_seal!(A, B, C, D);
-    tuple_seal!(A, B, C, D, E);
-    tuple_seal!(A, B, C, D, E, F);
 }
 
 with_key_id_diagnostic! {
@@ -226,9 +212,11 @@ impl<T: KeySegment> KeyIds for T {
     }
 }
 
-/// Defines [`KeyIds`] for a tuple of ids.
+/// Defines [`KeyIds`], and its seal, for a tuple of ids.
 macro_rules! tuple_ids {
     ($($id:ident),+) => {
+        impl<$($id: KeySegment),+> seal::Ids for ($($id,)+) {}
+
         impl<$($id: KeySegment),+> KeyIds for ($($id,)+) {
             fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError> {
                 #[allow(non_snake_case, reason = "the bindings are named after the type parameters")]
