@@ -2,6 +2,7 @@
 
 use crate::ident::EntityTag;
 use crate::key::MAX_PARTITION_KEY_BYTES;
+use crate::schema::KeySchema;
 use crate::scope::ScopeKind;
 use scoped_rules::Rule;
 
@@ -169,6 +170,28 @@ pub enum KeyError {
         entity: String,
         /// The entity that claimed the tag first, by type name.
         other: String,
+    },
+    /// Two declarations of the same tables (scope and base name) give them different key
+    /// schemas: one of them would read and write items the table cannot hold. Reported from
+    /// the second declaration's first use in the process on.
+    #[error(
+        "`{declaration}` declares the {scope} table {base:?} keyed by {schema}, but \
+         `{other}` already declared it keyed by {other_schema}; declare each table once and \
+         have its entities refer to that declaration with `#[scoped(table = …)]`"
+    )]
+    SchemaConflict {
+        /// The scope of the tables.
+        scope: ScopeKind,
+        /// Their base name.
+        base: String,
+        /// The declaration refused, by type name.
+        declaration: String,
+        /// The schema it declares.
+        schema: KeySchema,
+        /// The declaration that recorded the tables' schema first, by type name.
+        other: String,
+        /// The schema it declared.
+        other_schema: KeySchema,
     },
     /// The text is not a key this codec produces.
     #[error("malformed partition key {key:?}: {reason}")]

@@ -161,6 +161,7 @@ mod key;
 mod ops;
 mod policy;
 mod role;
+mod schema;
 mod scope;
 mod segment;
 mod table;
@@ -180,11 +181,9 @@ pub use error::{
 pub use factory::{AwsClientFactory, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
-pub use ops::{
-    Attribute, Attributes, EntityInScope, ItemStream, Items, PARTITION_KEY_ATTRIBUTE,
-    SORT_KEY_ATTRIBUTE, Transaction, Update,
-};
+pub use ops::{Attribute, Attributes, EntityInScope, ItemStream, Items, Transaction, Update};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
+pub use schema::{KeySchema, PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRIBUTE};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
 pub use scoped_rules::Rule;
 pub use segment::{KeyIds, KeySegment, Segment};

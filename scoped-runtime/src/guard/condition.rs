@@ -20,7 +20,7 @@
 
 use std::collections::HashMap;
 
-use crate::ops::PARTITION_KEY_ATTRIBUTE as PK;
+use crate::schema::PARTITION_KEY_ATTRIBUTE as PK;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Token<'e> {

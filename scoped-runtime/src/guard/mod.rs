@@ -55,7 +55,7 @@ use aws_smithy_runtime_api::client::interceptors::context::Input;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 
 use crate::error::IsolationViolation;
-use crate::ops::PARTITION_KEY_ATTRIBUTE as PK;
+use crate::schema::PARTITION_KEY_ATTRIBUTE as PK;
 
 pub(crate) use scope::{GuardKey, GuardedScope};
 

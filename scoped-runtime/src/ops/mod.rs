@@ -42,14 +42,7 @@ pub use query::ItemStream;
 pub use transact::{EntityInScope, Transaction};
 pub use update::Update;
 
-/// The attribute every scoped item keeps its partition key in: `pk`, a string.
-///
-/// The isolation guard checks this attribute of every key and item a scoped client sends.
-pub const PARTITION_KEY_ATTRIBUTE: &str = "pk";
-
-/// Reserved for entities' sort keys: `sk`. No entity has one yet; the name is reserved so that
-/// adding sort keys cannot collide with an entity's own attribute.
-pub const SORT_KEY_ATTRIBUTE: &str = "sk";
+pub(crate) use crate::schema::{PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRIBUTE};
 
 /// The items of entity `E` in one scope's table, from a scoped client's `items::<E>()`.
 ///
