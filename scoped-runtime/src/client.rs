@@ -17,6 +17,7 @@ use crate::factory::AwsClientFactory;
 use crate::ident::BaseName;
 use crate::ops::{Items, Transaction, provision_table};
 use crate::role::OperatorRole;
+use crate::schema::KeySchema;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
 use crate::table::TableName;
 
@@ -129,7 +130,7 @@ macro_rules! scoped_client {
             /// [`Error::Scope`] for a bad base name, otherwise as [`Items::provision`].
             pub async fn provision_table(&self, base: &str) -> Result<TableName, Error> {
                 let table = self.table_name(base)?;
-                provision_table(self.raw(), table.as_str()).await?;
+                provision_table(self.raw(), table.as_str(), KeySchema::Partition).await?;
                 Ok(table)
             }
         }
@@ -226,7 +227,7 @@ impl PlatformClient<DynamoDb> {
     /// # Errors
     ///
     /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
-    pub fn key<E>(&self, ids: E::Ids<'_>) -> Result<PartitionKey<E>, KeyError>
+    pub fn key<E>(&self, ids: E::PartitionIds<'_>) -> Result<PartitionKey<E>, KeyError>
     where
         E: Entity + PlatformEntity<<E as Table>::Scope>,
     {
@@ -267,7 +268,7 @@ impl TenantClient<DynamoDb> {
     /// # Errors
     ///
     /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
-    pub fn key<E>(&self, ids: E::Ids<'_>) -> Result<PartitionKey<E>, KeyError>
+    pub fn key<E>(&self, ids: E::PartitionIds<'_>) -> Result<PartitionKey<E>, KeyError>
     where
         E: Entity + TenantEntity<<E as Table>::Scope>,
     {
@@ -308,7 +309,7 @@ impl CapsuleClient<DynamoDb> {
     /// # Errors
     ///
     /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
-    pub fn key<E>(&self, ids: E::Ids<'_>) -> Result<PartitionKey<E>, KeyError>
+    pub fn key<E>(&self, ids: E::PartitionIds<'_>) -> Result<PartitionKey<E>, KeyError>
     where
         E: Entity + CapsuleEntity<<E as Table>::Scope>,
     {
@@ -365,7 +366,7 @@ impl OperatorClient<DynamoDb> {
     ///
     /// As [`Items::provision`].
     pub async fn provision_table(&self, table: &str) -> Result<(), Error> {
-        provision_table(&self.client, table).await
+        provision_table(&self.client, table, KeySchema::Partition).await
     }
 }
 
@@ -393,7 +394,7 @@ impl<S: Service> OperatorClient<S> {
 
     /// Never compiles: an operator client has no tables.
     #[doc(hidden)]
-    pub fn key<E>(&self, _ids: E::Ids<'_>) -> Result<PartitionKey<E>, KeyError>
+    pub fn key<E>(&self, _ids: E::PartitionIds<'_>) -> Result<PartitionKey<E>, KeyError>
     where
         E: Entity + OperatorEntity<<E as Table>::Scope>,
     {

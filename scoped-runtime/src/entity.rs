@@ -11,8 +11,11 @@ use std::marker::PhantomData;
 use crate::error::KeyError;
 use crate::ident::{BaseName, EntityTag};
 use crate::ops::Attributes;
+use crate::range::Position;
+use crate::schema::KeySchema;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
 use crate::segment::KeyIds;
+use crate::sort::SortIds;
 use crate::table::TableName;
 use crate::tags::{self, Registration};
 
@@ -30,8 +33,18 @@ pub trait Table: seal::BoundTable {
     /// The scope whose tables hold this type: [`Platform`], [`Tenant`] or [`Capsule`].
     type Scope: Scope;
 
+    /// The type whose table attribute declares this type's table: the type itself for a
+    /// struct under a table attribute, the table it names for an entity with
+    /// `#[scoped(table = …)]` or `#[scoped(partition = …)]`. Two entities with the same
+    /// declaration share the table's scope, base name and key schema by construction.
+    type Declaration: Table<Scope = Self::Scope> + ?Sized;
+
     /// The scope-independent part of the table name: `crm` in `PRODUS_crm`.
     const BASE_NAME: BaseName;
+
+    /// The table's key schema: `pk` alone, or `pk` and `sk` for a table declared with
+    /// `sort_key` (`#[capsule_table("crm", sort_key)]`).
+    const KEY_SCHEMA: KeySchema;
 
     /// The name of this type's table in `scope`.
     #[must_use]
@@ -64,7 +77,8 @@ pub trait Table: seal::BoundTable {
     note = "add `#[derive(ScopedKey)]` below its table attribute and mark its id fields with `#[scoped(id)]`; a type without a key reaches only its table, through `table::<{Self}>()`"
 )]
 pub trait Entity: Table + seal::DerivedEntity {
-    /// The entity's tag in partition keys: `LEAD` in `…#LEAD#lead-789`.
+    /// The entity's tag: `LEAD` in `…#LEAD#lead-789` (and in the sort key `LEAD` of a table
+    /// with sort keys).
     const TAG: EntityTag;
 
     /// The entity's top-level attributes as serde serializes them, and which of them hold
@@ -72,13 +86,42 @@ pub trait Entity: Table + seal::DerivedEntity {
     /// `#[derive(ScopedKey)]` from the fields and their serde attributes.
     const ATTRIBUTES: Attributes;
 
-    /// The ids of a key, in field order: `&str` for one text id, a tuple for several.
-    type Ids<'a>: KeyIds
+    /// The entity whose partitions hold this one's items: `Self`, or the entity named by
+    /// `#[scoped(partition = …)]` (a note kept in its lead's partition). Its tag heads the
+    /// partition key.
+    type Partition: Entity<Scope = Self::Scope, Declaration = Self::Declaration> + ?Sized;
+
+    /// All ids of one item, in order: the partition ids (`#[scoped(id)]`), then the sort ids
+    /// (`#[scoped(sort)]`). One id as itself, several as a tuple.
+    type Ids<'a>
     where
         Self: 'a;
 
-    /// This value's ids, borrowed from its `#[scoped(id)]` fields.
+    /// The ids of a partition: the `#[scoped(id)]` fields, in order.
+    type PartitionIds<'a>: KeyIds
+    where
+        Self: 'a;
+
+    /// The sort ids of an item: the `#[scoped(sort)]` fields in order, `()` when it has none.
+    type SortIds<'a>: SortIds
+    where
+        Self: 'a;
+
+    /// How many sort ids the entity has (`#[scoped(sort)]` fields).
+    #[doc(hidden)]
+    const SORT_ID_COUNT: usize;
+
+    /// The position a query of this entity starts at: its first sort id, or
+    /// [`Done`](crate::position::Done) when it has none.
+    #[doc(hidden)]
+    type FirstSort: Position;
+
+    /// This value's ids, borrowed from its id and sort fields.
     fn ids(&self) -> Self::Ids<'_>;
+
+    /// Splits an item's ids into its partition ids and its sort ids.
+    #[doc(hidden)]
+    fn split_ids(ids: Self::Ids<'_>) -> (Self::PartitionIds<'_>, Self::SortIds<'_>);
 
     /// The entity's claim on its tag in its table, a `static` of its own (see
     /// [`KeyError::TagInUse`]).
@@ -90,29 +133,133 @@ pub trait Entity: Table + seal::DerivedEntity {
     /// # Errors
     ///
     /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes;
-    /// [`KeyError::TagInUse`] if another entity already uses this one's tag in its table.
+    /// [`KeyError::TagInUse`] if another entity already uses this one's tag in its table;
+    /// [`KeyError::SchemaConflict`] if another declaration of its table declares another key
+    /// schema.
     fn partition_key(
         scope: &Self::Scope,
-        ids: Self::Ids<'_>,
+        ids: Self::PartitionIds<'_>,
     ) -> Result<PartitionKey<Self>, KeyError>
     where
         Self: Sized,
     {
         tags::claim::<Self>()?;
-        ids.encode(scope, &Self::TAG).map(PartitionKey::new)
+        ids.encode(scope, &<Self::Partition as Entity>::TAG)
+            .map(PartitionKey::new)
+    }
+
+    /// The key of the item with `ids` in `scope`: its partition key and, in a table with sort
+    /// keys, its sort key (`{TAG}`, or `{TAG}#{sort ids}`).
+    ///
+    /// # Errors
+    ///
+    /// As [`partition_key`](Self::partition_key), and [`KeyError`] if a sort id is empty or
+    /// the sort key is too long.
+    fn item_key(scope: &Self::Scope, ids: Self::Ids<'_>) -> Result<ItemKey<Self>, KeyError>
+    where
+        Self: Sized,
+    {
+        let (partition, sort) = Self::split_ids(ids);
+        let partition = Self::partition_key(scope, partition)?;
+        let sort = if Self::KEY_SCHEMA.has_sort_key() {
+            Some(sort.encode(&Self::TAG)?)
+        } else {
+            None
+        };
+        Ok(ItemKey { partition, sort })
     }
 
     /// This value's own partition key in `scope`.
     ///
     /// # Errors
     ///
-    /// [`KeyError`] if an id field is empty or the key exceeds DynamoDB's 2048 bytes;
-    /// [`KeyError::TagInUse`] if another entity already uses this one's tag in its table.
+    /// As [`partition_key`](Self::partition_key).
     fn to_partition_key(&self, scope: &Self::Scope) -> Result<PartitionKey<Self>, KeyError>
     where
         Self: Sized,
     {
-        Self::partition_key(scope, self.ids())
+        Self::partition_key(scope, Self::split_ids(self.ids()).0)
+    }
+
+    /// This value's own item key in `scope`.
+    ///
+    /// # Errors
+    ///
+    /// As [`item_key`](Self::item_key).
+    fn to_item_key(&self, scope: &Self::Scope) -> Result<ItemKey<Self>, KeyError>
+    where
+        Self: Sized,
+    {
+        Self::item_key(scope, self.ids())
+    }
+}
+
+/// The key of one item of entity `E`: its [`PartitionKey`] and, in a table with sort keys,
+/// its sort key.
+///
+/// Built only by the key builders ([`Entity::item_key`], [`Items::item_key`](crate::Items::item_key)),
+/// so it always holds a valid key of `E`'s scope, partition and tag. Like [`PartitionKey`],
+/// it never turns into text by itself.
+pub struct ItemKey<E: ?Sized> {
+    partition: PartitionKey<E>,
+    sort: Option<String>,
+}
+
+impl<E: ?Sized> ItemKey<E> {
+    /// The partition key, `pk`.
+    #[must_use]
+    pub fn partition(&self) -> &PartitionKey<E> {
+        &self.partition
+    }
+
+    /// The sort key, `sk`: `None` in a table keyed by `pk` alone.
+    #[must_use]
+    pub fn sort(&self) -> Option<&str> {
+        self.sort.as_deref()
+    }
+}
+
+impl<E: ?Sized> Clone for ItemKey<E> {
+    fn clone(&self) -> Self {
+        Self {
+            partition: self.partition.clone(),
+            sort: self.sort.clone(),
+        }
+    }
+}
+
+impl<E: ?Sized> fmt::Debug for ItemKey<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemKey")
+            .field("pk", &self.partition.key)
+            .field("sk", &self.sort)
+            .finish()
+    }
+}
+
+/// `pk`, or `pk / sk` in a table with sort keys: how errors name an item.
+impl<E: ?Sized> fmt::Display for ItemKey<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.partition.key)?;
+        if let Some(sort) = &self.sort {
+            write!(f, " / {sort}")?;
+        }
+        Ok(())
+    }
+}
+
+impl<E: ?Sized> PartialEq for ItemKey<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.partition == other.partition && self.sort == other.sort
+    }
+}
+
+impl<E: ?Sized> Eq for ItemKey<E> {}
+
+impl<E: ?Sized> Hash for ItemKey<E> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.partition.hash(state);
+        self.sort.hash(state);
     }
 }
 

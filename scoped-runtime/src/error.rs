@@ -545,14 +545,13 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// A table exists with another key schema than the entity needs.
-    #[error(
-        "table {table} has key schema {found}, but scoped tables are keyed by `pk` (string, \
-         HASH) alone"
-    )]
+    /// A table exists with another key schema than its declaration gives it.
+    #[error("table {table} has key schema {found}, but its declaration keys it by {expected}")]
     KeySchema {
         /// The table.
         table: String,
+        /// The key schema its declaration gives it.
+        expected: KeySchema,
         /// Its key schema, as `attribute (KEY_TYPE)` pairs.
         found: String,
     },

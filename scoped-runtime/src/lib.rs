@@ -160,10 +160,12 @@ mod ident;
 mod key;
 mod ops;
 mod policy;
+mod range;
 mod role;
 mod schema;
 mod scope;
 mod segment;
+mod sort;
 mod table;
 mod tags;
 
@@ -172,7 +174,7 @@ pub use client::{
 };
 pub use credentials::{CredentialCacheConfig, CredentialStats};
 pub use entity::{
-    CapsuleEntity, Entity, EntityTable, PartitionKey, PlatformEntity, Table, TenantEntity,
+    CapsuleEntity, Entity, EntityTable, ItemKey, PartitionKey, PlatformEntity, Table, TenantEntity,
 };
 pub use error::{
     CancellationReason, CredentialError, Error, IsolationViolation, KeyError, ScopeError,
@@ -181,12 +183,21 @@ pub use error::{
 pub use factory::{AwsClientFactory, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
-pub use ops::{Attribute, Attributes, EntityInScope, ItemStream, Items, Transaction, Update};
+pub use ops::{
+    Attribute, Attributes, EntityInScope, ItemStream, Items, Query, Transaction, Update,
+};
+pub use range::{NextSortField, Position, SortAt, SortField};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
 pub use schema::{KeySchema, PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRIBUTE};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
 pub use scoped_rules::Rule;
 pub use segment::{KeyIds, KeySegment, Segment};
+pub use sort::{SortIds, SortSegment};
+
+/// The positions of sort ids in typed queries ([`SortField`], [`Position`]).
+pub mod position {
+    pub use crate::range::{Done, Fifth, First, Fourth, Second, Sixth, Third};
+}
 pub use table::TableName;
 
 /// The README's and the guides' Rust examples, compiled as doc tests so they cannot rot.

@@ -51,17 +51,25 @@ type Claims = BTreeMap<(ScopeKind, String, String), Claim>;
 /// Every claim made in this process. Locked once per entity, on its first key.
 static CLAIMS: Mutex<Claims> = Mutex::new(BTreeMap::new());
 
-/// Claims `E`'s tag in its table, or returns the conflict that stops `E` from using it.
+/// Claims `E`'s tag in its table, and records its table's key schema, or returns the
+/// conflict that stops `E` from using them.
 ///
 /// # Errors
 ///
 /// [`KeyError::TagInUse`] if another entity of the same scope and base name claimed the tag
-/// first.
+/// first; [`KeyError::SchemaConflict`] if another declaration of its table recorded another
+/// key schema.
 pub(crate) fn claim<E: Entity>() -> Result<(), KeyError> {
     let registration = E::registration();
     registration
         .outcome
         .get_or_init(|| {
+            crate::schema::declare(
+                <E::Scope as Scope>::KIND,
+                E::BASE_NAME.as_str(),
+                E::KEY_SCHEMA,
+                std::any::type_name::<E::Declaration>(),
+            )?;
             claim_in(
                 &mut CLAIMS.lock().unwrap_or_else(PoisonError::into_inner),
                 <E::Scope as Scope>::KIND,

@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::Items;
-use super::convert::{Item, build_error, from_item, key_map, request_error, to_item};
-use crate::entity::Entity;
+use super::convert::{Item, build_error, item_key_map, request_error, to_item};
+use crate::entity::{Entity, ItemKey};
 use crate::error::Error;
 
 /// DynamoDB's limit on keys per `BatchGetItem`.
@@ -54,7 +54,7 @@ impl<E: Entity> Items<E> {
         let keys = self.keys(ids)?;
         let mut found = Vec::with_capacity(keys.len());
         for chunk in keys.chunks(GET_CHUNK) {
-            let pending: Vec<Item> = chunk.iter().cloned().map(key_map).collect();
+            let pending: Vec<Item> = chunk.iter().map(item_key_map).collect();
             let items = self
                 .until_processed("BatchGetItem", pending, |pending| async move {
                     let request = KeysAndAttributes::builder()
@@ -84,7 +84,7 @@ impl<E: Entity> Items<E> {
                 })
                 .await?;
             for item in items {
-                found.push(from_item(item, self.table.as_str())?);
+                found.push(self.check_item(item, None)?);
             }
         }
         Ok(found)
@@ -107,8 +107,9 @@ impl<E: Entity> Items<E> {
     {
         let mut writes = Vec::new();
         for item in items {
-            let key = self.key_of(item)?.into_string();
+            let key = self.key_of(item)?;
             let item = to_item(item, self.table.as_str(), &key)?;
+            let key = key.to_string();
             let put = PutRequest::builder()
                 .set_item(Some(item))
                 .build()
@@ -133,7 +134,7 @@ impl<E: Entity> Items<E> {
         let mut writes = Vec::new();
         for key in self.keys(ids)? {
             let delete = DeleteRequest::builder()
-                .set_key(Some(key_map(key)))
+                .set_key(Some(item_key_map(&key)))
                 .build()
                 .map_err(|err| build_error("BatchWriteItem", self.table.as_str(), err))?;
             writes.push(WriteRequest::builder().delete_request(delete).build());
@@ -201,7 +202,7 @@ impl<E: Entity> Items<E> {
     }
 
     /// The keys of `ids`, each once, in first-seen order.
-    fn keys<'a, I>(&self, ids: I) -> Result<Vec<String>, Error>
+    fn keys<'a, I>(&self, ids: I) -> Result<Vec<ItemKey<E>>, Error>
     where
         I: IntoIterator<Item = E::Ids<'a>>,
         E: 'a,
@@ -209,7 +210,7 @@ impl<E: Entity> Items<E> {
         let mut seen = HashSet::new();
         let mut keys = Vec::new();
         for ids in ids {
-            let key = self.key(ids)?.into_string();
+            let key = self.item_key(ids)?;
             if seen.insert(key.clone()) {
                 keys.push(key);
             }

@@ -13,29 +13,48 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
+use crate::entity::ItemKey;
 use crate::error::{Error, IsolationViolation};
 
 pub(crate) type Item = HashMap<String, AttributeValue>;
 
 /// `{pk: key}`, a key map.
+#[cfg(test)]
 pub(crate) fn key_map(key: String) -> Item {
     let mut map = HashMap::with_capacity(1);
     map.insert(PK.to_owned(), AttributeValue::S(key));
     map
 }
 
-/// `item` as attributes, with its partition key `key` in `pk`.
-pub(crate) fn to_item<E: Serialize>(item: &E, table: &str, key: &str) -> Result<Item, Error> {
+/// `{pk: …}` or `{pk: …, sk: …}`: the key map of one item.
+pub(crate) fn item_key_map<E: ?Sized>(key: &ItemKey<E>) -> Item {
+    let mut map = HashMap::with_capacity(2);
+    map.insert(
+        PK.to_owned(),
+        AttributeValue::S(key.partition().as_str().to_owned()),
+    );
+    if let Some(sort) = key.sort() {
+        map.insert(SK.to_owned(), AttributeValue::S(sort.to_owned()));
+    }
+    map
+}
+
+/// `item` as attributes, with its key in `pk` (and `sk`).
+pub(crate) fn to_item<E: Serialize>(
+    item: &E,
+    table: &str,
+    key: &ItemKey<E>,
+) -> Result<Item, Error> {
     let mut attributes: Item =
         serde_dynamo::aws_sdk_dynamodb_1::to_item(item).map_err(|source| Error::Item {
             table: table.to_owned(),
-            key: key.to_owned(),
+            key: key.to_string(),
             entity: std::any::type_name::<E>(),
             direction: "writing",
             source,
         })?;
     reject_reserved::<E>(attributes.keys().map(String::as_str))?;
-    attributes.insert(PK.to_owned(), AttributeValue::S(key.to_owned()));
+    attributes.extend(item_key_map(key));
     Ok(attributes)
 }
 

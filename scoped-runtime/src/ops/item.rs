@@ -4,7 +4,7 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::convert::{from_item, is_condition_failure, key_map, request_error, to_item};
+use super::convert::{is_condition_failure, item_key_map, request_error, to_item};
 use super::{Items, Update};
 use crate::entity::Entity;
 use crate::error::Error;
@@ -44,7 +44,7 @@ impl<E: Entity> Items<E> {
         E: Serialize,
     {
         let key = self.key_of(item)?;
-        let attributes = to_item(item, self.table.as_str(), key.as_str())?;
+        let attributes = to_item(item, self.table.as_str(), &key)?;
         let sent = self
             .client
             .put_item()
@@ -58,13 +58,13 @@ impl<E: Entity> Items<E> {
             Err(err) if condition.is_some() && is_condition_failure(&err) => {
                 Err(Error::AlreadyExists {
                     table: self.table.to_string(),
-                    key: key.into_string(),
+                    key: key.to_string(),
                 })
             }
             Err(err) => Err(request_error(
                 "PutItem",
                 self.table.as_str(),
-                Some(key.as_str()),
+                Some(&key.to_string()),
                 err,
             )),
         }
@@ -80,21 +80,21 @@ impl<E: Entity> Items<E> {
     where
         E: DeserializeOwned,
     {
-        let key = self.key(ids)?;
+        let key = self.item_key(ids)?;
         let output = self
             .client
             .get_item()
             .table_name(self.table.as_str())
-            .set_key(Some(key_map(key.to_string())))
+            .set_key(Some(item_key_map(&key)))
             .consistent_read(self.consistent)
             .send()
             .await
             .map_err(|err| {
-                request_error("GetItem", self.table.as_str(), Some(key.as_str()), err)
+                request_error("GetItem", self.table.as_str(), Some(&key.to_string()), err)
             })?;
         output
             .item
-            .map(|item| from_item(item, self.table.as_str()))
+            .map(|item| self.check_item(item, None))
             .transpose()
     }
 
@@ -104,15 +104,20 @@ impl<E: Entity> Items<E> {
     ///
     /// [`Error::Key`] if an id is empty, [`Error::DynamoDb`] if the request fails.
     pub async fn delete(&self, ids: E::Ids<'_>) -> Result<(), Error> {
-        let key = self.key(ids)?;
+        let key = self.item_key(ids)?;
         self.client
             .delete_item()
             .table_name(self.table.as_str())
-            .set_key(Some(key_map(key.to_string())))
+            .set_key(Some(item_key_map(&key)))
             .send()
             .await
             .map_err(|err| {
-                request_error("DeleteItem", self.table.as_str(), Some(key.as_str()), err)
+                request_error(
+                    "DeleteItem",
+                    self.table.as_str(),
+                    Some(&key.to_string()),
+                    err,
+                )
             })?;
         Ok(())
     }
@@ -143,13 +148,13 @@ impl<E: Entity> Items<E> {
     where
         E: DeserializeOwned,
     {
-        let key = self.key(ids)?;
-        let expression = update.into_expression::<E>(self.table.as_str(), key.as_str())?;
+        let key = self.item_key(ids)?;
+        let expression = update.into_expression::<E>(self.table.as_str(), &key.to_string())?;
         let sent = self
             .client
             .update_item()
             .table_name(self.table.as_str())
-            .set_key(Some(key_map(key.to_string())))
+            .set_key(Some(item_key_map(&key)))
             .set_update_expression(expression.update)
             .set_expression_attribute_names(Some(expression.names))
             .set_expression_attribute_values(expression.values)
@@ -158,15 +163,15 @@ impl<E: Entity> Items<E> {
             .send()
             .await;
         match sent {
-            Ok(output) => from_item(output.attributes.unwrap_or_default(), self.table.as_str()),
+            Ok(output) => self.check_item(output.attributes.unwrap_or_default(), None),
             Err(err) if is_condition_failure(&err) => Err(Error::NotFound {
                 table: self.table.to_string(),
-                key: key.into_string(),
+                key: key.to_string(),
             }),
             Err(err) => Err(request_error(
                 "UpdateItem",
                 self.table.as_str(),
-                Some(key.as_str()),
+                Some(&key.to_string()),
                 err,
             )),
         }

@@ -20,6 +20,7 @@ mod convert;
 mod item;
 mod provision;
 mod query;
+mod stream;
 mod transact;
 mod update;
 
@@ -30,7 +31,7 @@ use std::marker::PhantomData;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::DeserializeOwned;
 
-use crate::entity::{Entity, PartitionKey};
+use crate::entity::{Entity, ItemKey, PartitionKey};
 use crate::error::{Error, IsolationViolation, KeyError};
 use crate::key::DecodedKey;
 use crate::scope::Scope;
@@ -38,7 +39,8 @@ use crate::table::TableName;
 
 pub use attributes::{Attribute, Attributes};
 pub(crate) use provision::provision_table;
-pub use query::ItemStream;
+pub use query::Query;
+pub use stream::ItemStream;
 pub use transact::{EntityInScope, Transaction};
 pub use update::Update;
 
@@ -119,13 +121,23 @@ impl<E: Entity> Items<E> {
         &self.table
     }
 
-    /// The partition key with `ids` in this scope.
+    /// The partition key with `ids` (the `#[scoped(id)]` fields) in this scope.
     ///
     /// # Errors
     ///
     /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
-    pub fn key(&self, ids: E::Ids<'_>) -> Result<PartitionKey<E>, KeyError> {
+    pub fn key(&self, ids: E::PartitionIds<'_>) -> Result<PartitionKey<E>, KeyError> {
         E::partition_key(&self.scope, ids)
+    }
+
+    /// The key of the item with `ids` (its id fields, then its sort fields) in this scope:
+    /// `pk`, and `sk` in a table with sort keys.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] if an id is empty or a key is too long.
+    pub fn item_key(&self, ids: E::Ids<'_>) -> Result<ItemKey<E>, KeyError> {
+        E::item_key(&self.scope, ids)
     }
 
     /// The guarded SDK client the operations use.
@@ -148,7 +160,7 @@ impl<E: Entity> Items<E> {
     /// in the table.
     pub async fn provision(&self) -> Result<(), Error> {
         crate::tags::claim::<E>()?;
-        provision_table(&self.client, self.table.as_str()).await
+        provision_table(&self.client, self.table.as_str(), E::KEY_SCHEMA).await
     }
 
     /// The entity in `item`, an item read through the SDK client ([`raw`](Self::raw)): a
@@ -201,42 +213,101 @@ impl<E: Entity> Items<E> {
     where
         E: DeserializeOwned,
     {
-        let Some(AttributeValue::S(key)) = item.get(PARTITION_KEY_ATTRIBUTE) else {
+        self.check_item(item, None)
+    }
+
+    /// The entity in `item`, read back from this scope's table, after checking that the item
+    /// is one of `E`'s in this scope: its `pk` a key of the scope with the tag of `E`'s
+    /// partition entity, its `sk` (in a table with sort keys) `E`'s tag and sort ids, and both
+    /// equal to the key its id attributes make. With `partition`, its `pk` must also be that
+    /// key (a query's).
+    ///
+    /// Every item an operation reads back passes through here: a stranger is an error, never
+    /// an item of `E`.
+    pub(crate) fn check_item(
+        &self,
+        mut item: HashMap<String, AttributeValue>,
+        partition: Option<&str>,
+    ) -> Result<E, Error>
+    where
+        E: DeserializeOwned,
+    {
+        let table = self.table.as_str();
+        let Some(AttributeValue::S(pk)) = item.remove(PARTITION_KEY_ATTRIBUTE) else {
             return Err(IsolationViolation::MissingPartitionKey {
-                table: self.table.to_string(),
+                table: table.to_owned(),
                 what: "item",
             }
             .into());
         };
-        let key = key.clone();
-        self.scope.check_key(&key)?;
+        self.scope.check_key(&pk)?;
+        let sk = if E::KEY_SCHEMA.has_sort_key() {
+            match item.remove(SORT_KEY_ATTRIBUTE) {
+                Some(AttributeValue::S(sk)) => Some(sk),
+                _ => {
+                    return Err(Error::ForeignItem {
+                        table: table.to_owned(),
+                        key: pk,
+                        entity: std::any::type_name::<E>(),
+                        reason: "it has no string sort key `sk`, and every item of a table \
+                                 with sort keys has one"
+                            .to_owned(),
+                    });
+                }
+            }
+        } else {
+            None
+        };
+        let shown = match &sk {
+            Some(sk) => format!("{pk} / {sk}"),
+            None => pk.clone(),
+        };
         let foreign = |reason: String| Error::ForeignItem {
-            table: self.table.to_string(),
-            key: key.clone(),
+            table: table.to_owned(),
+            key: shown.clone(),
             entity: std::any::type_name::<E>(),
             reason,
         };
-        let decoded = DecodedKey::parse(&key).map_err(IsolationViolation::Malformed)?;
-        if decoded.entity() != E::TAG.as_str() {
+        if let Some(partition) = partition
+            && pk != partition
+        {
             return Err(foreign(format!(
-                "its key has entity tag `{}`, not `{}`",
-                decoded.entity(),
-                E::TAG
+                "it is in partition {pk:?}, not the queried {partition:?}"
             )));
         }
-        let entity: E = convert::from_item(item, self.table.as_str())?;
-        let own = self.key_of(&entity)?;
-        if own != key.as_str() {
+        let decoded = DecodedKey::parse(&pk).map_err(IsolationViolation::Malformed)?;
+        let partition_tag = <E::Partition as Entity>::TAG;
+        if decoded.entity() != partition_tag.as_str() {
             return Err(foreign(format!(
-                "its id attributes make the key {:?}, not its `pk`",
-                own.as_str()
+                "its partition key has entity tag `{}`, not `{partition_tag}`",
+                decoded.entity(),
+            )));
+        }
+        if let Some(sk) = &sk {
+            let tag = E::TAG;
+            let tag = tag.as_str();
+            let own = sk == tag
+                || sk
+                    .strip_prefix(tag)
+                    .is_some_and(|rest| rest.starts_with('#'));
+            if !own {
+                return Err(foreign(format!(
+                    "its sort key does not start with entity tag `{tag}`"
+                )));
+            }
+        }
+        let entity: E = convert::from_item(item, table)?;
+        let own = entity.to_item_key(&self.scope)?;
+        if own.partition() != pk.as_str() || own.sort() != sk.as_deref() {
+            return Err(foreign(format!(
+                "its id attributes make the key {own}, not its own"
             )));
         }
         Ok(entity)
     }
 
-    fn key_of(&self, item: &E) -> Result<PartitionKey<E>, Error> {
-        Ok(item.to_partition_key(&self.scope)?)
+    fn key_of(&self, item: &E) -> Result<ItemKey<E>, Error> {
+        Ok(item.to_item_key(&self.scope)?)
     }
 }
 

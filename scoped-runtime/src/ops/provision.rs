@@ -9,39 +9,47 @@ use aws_sdk_dynamodb::types::{
     TableDescription,
 };
 
-use super::PARTITION_KEY_ATTRIBUTE as PK;
 use super::convert::{build_error, request_error};
 use crate::error::{Error, IsolationViolation};
+use crate::schema::KeySchema;
 
 /// How long [`provision_table`] waits for a new table to become active.
 const ACTIVE_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// Creates `table` keyed by `pk` (string, `HASH`) with on-demand billing unless it exists,
-/// waits until it is active, and checks that its key schema is exactly that.
+/// Creates `table` keyed by `schema` (`pk`, or `pk` and `sk`, all strings) with on-demand
+/// billing unless it exists, waits until it is active, and checks that its key schema is
+/// exactly `schema`.
 pub(crate) async fn provision_table(
     client: &aws_sdk_dynamodb::Client,
     table: &str,
+    schema: KeySchema,
 ) -> Result<(), Error> {
-    let created = client
+    let mut request = client
         .create_table()
         .table_name(table)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name(PK)
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .map_err(|err| build_error("CreateTable", table, err))?,
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name(PK)
-                .key_type(KeyType::Hash)
-                .build()
-                .map_err(|err| build_error("CreateTable", table, err))?,
-        )
-        .billing_mode(BillingMode::PayPerRequest)
-        .send()
-        .await;
+        .billing_mode(BillingMode::PayPerRequest);
+    for (attribute, key_type) in schema
+        .key_attributes()
+        .iter()
+        .zip([KeyType::Hash, KeyType::Range])
+    {
+        request = request
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name(*attribute)
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .map_err(|err| build_error("CreateTable", table, err))?,
+            )
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name(*attribute)
+                    .key_type(key_type)
+                    .build()
+                    .map_err(|err| build_error("CreateTable", table, err))?,
+            );
+    }
+    let created = request.send().await;
     if let Err(err) = created {
         let exists = err
             .as_service_error()
@@ -75,35 +83,48 @@ pub(crate) async fn provision_table(
             });
         }
     };
-    check_key_schema(table, described.table())
+    check_key_schema(table, schema, described.table())
 }
 
-/// The table is keyed by a string `pk` alone.
-fn check_key_schema(table: &str, description: Option<&TableDescription>) -> Result<(), Error> {
-    let schema = description
+/// The table is keyed by exactly `schema`: its key attributes in order, `HASH` then
+/// `RANGE`, each a string.
+fn check_key_schema(
+    table: &str,
+    schema: KeySchema,
+    description: Option<&TableDescription>,
+) -> Result<(), Error> {
+    let found = description
         .map(TableDescription::key_schema)
         .unwrap_or_default();
-    let pk_is_string = description
+    let definitions = description
         .map(TableDescription::attribute_definitions)
-        .unwrap_or_default()
-        .iter()
-        .any(|definition| {
-            definition.attribute_name() == PK
+        .unwrap_or_default();
+    let is_string = |name: &str| {
+        definitions.iter().any(|definition| {
+            definition.attribute_name() == name
                 && definition.attribute_type() == &ScalarAttributeType::S
-        });
-    match schema {
-        [only]
-            if only.attribute_name() == PK && only.key_type() == &KeyType::Hash && pk_is_string =>
-        {
-            Ok(())
-        }
-        _ => Err(Error::KeySchema {
-            table: table.to_owned(),
-            found: schema
-                .iter()
-                .map(|element| format!("{} ({})", element.attribute_name(), element.key_type()))
-                .collect::<Vec<_>>()
-                .join(", "),
-        }),
+        })
+    };
+    let expected = schema.key_attributes();
+    let matches = found.len() == expected.len()
+        && found
+            .iter()
+            .zip(expected.iter().zip([KeyType::Hash, KeyType::Range]))
+            .all(|(element, (name, key_type))| {
+                element.attribute_name() == *name
+                    && element.key_type() == &key_type
+                    && is_string(name)
+            });
+    if matches {
+        return Ok(());
     }
+    Err(Error::KeySchema {
+        table: table.to_owned(),
+        expected: schema,
+        found: found
+            .iter()
+            .map(|element| format!("{} ({})", element.attribute_name(), element.key_type()))
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
 }

@@ -1,222 +1,481 @@
-//! Queries within an entity's own partition, as a stream that follows `LastEvaluatedKey`.
+//! Typed queries within one partition: every item of an entity, a prefix of its sort ids, a
+//! range on the next sort id, in either order, with a limit.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::marker::PhantomData;
 
-use aws_sdk_dynamodb::types::AttributeValue;
-use futures_core::Stream;
+use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use serde::de::DeserializeOwned;
 
-use super::convert::{Item, from_item, request_error};
-use super::{Items, PARTITION_KEY_ATTRIBUTE as PK};
+use super::convert::{Item, request_error};
+use super::stream::{ItemStream, follow_pages};
+use super::{Items, PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
 use crate::entity::Entity;
-use crate::error::Error;
+use crate::error::{Error, KeyError};
+use crate::range::{Bound, NextSortField, Position, SortAt, SortCondition, SortRange};
 
-/// The items a query returns, page after page: a [`Stream`] of `Result<E, Error>`.
+/// A query of entity `E`'s items in one partition, from [`Items::query`]; `P` is the position
+/// of the next sort id a condition applies to.
 ///
-/// Pages are requested as the stream is read, each starting at the previous page's
-/// `LastEvaluatedKey`, until DynamoDB returns none. An error ends the stream after it is
-/// yielded. Use it as a [`Stream`], or with [`next`](Self::next) and
-/// [`try_collect`](Self::try_collect) without importing stream traits.
-pub struct ItemStream<E> {
-    inner: Pin<Box<dyn Stream<Item = Result<E, Error>> + Send>>,
-}
-
-impl<E> ItemStream<E> {
-    /// The next item, `None` after the last.
-    pub async fn next(&mut self) -> Option<Result<E, Error>> {
-        self.inner.next().await
-    }
-
-    /// Every remaining item, or the first error.
-    ///
-    /// # Errors
-    ///
-    /// The first error the stream yields.
-    pub async fn try_collect(self) -> Result<Vec<E>, Error> {
-        self.inner.try_collect().await
-    }
-}
-
-impl<E> Stream for ItemStream<E> {
-    type Item = Result<E, Error>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
-    }
-}
-
-impl<E> fmt::Debug for ItemStream<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ItemStream").finish_non_exhaustive()
-    }
+/// Fix sort ids in order with [`eq`](Self::eq) (a prefix: `begins_with`), then optionally put
+/// one range on the next ([`gt`](Self::gt), [`ge`](Self::ge), [`lt`](Self::lt),
+/// [`le`](Self::le), [`between`](Self::between)); choose the order, a limit, the page size and
+/// consistency; then read the items as a stream ([`stream`](Self::stream),
+/// [`try_collect`](Self::try_collect)), one page at a time, or [`count`](Self::count) them.
+///
+/// Every condition is clamped to `E`'s own sort keys: no condition returns another entity's
+/// items, and every returned item is checked (its partition is the queried one, its sort key
+/// one of `E`'s inside the range, its ids make its key); a stranger is
+/// [`Error::ForeignItem`], never skipped.
+///
+/// ```no_run
+/// use scoped_runtime::{Items, ScopedKey, capsule_table};
+/// use serde::{Deserialize, Serialize};
+///
+/// /// The CRM table of each capsule, keyed by `pk` and `sk`.
+/// #[capsule_table("crm", sort_key)]
+/// pub struct Crm;
+///
+/// /// A note on a lead, kept in the lead's partition, ordered by creation time.
+/// #[derive(ScopedKey, Serialize, Deserialize)]
+/// #[scoped(table = Crm, entity = "NOTE", partition_tag = "LEAD")]
+/// pub struct Note {
+///     #[scoped(id)]
+///     pub lead_id: String,
+///     #[scoped(sort)]
+///     pub created: i64,
+///     #[scoped(sort)]
+///     pub note_id: String,
+///     pub text: String,
+/// }
+///
+/// # async fn demo(notes: Items<Note>) -> Result<(), scoped_runtime::Error> {
+/// // The 20 newest notes of lead-789 created before 1_700_000_000.
+/// let recent = notes
+///     .query("lead-789")
+///     .lt(Note::CREATED, 1_700_000_000)
+///     .descending()
+///     .limit(20)
+///     .try_collect()
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a query does nothing until it is read"]
+pub struct Query<E: Entity, P> {
+    items: Items<E>,
+    partition: Result<String, KeyError>,
+    range: Result<SortRange, KeyError>,
+    descending: bool,
+    limit: Option<usize>,
+    position: PhantomData<fn() -> P>,
 }
 
 impl<E: Entity> Items<E> {
-    /// The items in the partition of `ids`, as a stream that follows `LastEvaluatedKey`.
+    /// A query of this entity's items in the partition of `ids` (its `#[scoped(id)]` fields):
+    /// every item of `E` there until conditions narrow it.
     ///
-    /// The key condition is `pk = :pk` with the key built from `ids` in this scope. Entities
-    /// have no sort key yet, so a partition holds at most one item of an entity; the stream
-    /// still pages as DynamoDB answers (see [`Self::page_size`]).
-    ///
-    /// ```no_run
-    /// # use scoped_runtime::{capsule_table, ScopedKey, Items};
-    /// # #[capsule_table("crm")]
-    /// # #[derive(ScopedKey, serde::Serialize, serde::Deserialize)]
-    /// # pub struct Lead { #[scoped(id)] pub lead_id: String, pub name: String }
-    /// # async fn demo(leads: Items<Lead>) -> Result<(), scoped_runtime::Error> {
-    /// let mut found = leads.query("lead-789");
-    /// while let Some(lead) = found.next().await {
-    ///     println!("{}", lead?.name);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    ///
-    /// The key is built when this is called; an empty id is the stream's only item,
-    /// [`Error::Key`]. Other errors are as for [`Self::get`].
-    pub fn query(&self, ids: E::Ids<'_>) -> ItemStream<E>
+    /// In a table keyed by `pk` alone, the partition holds at most one item of `E`. The key is
+    /// built when this is called; an empty id is the query's only result, [`Error::Key`].
+    pub fn query(&self, ids: E::PartitionIds<'_>) -> Query<E, E::FirstSort> {
+        let partition = self.key(ids).map(crate::entity::PartitionKey::into_string);
+        Query {
+            items: self.clone(),
+            partition,
+            range: Ok(SortRange::new(E::TAG.as_str(), E::SORT_ID_COUNT)),
+            descending: false,
+            limit: None,
+            position: PhantomData,
+        }
+    }
+}
+
+impl<E: Entity, P> Query<E, P> {
+    fn at<Q>(self) -> Query<E, Q> {
+        Query {
+            items: self.items,
+            partition: self.partition,
+            range: self.range,
+            descending: self.descending,
+            limit: self.limit,
+            position: PhantomData,
+        }
+    }
+
+    /// Items in descending sort-key order (newest first for time-ordered sort ids); the
+    /// default is ascending.
+    pub fn descending(mut self) -> Self {
+        self.descending = true;
+        self
+    }
+
+    /// At most `items` items in all (across pages).
+    pub fn limit(mut self, items: usize) -> Self {
+        self.limit = Some(items);
+        self
+    }
+
+    /// At most `items` items per request (DynamoDB's `Limit`); by default a page is as large
+    /// as DynamoDB allows (1 MB).
+    pub fn page_size(mut self, items: u32) -> Self {
+        self.items = self.items.page_size(items);
+        self
+    }
+
+    /// Strongly consistent reads.
+    pub fn consistent_reads(mut self) -> Self {
+        self.items = self.items.consistent_reads();
+        self
+    }
+
+    /// The query's items, as a stream following `LastEvaluatedKey`, each checked.
+    pub fn stream(self) -> ItemStream<E>
     where
         E: DeserializeOwned + Send + 'static,
     {
-        let key = match self.key(ids) {
-            Ok(key) => key.into_string(),
-            Err(err) => {
-                return ItemStream {
-                    inner: Box::pin(stream::iter([Err(Error::Key(err))])),
-                };
-            }
+        let plan = match self.plan() {
+            Ok(Some(plan)) => plan,
+            Ok(None) => return ItemStream::new(stream::empty()),
+            Err(err) => return ItemStream::failed(err),
         };
-        let pages = Pages {
-            client: self.client.clone(),
-            table: self.table.to_string(),
-            key,
-            consistent: self.consistent,
-            limit: self.page_size,
-        };
-        let table = self.table.to_string();
+        let limit = self.limit.unwrap_or(usize::MAX);
+        let checker = plan.clone();
         let items = follow_pages(move |start| {
-            let pages = pages.clone();
-            async move { pages.fetch(start).await }
+            let plan = plan.clone();
+            async move { plan.fetch(start, Select::AllAttributes).await }
         })
         .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
         .try_flatten()
-        .map(move |item| item.and_then(|item| from_item(item, &table)));
-        ItemStream {
-            inner: Box::pin(items),
+        .filter_map(move |item| {
+            let checked = item.and_then(|item| checker.check(item));
+            async move { checked.transpose() }
+        })
+        .take(limit);
+        ItemStream::new(items)
+    }
+
+    /// Every item of the query, or the first error.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Key`] if an id is empty; [`Error::ForeignItem`] or [`Error::Isolation`] for
+    /// an item that is not one of `E`'s in the range; otherwise as [`Items::get`].
+    pub async fn try_collect(self) -> Result<Vec<E>, Error>
+    where
+        E: DeserializeOwned + Send + 'static,
+    {
+        self.stream().try_collect().await
+    }
+
+    /// How many items match, counted by DynamoDB (`Select: COUNT`) across pages, up to the
+    /// limit if one is set.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Key`] if an id is empty, [`Error::DynamoDb`] if a request fails.
+    pub async fn count(self) -> Result<u64, Error> {
+        let Some(plan) = self.plan()? else {
+            return Ok(0);
+        };
+        let mut start = None;
+        let mut count = 0_u64;
+        loop {
+            let (_, page_count, next) = plan.fetch_counted(start, Select::Count).await?;
+            count += page_count;
+            start = next;
+            if start.is_none() {
+                break;
+            }
+        }
+        if let Some(exclude) = &plan.exclude
+            && count > 0
+            && plan.exists(exclude).await?
+        {
+            count -= 1;
+        }
+        Ok(self.limit.map_or(count, |limit| count.min(limit as u64)))
+    }
+
+    /// The requests' shape, or `None` when nothing can match.
+    fn plan(&self) -> Result<Option<Plan<E>>, Error> {
+        let partition = self.partition.clone()?;
+        let range = self.range.clone()?;
+        let sorted = E::KEY_SCHEMA.has_sort_key();
+        let (condition, exclude) = if sorted {
+            match range.condition() {
+                SortCondition::Empty => return Ok(None),
+                SortCondition::Between { lo, hi, exclude } => (
+                    Some(SortCondition::Between {
+                        lo,
+                        hi,
+                        exclude: None,
+                    }),
+                    exclude,
+                ),
+                other => (Some(other), None),
+            }
+        } else {
+            (None, None)
+        };
+        let limit = match (self.items.page_size, self.limit) {
+            (Some(size), Some(limit)) => Some(size.min(i32::try_from(limit).unwrap_or(i32::MAX))),
+            (size, None) => size,
+            (None, Some(limit)) => Some(i32::try_from(limit).unwrap_or(i32::MAX)),
+        };
+        Ok(Some(Plan {
+            client: self.items.client.clone(),
+            table: self.items.table.to_string(),
+            partition,
+            condition,
+            exclude,
+            range: sorted.then_some(range),
+            descending: self.descending,
+            consistent: self.items.consistent,
+            limit,
+            checker: self.items.clone(),
+        }))
+    }
+}
+
+impl<E: Entity, P: Position> Query<E, P>
+where
+    E: SortAt<P>,
+{
+    fn next_id(self, value: &<E as SortAt<P>>::Arg<'_>) -> Query<E, P::Next> {
+        let mut query = self;
+        query.range = query.range.and_then(|mut range| {
+            range.fix(value)?;
+            Ok(range)
+        });
+        query.at()
+    }
+
+    fn bounded(
+        mut self,
+        bound: impl FnOnce(&SortRange) -> Result<Bound, KeyError>,
+    ) -> Query<E, crate::range::Done> {
+        self.range = self.range.and_then(|mut range| {
+            let bound = bound(&range)?;
+            range.bound(bound);
+            Ok(range)
+        });
+        self.at()
+    }
+
+    /// Fixes the next sort id `field` to `value`: the items whose sort ids start with the ones
+    /// fixed so far (`begins_with`), or the one item once every sort id is fixed.
+    pub fn eq<F: NextSortField<E, P>>(
+        self,
+        field: F,
+        value: <E as SortAt<P>>::Arg<'_>,
+    ) -> Query<E, P::Next> {
+        let _ = field;
+        self.next_id(&value)
+    }
+
+    /// The items whose next sort id `field` is greater than `value`.
+    pub fn gt<F: NextSortField<E, P>>(
+        self,
+        field: F,
+        value: <E as SortAt<P>>::Arg<'_>,
+    ) -> Query<E, crate::range::Done> {
+        let _ = field;
+        self.bounded(|range| Ok(Bound::Gt(range.encode(&value)?)))
+    }
+
+    /// The items whose next sort id `field` is `value` or greater.
+    pub fn ge<F: NextSortField<E, P>>(
+        self,
+        field: F,
+        value: <E as SortAt<P>>::Arg<'_>,
+    ) -> Query<E, crate::range::Done> {
+        let _ = field;
+        self.bounded(|range| Ok(Bound::Ge(range.encode(&value)?)))
+    }
+
+    /// The items whose next sort id `field` is less than `value`.
+    pub fn lt<F: NextSortField<E, P>>(
+        self,
+        field: F,
+        value: <E as SortAt<P>>::Arg<'_>,
+    ) -> Query<E, crate::range::Done> {
+        let _ = field;
+        self.bounded(|range| Ok(Bound::Lt(range.encode(&value)?)))
+    }
+
+    /// The items whose next sort id `field` is `value` or less.
+    pub fn le<F: NextSortField<E, P>>(
+        self,
+        field: F,
+        value: <E as SortAt<P>>::Arg<'_>,
+    ) -> Query<E, crate::range::Done> {
+        let _ = field;
+        self.bounded(|range| Ok(Bound::Le(range.encode(&value)?)))
+    }
+
+    /// The items whose next sort id `field` is between `low` and `high`, both included. A
+    /// `low` above `high` matches nothing.
+    pub fn between<F: NextSortField<E, P>>(
+        self,
+        field: F,
+        low: <E as SortAt<P>>::Arg<'_>,
+        high: <E as SortAt<P>>::Arg<'_>,
+    ) -> Query<E, crate::range::Done> {
+        let _ = field;
+        self.bounded(|range| Ok(Bound::Between(range.encode(&low)?, range.encode(&high)?)))
+    }
+}
+
+impl<E: Entity, P> fmt::Debug for Query<E, P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Query")
+            .field("entity", &E::TAG)
+            .field("table", &self.items.table)
+            .field("partition", &self.partition.as_ref().ok())
+            .field("range", &self.range.as_ref().ok())
+            .field("descending", &self.descending)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
+/// One query's requests, and the check of what they return.
+struct Plan<E: Entity> {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+    partition: String,
+    condition: Option<SortCondition>,
+    exclude: Option<String>,
+    range: Option<SortRange>,
+    descending: bool,
+    consistent: bool,
+    limit: Option<i32>,
+    checker: Items<E>,
+}
+
+impl<E: Entity> Clone for Plan<E> {
+    fn clone(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            table: self.table.clone(),
+            partition: self.partition.clone(),
+            condition: self.condition.clone(),
+            exclude: self.exclude.clone(),
+            range: self.range.clone(),
+            descending: self.descending,
+            consistent: self.consistent,
+            limit: self.limit,
+            checker: self.checker.clone(),
         }
     }
 }
 
-/// The pages `fetch` returns, each requested from the previous page's last evaluated key,
-/// until a page has none or `fetch` fails (the error is the last item).
-fn follow_pages<F, Fut>(mut fetch: F) -> impl Stream<Item = Result<Vec<Item>, Error>>
-where
-    F: FnMut(Option<Item>) -> Fut,
-    Fut: Future<Output = Result<(Vec<Item>, Option<Item>), Error>>,
-{
-    // `Some(start)`: a page to request, from `start`; `None`: no more pages.
-    let first: Option<Option<Item>> = Some(None);
-    stream::try_unfold(first, move |cursor| {
-        let page = cursor.map(&mut fetch);
-        async move {
-            let Some(page) = page else {
-                return Ok::<_, Error>(None);
-            };
-            let (items, next) = page.await?;
-            Ok(Some((items, next.map(Some))))
-        }
-    })
-}
-
-/// What each page request needs.
-#[derive(Clone)]
-struct Pages {
-    client: aws_sdk_dynamodb::Client,
-    table: String,
-    key: String,
-    consistent: bool,
-    limit: Option<i32>,
-}
-
-impl Pages {
+impl<E: Entity> Plan<E> {
     /// One page from `start`: its items and the key to continue from.
-    async fn fetch(&self, start: Option<Item>) -> Result<(Vec<Item>, Option<Item>), Error> {
-        let output = self
+    async fn fetch(
+        &self,
+        start: Option<Item>,
+        select: Select,
+    ) -> Result<(Vec<Item>, Option<Item>), Error> {
+        let (items, _, next) = self.fetch_counted(start, select).await?;
+        Ok((items, next))
+    }
+
+    /// One page from `start`: its items, DynamoDB's count and the key to continue from.
+    async fn fetch_counted(
+        &self,
+        start: Option<Item>,
+        select: Select,
+    ) -> Result<(Vec<Item>, u64, Option<Item>), Error> {
+        let mut request = self
             .client
             .query()
             .table_name(&self.table)
-            .key_condition_expression("#pk = :pk")
             .expression_attribute_names("#pk", PK)
-            .expression_attribute_values(":pk", AttributeValue::S(self.key.clone()))
+            .expression_attribute_values(":pk", AttributeValue::S(self.partition.clone()))
             .set_exclusive_start_key(start)
             .consistent_read(self.consistent)
-            .set_limit(self.limit)
+            .scan_index_forward(!self.descending)
+            .select(select)
+            .set_limit(self.limit);
+        let expression = match &self.condition {
+            None => "#pk = :pk",
+            Some(SortCondition::Equals(value)) => {
+                request =
+                    request.expression_attribute_values(":sk", AttributeValue::S(value.clone()));
+                "#pk = :pk AND #sk = :sk"
+            }
+            Some(SortCondition::BeginsWith(prefix)) => {
+                request =
+                    request.expression_attribute_values(":sk", AttributeValue::S(prefix.clone()));
+                "#pk = :pk AND begins_with(#sk, :sk)"
+            }
+            Some(SortCondition::Between { lo, hi, .. }) => {
+                request = request
+                    .expression_attribute_values(":lo", AttributeValue::S(lo.clone()))
+                    .expression_attribute_values(":hi", AttributeValue::S(hi.clone()));
+                "#pk = :pk AND #sk BETWEEN :lo AND :hi"
+            }
+            Some(SortCondition::Empty) => return Ok((Vec::new(), 0, None)),
+        };
+        if self.condition.is_some() {
+            request = request.expression_attribute_names("#sk", SK);
+        }
+        let output = request
+            .key_condition_expression(expression)
             .send()
             .await
-            .map_err(|err| request_error("Query", &self.table, Some(&self.key), err))?;
-        Ok((output.items.unwrap_or_default(), output.last_evaluated_key))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ops::convert::key_map;
-
-    fn page(n: usize) -> Vec<Item> {
-        (0..n).map(|i| key_map(format!("LEAD#{i}"))).collect()
+            .map_err(|err| request_error("Query", &self.table, Some(&self.partition), err))?;
+        let count = u64::try_from(output.count).unwrap_or(0);
+        Ok((
+            output.items.unwrap_or_default(),
+            count,
+            output.last_evaluated_key,
+        ))
     }
 
-    /// DynamoDB ends a page with a last evaluated key when it stopped early; each next request
-    /// must start there, and the stream ends after the first page without one.
-    #[tokio::test]
-    async fn pages_follow_the_last_evaluated_key() {
-        let mut starts = Vec::new();
-        let pages: Vec<_> = follow_pages(|start: Option<Item>| {
-            starts.push(start.clone());
-            let next = match start.as_ref().and_then(|key| key.get("pk")) {
-                None => Some(key_map("LEAD#a".into())),
-                Some(AttributeValue::S(key)) if key == "LEAD#a" => Some(key_map("LEAD#b".into())),
-                Some(_) => None,
+    /// Whether the item with sort key `sk` exists in the partition.
+    async fn exists(&self, sk: &str) -> Result<bool, Error> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(PK, AttributeValue::S(self.partition.clone()))
+            .key(SK, AttributeValue::S(sk.to_owned()))
+            .projection_expression("#pk")
+            .expression_attribute_names("#pk", PK)
+            .consistent_read(self.consistent)
+            .send()
+            .await
+            .map_err(|err| request_error("GetItem", &self.table, Some(&self.partition), err))?;
+        Ok(output.item.is_some())
+    }
+
+    /// The entity in `item` if it is one of the query's, `None` for the one item a `<` range
+    /// reads but excludes, an error for a stranger.
+    fn check(&self, item: Item) -> Result<Option<E>, Error>
+    where
+        E: DeserializeOwned,
+    {
+        if let Some(range) = &self.range {
+            let sk = match item.get(SK) {
+                Some(AttributeValue::S(sk)) => sk.as_str(),
+                _ => "",
             };
-            async move { Ok((page(2), next)) }
-        })
-        .collect()
-        .await;
-        assert_eq!(pages.len(), 3);
-        assert!(
-            pages
-                .iter()
-                .all(|page| page.as_ref().is_ok_and(|p| p.len() == 2))
-        );
-        assert_eq!(
-            starts,
-            [
-                None,
-                Some(key_map("LEAD#a".into())),
-                Some(key_map("LEAD#b".into()))
-            ]
-        );
-    }
-
-    #[tokio::test]
-    async fn an_error_ends_the_pages() {
-        let mut calls = 0;
-        let pages: Vec<_> = follow_pages(|_start| {
-            calls += 1;
-            let result = if calls == 1 {
-                Ok((page(1), Some(key_map("LEAD#0".into()))))
-            } else {
-                Err(Error::Config("injected"))
-            };
-            async move { result }
-        })
-        .collect()
-        .await;
-        assert_eq!(pages.len(), 2);
-        assert!(matches!(pages[1], Err(Error::Config("injected"))));
+            if self.exclude.as_deref() == Some(sk) {
+                return Ok(None);
+            }
+            if !sk.is_empty() && !range.contains(sk) {
+                return Err(Error::ForeignItem {
+                    table: self.table.clone(),
+                    key: format!("{} / {sk}", self.partition),
+                    entity: std::any::type_name::<E>(),
+                    reason: "its sort key is outside the queried range".to_owned(),
+                });
+            }
+        }
+        self.checker
+            .check_item(item, Some(&self.partition))
+            .map(Some)
     }
 }

@@ -10,7 +10,7 @@ use aws_sdk_dynamodb::types::{
 use serde::Serialize;
 
 use super::Update;
-use super::convert::{build_error, key_map, request_error, to_item};
+use super::convert::{Item, build_error, item_key_map, request_error, to_item};
 use super::item::ABSENT;
 use crate::entity::seal::InScope;
 use crate::entity::{Entity, Table};
@@ -130,10 +130,10 @@ impl<S: Scope> Transaction<S> {
     where
         E: Entity + EntityInScope<S, <E as Table>::Scope>,
     {
-        self.add::<E>("delete", ids, |table, key| {
+        self.add::<E>("delete", ids, |table, key, _| {
             let delete = Delete::builder()
                 .table_name(table)
-                .set_key(Some(key_map(key)))
+                .set_key(Some(key))
                 .build()?;
             Ok(TransactWriteItem::builder().delete(delete).build())
         })
@@ -145,11 +145,11 @@ impl<S: Scope> Transaction<S> {
     where
         E: Entity + EntityInScope<S, <E as Table>::Scope>,
     {
-        self.add_fallible::<E>("update", ids, move |table, key| {
-            let expression = update.into_expression::<E>(table, &key)?;
+        self.add_fallible::<E>("update", ids, move |table, key, shown| {
+            let expression = update.into_expression::<E>(table, shown)?;
             let update = SdkUpdate::builder()
                 .table_name(table)
-                .set_key(Some(key_map(key)))
+                .set_key(Some(key))
                 .set_update_expression(expression.update)
                 .set_expression_attribute_names(Some(expression.names))
                 .set_expression_attribute_values(expression.values)
@@ -165,10 +165,10 @@ impl<S: Scope> Transaction<S> {
     where
         E: Entity + EntityInScope<S, <E as Table>::Scope>,
     {
-        self.add::<E>("require_exists", ids, |table, key| {
+        self.add::<E>("require_exists", ids, |table, key, _| {
             let check = ConditionCheck::builder()
                 .table_name(table)
-                .set_key(Some(key_map(key)))
+                .set_key(Some(key))
                 .condition_expression("attribute_exists(#pk)")
                 .expression_attribute_names("#pk", super::PARTITION_KEY_ATTRIBUTE)
                 .build()?;
@@ -259,10 +259,10 @@ impl<S: Scope> Transaction<S> {
         let scope = E::scope_of(&self.scope);
         let table = E::table_name(scope);
         let write = item
-            .to_partition_key(scope)
+            .to_item_key(scope)
             .map_err(Error::from)
             .and_then(|key| {
-                let item = to_item(item, table.as_str(), key.as_str())?;
+                let item = to_item(item, table.as_str(), &key)?;
                 let put = Put::builder()
                     .table_name(table.as_str())
                     .set_item(Some(item))
@@ -271,7 +271,7 @@ impl<S: Scope> Transaction<S> {
                     .map_err(|err| build_error(TRANSACT, table.as_str(), err))?;
                 Ok((
                     TransactWriteItem::builder().put(put).build(),
-                    Write::of::<E>(kind, &table, key.into_string()),
+                    Write::of::<E>(kind, &table, key.to_string()),
                 ))
             });
         self.push(table, write)
@@ -282,13 +282,13 @@ impl<S: Scope> Transaction<S> {
         self,
         kind: &'static str,
         ids: E::Ids<'_>,
-        build: impl FnOnce(&str, String) -> Result<TransactWriteItem, BuildError>,
+        build: impl FnOnce(&str, Item, &str) -> Result<TransactWriteItem, BuildError>,
     ) -> Self
     where
         E: Entity + EntityInScope<S, <E as Table>::Scope>,
     {
-        self.add_fallible::<E>(kind, ids, |table, key| {
-            build(table, key).map_err(|err| build_error(TRANSACT, table, err))
+        self.add_fallible::<E>(kind, ids, |table, key, shown| {
+            build(table, key, shown).map_err(|err| build_error(TRANSACT, table, err))
         })
     }
 
@@ -296,19 +296,19 @@ impl<S: Scope> Transaction<S> {
         self,
         kind: &'static str,
         ids: E::Ids<'_>,
-        build: impl FnOnce(&str, String) -> Result<TransactWriteItem, Error>,
+        build: impl FnOnce(&str, Item, &str) -> Result<TransactWriteItem, Error>,
     ) -> Self
     where
         E: Entity + EntityInScope<S, <E as Table>::Scope>,
     {
         let scope = E::scope_of(&self.scope);
         let table = E::table_name(scope);
-        let write = E::partition_key(scope, ids)
+        let write = E::item_key(scope, ids)
             .map_err(Error::from)
             .and_then(|key| {
-                let key = key.into_string();
-                let item = build(table.as_str(), key.clone())?;
-                Ok((item, Write::of::<E>(kind, &table, key)))
+                let shown = key.to_string();
+                let item = build(table.as_str(), item_key_map(&key), &shown)?;
+                Ok((item, Write::of::<E>(kind, &table, shown)))
             });
         self.push(table, write)
     }
