@@ -28,6 +28,8 @@ pub(crate) struct TableInput {
     /// reported while the struct is still bound (to a placeholder table), so that its
     /// `#[derive(ScopedKey)]` and uses do not add errors of their own.
     pub(crate) base: syn::Result<LitStr>,
+    /// `sort_key` after the base name: the table is keyed by `pk` and `sk`.
+    pub(crate) sort_key: bool,
     /// The struct, with any further table attributes taken off (they are reported instead of
     /// expanded, so a conflict is one error, not a cascade).
     pub(crate) item: ItemStruct,
@@ -53,7 +55,10 @@ impl TableInput {
         item: TokenStream,
     ) -> darling::Result<Self> {
         let mut item = parse_struct(kind, item)?;
-        let base = parse_base(kind, args);
+        let (base, sort_key) = match parse_args(kind, args) {
+            Ok(TableArgs { base, sort_key }) => (Ok(base), sort_key),
+            Err(error) => (Err(error), false),
+        };
         let mut other_tables = Vec::new();
         let mut bound = None;
         item.attrs.retain(|attr| {
@@ -83,6 +88,7 @@ impl TableInput {
         Ok(Self {
             kind,
             base,
+            sort_key,
             item,
             other_tables,
             bound,
@@ -94,24 +100,54 @@ impl TableInput {
 /// The usage line the attribute errors repeat.
 fn usage(kind: ScopeKind) -> String {
     format!(
-        "`#[{}]` takes the base table name as one string literal: `#[{}(\"crm\")]`",
+        "`#[{}]` takes the base table name as one string literal, optionally followed by \
+         `sort_key` for a table keyed by `pk` and `sk`: `#[{}(\"crm\")]`, `#[{}(\"crm\", sort_key)]`",
+        kind.attribute(),
         kind.attribute(),
         kind.attribute()
     )
 }
 
-fn parse_base(kind: ScopeKind, args: TokenStream) -> syn::Result<LitStr> {
+/// A table attribute's arguments: `"crm"` or `"crm", sort_key`.
+pub(crate) struct TableArgs {
+    pub(crate) base: LitStr,
+    pub(crate) sort_key: bool,
+}
+
+pub(crate) fn parse_args(kind: ScopeKind, args: TokenStream) -> syn::Result<TableArgs> {
     let parser = |input: ParseStream<'_>| {
         let base = input
             .parse::<LitStr>()
             .map_err(|error| syn::Error::new(error.span(), usage(kind)))?;
+        let mut sort_key = false;
+        if input.peek(syn::Token![,]) {
+            input.parse::<syn::Token![,]>()?;
+            if !input.is_empty() {
+                let option: Ident = input.parse().map_err(|error| {
+                    syn::Error::new(
+                        error.span(),
+                        format!("expected `sort_key`; {}", usage(kind)),
+                    )
+                })?;
+                if option != "sort_key" {
+                    return Err(syn::Error::new(
+                        option.span(),
+                        format!("unknown table option `{option}`; {}", usage(kind)),
+                    ));
+                }
+                sort_key = true;
+                if input.peek(syn::Token![,]) {
+                    input.parse::<syn::Token![,]>()?;
+                }
+            }
+        }
         if !input.is_empty() {
             return Err(input.error(format!(
-                "unexpected tokens after the base table name; {}",
+                "unexpected tokens after the table's arguments; {}",
                 usage(kind)
             )));
         }
-        Ok(base)
+        Ok(TableArgs { base, sort_key })
     };
     parser.parse2(args)
 }
@@ -178,6 +214,14 @@ pub(crate) struct KeyInput {
     /// `UPPER_SNAKE_CASE`.
     #[darling(default, with = entity_tag)]
     pub(crate) entity: Option<LitStr>,
+    /// `#[scoped(table = Crm)]`: the declaration of the entity's table, a struct under a table
+    /// attribute.
+    #[darling(default)]
+    pub(crate) table: Option<syn::Path>,
+    /// `#[scoped(partition = Lead)]`: the entity whose partitions hold this one's items; its
+    /// table is this one's.
+    #[darling(default)]
+    pub(crate) partition: Option<syn::Path>,
 }
 
 /// `entity = "LEAD"`: exactly one string literal. Anything else (a path, a constant, a macro
@@ -209,8 +253,10 @@ pub(crate) struct KeyField {
     pub(crate) ty: Type,
     /// Its `#[serde(..)]` attributes, for the serialized field names.
     pub(crate) attrs: Vec<Attribute>,
-    /// `#[scoped(id)]`: the field is one of the key's ids, in field order.
+    /// `#[scoped(id)]`: the field is one of the partition key's ids, in field order.
     pub(crate) id: Flag,
+    /// `#[scoped(sort)]`: the field is one of the sort key's ids, in field order.
+    pub(crate) sort: Flag,
 }
 
 impl KeyInput {
@@ -231,19 +277,19 @@ impl KeyInput {
     /// # Errors
     ///
     /// If the hint is malformed (only when written by hand).
-    pub(crate) fn table(&self) -> darling::Result<Option<TableHint>> {
+    pub(crate) fn table_hint(&self) -> darling::Result<Option<TableHint>> {
         for attr in &self.attrs {
             if attr.path().is_ident(TABLE_HINT) {
                 return parse_hint(attr).map(Some);
             }
             if let Some(kind) = table_attribute(attr) {
                 // A malformed argument is the table attribute's to report.
-                let base = attr
-                    .parse_args_with(|input: ParseStream<'_>| parse_base(kind, input.parse()?))
+                let args = attr
+                    .parse_args_with(|input: ParseStream<'_>| parse_args(kind, input.parse()?))
                     .ok();
-                return Ok(base.map(|base| TableHint {
+                return Ok(args.map(|args| TableHint {
                     kind,
-                    base: base.value(),
+                    base: args.base.value(),
                 }));
             }
         }
@@ -334,8 +380,15 @@ pub(crate) struct EntityKey {
     pub(crate) tag: String,
     /// The `#[scoped(id)]` fields, in order; never empty.
     pub(crate) ids: Vec<IdField>,
+    /// The `#[scoped(sort)]` fields, in order.
+    pub(crate) sorts: Vec<IdField>,
     /// The table, when a table attribute left its hint.
     pub(crate) table: Option<TableHint>,
+    /// The table's declaration, when the entity names it (`table = …` or `partition = …`)
+    /// instead of carrying a table attribute.
+    pub(crate) declared_by: Option<syn::Path>,
+    /// The entity whose partitions hold this one's items, when not itself.
+    pub(crate) partition: Option<syn::Path>,
     /// The attributes serde writes, for `Entity::ATTRIBUTES`.
     pub(crate) attributes: SerializedFields,
 }

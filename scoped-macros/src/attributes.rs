@@ -100,7 +100,7 @@ impl KeyInput {
                 Some(FieldInput {
                     ident: field.ident.as_ref()?,
                     attrs: &field.attrs,
-                    id: field.id.is_present(),
+                    id: field.id.is_present() || field.sort.is_present(),
                 })
             }),
         )

@@ -7,6 +7,10 @@ pub(crate) const TABLE_NAME: &str = include_str!("doc/table_name.md");
 pub(crate) const PARTITION_KEY: &str = include_str!("doc/partition_key.md");
 /// Docs of the generated `to_partition_key`.
 pub(crate) const TO_PARTITION_KEY: &str = include_str!("doc/to_partition_key.md");
+/// Docs of the generated `item_key`, for entities with sort ids.
+pub(crate) const ITEM_KEY: &str = include_str!("doc/item_key.md");
+/// Docs of the generated `to_item_key`.
+pub(crate) const TO_ITEM_KEY: &str = include_str!("doc/to_item_key.md");
 /// The section a table attribute appends to an entity's own docs.
 pub(crate) const STORAGE: &str = include_str!("doc/storage.md");
 /// The line a table attribute appends to the docs of each documented `#[scoped(id)]` field.

@@ -9,7 +9,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, LitStr, parse_quote};
 
-use crate::ast::{BOUND_HINT, EntityKey, IdArg, KeyInput, TABLE_HINT, TableHint, TableInput};
+use crate::ast::{BOUND_HINT, EntityKey, IdArg, IdField, KeyInput, TABLE_HINT, TableInput};
 use crate::doc;
 use crate::scope::ScopeKind;
 
@@ -95,6 +95,17 @@ fn table(input: &TableInput, checked: darling::Result<String>) -> TokenStream {
     });
     let item = &item;
     let ident = &item.ident;
+    let schema = if input.sort_key {
+        quote!(::scoped_runtime::__private::KeySchema::PartitionAndSort)
+    } else {
+        quote!(::scoped_runtime::__private::KeySchema::Partition)
+    };
+    let sorted = input.sort_key.then(|| {
+        quote! {
+            #[automatically_derived]
+            impl ::scoped_runtime::__private::SortKeyTable for #ident {}
+        }
+    });
     quote! {
         #item
 
@@ -105,9 +116,13 @@ fn table(input: &TableInput, checked: darling::Result<String>) -> TokenStream {
             #[automatically_derived]
             impl ::scoped_runtime::__private::Table for #ident {
                 type Scope = #scope;
+                type Declaration = Self;
                 const BASE_NAME: ::scoped_runtime::__private::BaseName =
                     ::scoped_runtime::__private::BaseName::from_static(#base_lit);
+                const KEY_SCHEMA: ::scoped_runtime::__private::KeySchema = #schema;
             }
+
+            #sorted
 
             impl #ident {
                 #[doc = #table_name_doc]
@@ -136,38 +151,109 @@ fn table_vars(kind: ScopeKind, entity: &str, base: &str) -> Vec<(&'static str, S
     ]
 }
 
+/// The type a key builder takes one id field as: `&'a str` for text, the integer itself, a
+/// reference otherwise. Spanned on the field's type, so a type that cannot be an id is
+/// reported there.
+fn id_arg_type(id: &IdField, lifetime: &TokenStream) -> TokenStream {
+    let ty = &id.ty;
+    match id.arg {
+        IdArg::Text => quote_spanned!(ty.span()=> &#lifetime str),
+        IdArg::Integer => quote_spanned!(ty.span()=> #ty),
+        IdArg::Ref => quote_spanned!(ty.span()=> &#lifetime #ty),
+    }
+}
+
+/// The expression that borrows one id field of `self` as its [`id_arg_type`].
+fn id_value(id: &IdField) -> TokenStream {
+    let name = &id.name;
+    match id.arg {
+        IdArg::Text => quote!(::scoped_runtime::__private::AsRef::<str>::as_ref(&self.#name)),
+        IdArg::Integer => quote!(self.#name),
+        IdArg::Ref => quote!(&self.#name),
+    }
+}
+
+/// The markers of sort-id positions, in order.
+const POSITIONS: [&str; 6] = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth"];
+
+fn position(index: usize) -> TokenStream {
+    let name = Ident::new(POSITIONS[index.min(POSITIONS.len() - 1)], Span::call_site());
+    quote!(::scoped_runtime::__private::position::#name)
+}
+
 fn scoped_key(key: &EntityKey) -> TokenStream {
     let ident = &key.ident;
     let tag = &key.tag;
-    let ids_type = |lifetime: TokenStream| {
-        // Spanned on the field's type: a type that cannot be a key id is reported there.
-        let types = key.ids.iter().map(move |id| {
-            let ty = &id.ty;
-            match id.arg {
-                IdArg::Text => quote_spanned!(ty.span()=> &#lifetime str),
-                IdArg::Integer => quote_spanned!(ty.span()=> #ty),
-                IdArg::Ref => quote_spanned!(ty.span()=> &#lifetime #ty),
-            }
-        });
-        tuple_if_many(key.ids.len(), types)
+    let all: Vec<&IdField> = key.ids.iter().chain(&key.sorts).collect();
+    let types = |fields: &[&IdField], lifetime: TokenStream| {
+        tuple_if_many(
+            fields.len(),
+            fields.iter().map(move |id| id_arg_type(id, &lifetime)),
+        )
     };
-    let id_values = key.ids.iter().map(|id| {
-        let name = &id.name;
-        match id.arg {
-            IdArg::Text => quote!(::scoped_runtime::__private::AsRef::<str>::as_ref(&self.#name)),
-            IdArg::Integer => quote!(self.#name),
-            IdArg::Ref => quote!(&self.#name),
-        }
-    });
-    let ids_value = tuple_if_many(key.ids.len(), id_values);
+    let partition_fields: Vec<&IdField> = key.ids.iter().collect();
+    let sort_fields: Vec<&IdField> = key.sorts.iter().collect();
     // `ids` names its type rather than `Self::Ids<'_>`: without a table, the projection would
     // repeat the impl's "not bound to a table" error.
-    let (ids_type, ids_return) = (ids_type(quote!('a)), ids_type(quote!('_)));
-    let builders = key.table.as_ref().map(|table| key_builders(key, table));
+    let (ids_type, ids_return) = (types(&all, quote!('a)), types(&all, quote!('_)));
+    let partition_ids_type = types(&partition_fields, quote!('a));
+    let sort_ids_type = if sort_fields.is_empty() {
+        quote!(())
+    } else {
+        types(&sort_fields, quote!('a))
+    };
+    let ids_value = tuple_if_many(all.len(), all.iter().map(|id| id_value(id)));
+    let bindings: Vec<Ident> = (0..all.len())
+        .map(|i| Ident::new(&format!("__id{i}"), Span::mixed_site()))
+        .collect();
+    let (partition_bindings, sort_bindings) = bindings.split_at(key.ids.len());
+    let ids_pattern = tuple_if_many(bindings.len(), bindings.iter().map(|b| quote!(#b)));
+    let partition_value = tuple_if_many(
+        partition_bindings.len(),
+        partition_bindings.iter().map(|b| quote!(#b)),
+    );
+    let sort_value = if sort_bindings.is_empty() {
+        quote!(())
+    } else {
+        tuple_if_many(
+            sort_bindings.len(),
+            sort_bindings.iter().map(|b| quote!(#b)),
+        )
+    };
+    let partition = key
+        .partition
+        .as_ref()
+        .map_or_else(|| quote!(Self), |path| quote!(#path));
+    let sort_count = key.sorts.len();
+    let first_sort = if key.sorts.is_empty() {
+        quote!(::scoped_runtime::__private::position::Done)
+    } else {
+        position(0)
+    };
+    let table_impl = key.declared_by.as_ref().map(|declaration| {
+        let table = quote_spanned!(declaration.span()=> <#declaration as ::scoped_runtime::__private::Table>);
+        quote! {
+            #[automatically_derived]
+            impl ::scoped_runtime::__private::BoundTable for #ident {}
+
+            #[automatically_derived]
+            impl ::scoped_runtime::__private::Table for #ident {
+                type Scope = #table::Scope;
+                type Declaration = #table::Declaration;
+                const BASE_NAME: ::scoped_runtime::__private::BaseName = #table::BASE_NAME;
+                const KEY_SCHEMA: ::scoped_runtime::__private::KeySchema = #table::KEY_SCHEMA;
+            }
+        }
+    });
+    let sort_items = sort_items(key);
+    let checks = key_checks(key);
+    let builders = key_builders(key);
     let (tag_doc, attributes_doc, ids_doc) = entity_item_docs(key);
     let attributes = attributes_value(key);
     quote! {
         const _: () = {
+            #table_impl
+
             #[automatically_derived]
             impl ::scoped_runtime::__private::DerivedEntity for #ident {}
 
@@ -178,11 +264,24 @@ fn scoped_key(key: &EntityKey) -> TokenStream {
                     ::scoped_runtime::__private::EntityTag::from_static(#tag);
                 #[doc = #attributes_doc]
                 const ATTRIBUTES: ::scoped_runtime::__private::Attributes = #attributes;
+                const SORT_ID_COUNT: usize = #sort_count;
+                type Partition = #partition;
                 #[doc = #ids_doc]
                 type Ids<'a> = #ids_type;
+                type PartitionIds<'a> = #partition_ids_type;
+                type SortIds<'a> = #sort_ids_type;
+                type FirstSort = #first_sort;
 
                 fn ids(&self) -> #ids_return {
                     #ids_value
+                }
+
+                fn split_ids<'a>(ids: #ids_type) -> (#partition_ids_type, #sort_ids_type)
+                where
+                    Self: 'a,
+                {
+                    let #ids_pattern = ids;
+                    (#partition_value, #sort_value)
                 }
 
                 fn registration() -> &'static ::scoped_runtime::__private::Registration {
@@ -192,9 +291,83 @@ fn scoped_key(key: &EntityKey) -> TokenStream {
                 }
             }
 
+            #sort_items
+            #checks
             #builders
         };
     }
+}
+
+/// Per sort field: its [`SortAt`] impl and the associated constant queries name it by
+/// (`Note::CREATED`).
+fn sort_items(key: &EntityKey) -> TokenStream {
+    if key.sorts.is_empty() {
+        return TokenStream::new();
+    }
+    let ident = &key.ident;
+    let vis = &key.vis;
+    let impls = key.sorts.iter().enumerate().map(|(i, sort)| {
+        let position = position(i);
+        let arg = id_arg_type(sort, &quote!('a));
+        quote! {
+            #[automatically_derived]
+            impl ::scoped_runtime::__private::SortAt<#position> for #ident {
+                type Arg<'a> = #arg;
+            }
+        }
+    });
+    let consts = key.sorts.iter().enumerate().map(|(i, sort)| {
+        let position = position(i);
+        let field = unraw(&sort.name);
+        let name = Ident::new(&field.to_uppercase(), sort.name.span());
+        let doc = format!(
+            "The sort id `{field}` of [`{ident}`] (number {} of its sort ids), for typed \
+             queries: `query(…).eq({ident}::{name}, …)`, `.between({ident}::{name}, …, …)`.",
+            i + 1
+        );
+        quote! {
+            #[doc = #doc]
+            #vis const #name: ::scoped_runtime::__private::SortField<#ident, #position> =
+                ::scoped_runtime::__private::SortField::new(#field);
+        }
+    });
+    quote! {
+        #(#impls)*
+
+        #[automatically_derived]
+        impl #ident {
+            #(#consts)*
+        }
+    }
+}
+
+/// Compile-time checks of the key model: sort ids and shared partitions need a table with
+/// sort keys, and an entity in another's partition takes the same partition ids.
+fn key_checks(key: &EntityKey) -> TokenStream {
+    let ident = &key.ident;
+    let mut checks = TokenStream::new();
+    let needs_sort_key = key
+        .sorts
+        .first()
+        .map(|sort| sort.name.span())
+        .or_else(|| key.partition.as_ref().map(Spanned::span));
+    if let Some(span) = needs_sort_key {
+        checks.extend(quote_spanned! {span=>
+            const _: fn() = || {
+                ::scoped_runtime::__private::require_sort_key::<
+                    <#ident as ::scoped_runtime::__private::Table>::Declaration,
+                >();
+            };
+        });
+    }
+    if let Some(partition) = &key.partition {
+        checks.extend(quote_spanned! {partition.span()=>
+            const _: fn() = || {
+                ::scoped_runtime::__private::same_partition_ids::<#partition, #ident>();
+            };
+        });
+    }
+    checks
 }
 
 /// One id as itself, several as a tuple: the shape of `Entity::Ids`.
@@ -206,40 +379,81 @@ fn tuple_if_many(count: usize, items: impl Iterator<Item = TokenStream>) -> Toke
     }
 }
 
-/// The inherent key builders, generated when the table (hence the scope type and the key
-/// pattern for the docs) is known.
-fn key_builders(key: &EntityKey, table: &TableHint) -> TokenStream {
+/// The pattern of an entity's partition keys, as the docs show it:
+/// `TENANT#{tenant_id}#CAPSULE#{capsule_id}#LEAD#{lead_id}` when the scope is known, else
+/// from the scope prefix on (`{scope prefix}LEAD#{lead_id}`), with the partition entity's tag
+/// named when it is another entity's.
+fn partition_pattern(key: &EntityKey) -> String {
+    let ids: Vec<String> = key
+        .ids
+        .iter()
+        .map(|id| format!("{{{}}}", unraw(&id.name)))
+        .collect();
+    let prefix = key
+        .table
+        .as_ref()
+        .map_or("{scope prefix}", |table| table.kind.key_prefix());
+    let tag = match &key.partition {
+        Some(partition) => format!("{{tag of {}}}", path_text(partition)),
+        None => key.tag.clone(),
+    };
+    format!("{prefix}{tag}#{}", ids.join("#"))
+}
+
+/// The pattern of an entity's sort keys: `NOTE#{created}#{note_id}`, or `NOTE`.
+fn sort_pattern(key: &EntityKey) -> String {
+    let mut pattern = key.tag.clone();
+    for sort in &key.sorts {
+        pattern.push_str(&format!("#{{{}}}", unraw(&sort.name)));
+    }
+    pattern
+}
+
+/// A path as the docs show it: `Crm`, `crate::crm::Lead`.
+fn path_text(path: &syn::Path) -> String {
+    quote!(#path).to_string().replace(' ', "")
+}
+
+/// The inherent key builders: `partition_key`/`to_partition_key`, and `item_key`/
+/// `to_item_key` for an entity with sort ids. Generated when the table is known, from a table
+/// attribute's hint or a declaration the entity names.
+fn key_builders(key: &EntityKey) -> TokenStream {
     let ident = &key.ident;
     let vis = &key.vis;
-    let scope = table.kind.type_path();
-    let names: Vec<&Ident> = key.ids.iter().map(|id| &id.name).collect();
-    let params = key.ids.iter().map(|id| {
-        let name = &id.name;
-        let ty = &id.ty;
-        match id.arg {
-            IdArg::Text => quote!(#name: &str),
-            IdArg::Integer => quote!(#name: #ty),
-            IdArg::Ref => quote!(#name: &#ty),
+    let (scope, mut vars) = match (&key.table, &key.declared_by) {
+        (Some(table), _) => {
+            let mut vars = table_vars(table.kind, &ident.to_string(), &table.base);
+            vars.push((
+                "where",
+                format!(
+                    "`{ident}` is a **{}** entity in table `{}`.",
+                    table.kind.noun(),
+                    table.kind.table_pattern(&table.base)
+                ),
+            ));
+            (table.kind.type_path(), vars)
         }
-    });
-    let args = tuple_if_many(names.len(), names.iter().map(|name| quote!(#name)));
-    let mut vars = table_vars(table.kind, &ident.to_string(), &table.base);
-    let segments: Vec<String> = names
-        .iter()
-        .map(|name| format!("{{{}}}", unraw(name)))
-        .collect();
-    vars.push((
-        "key_pattern",
-        format!(
-            "{}{}#{}",
-            table.kind.key_prefix(),
-            key.tag,
-            segments.join("#")
+        (None, Some(declaration)) => (
+            quote!(<Self as ::scoped_runtime::__private::Table>::Scope),
+            vec![
+                ("entity", ident.to_string()),
+                (
+                    "where",
+                    format!(
+                        "`{ident}` lives in the table declared by `{}`, in that table's scope.",
+                        path_text(declaration)
+                    ),
+                ),
+            ],
         ),
-    ));
-    let fields: Vec<String> = names
+        (None, None) => return TokenStream::new(),
+    };
+    vars.push(("key_pattern", partition_pattern(key)));
+    vars.push(("sort_pattern", sort_pattern(key)));
+    let fields: Vec<String> = key
+        .ids
         .iter()
-        .map(|name| format!("`{}`", unraw(name)))
+        .map(|id| format!("`{}`", unraw(&id.name)))
         .collect();
     vars.push((
         "id_fields",
@@ -249,28 +463,74 @@ fn key_builders(key: &EntityKey, table: &TableHint) -> TokenStream {
         },
     ));
     let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let param = |id: &IdField| {
+        let name = &id.name;
+        let ty = &id.ty;
+        match id.arg {
+            IdArg::Text => quote!(#name: &str),
+            IdArg::Integer => quote!(#name: #ty),
+            IdArg::Ref => quote!(#name: &#ty),
+        }
+    };
+    let names = |fields: &[&IdField]| {
+        tuple_if_many(
+            fields.len(),
+            fields.iter().map(|id| {
+                let name = &id.name;
+                quote!(#name)
+            }),
+        )
+    };
+    let partition_fields: Vec<&IdField> = key.ids.iter().collect();
+    let params = partition_fields.iter().map(|id| param(id));
+    let args = names(&partition_fields);
     let partition_key_doc = doc::render(doc::PARTITION_KEY, &vars);
     let to_partition_key_doc = doc::render(doc::TO_PARTITION_KEY, &vars);
-    let result = quote! {
-        ::scoped_runtime::__private::Result<
-            ::scoped_runtime::__private::PartitionKey<#ident>,
-            ::scoped_runtime::__private::KeyError,
-        >
+    let result = |key_type: TokenStream| {
+        quote! {
+            ::scoped_runtime::__private::Result<
+                ::scoped_runtime::__private::#key_type<#ident>,
+                ::scoped_runtime::__private::KeyError,
+            >
+        }
     };
+    let partition_result = result(quote!(PartitionKey));
     // The id parameters are named after the fields, so the scope parameter is hygienic: an id
     // field named `scope` is a second parameter, not a duplicate.
     let scope_param = Ident::new("scope", Span::mixed_site());
+    let item_builders = (!key.sorts.is_empty()).then(|| {
+        let all: Vec<&IdField> = key.ids.iter().chain(&key.sorts).collect();
+        let params = all.iter().map(|id| param(id));
+        let args = names(&all);
+        let item_result = result(quote!(ItemKey));
+        let item_key_doc = doc::render(doc::ITEM_KEY, &vars);
+        let to_item_key_doc = doc::render(doc::TO_ITEM_KEY, &vars);
+        quote! {
+            #[doc = #item_key_doc]
+            #vis fn item_key(#scope_param: &#scope, #(#params),*) -> #item_result {
+                <Self as ::scoped_runtime::__private::Entity>::item_key(#scope_param, #args)
+            }
+
+            #[doc = #to_item_key_doc]
+            #vis fn to_item_key(&self, scope: &#scope) -> #item_result {
+                <Self as ::scoped_runtime::__private::Entity>::to_item_key(self, scope)
+            }
+        }
+    });
     quote! {
+        #[automatically_derived]
         impl #ident {
             #[doc = #partition_key_doc]
-            #vis fn partition_key(#scope_param: &#scope, #(#params),*) -> #result {
+            #vis fn partition_key(#scope_param: &#scope, #(#params),*) -> #partition_result {
                 <Self as ::scoped_runtime::__private::Entity>::partition_key(#scope_param, #args)
             }
 
             #[doc = #to_partition_key_doc]
-            #vis fn to_partition_key(&self, scope: &#scope) -> #result {
+            #vis fn to_partition_key(&self, scope: &#scope) -> #partition_result {
                 <Self as ::scoped_runtime::__private::Entity>::to_partition_key(self, scope)
             }
+
+            #item_builders
         }
     }
 }
@@ -347,8 +607,22 @@ fn mark_id_fields(fields: &mut syn::Fields, vars: &[(&str, &str)]) {
 /// page instead of the trait's generic text: its tag, attributes and ids.
 fn entity_item_docs(key: &EntityKey) -> (String, String, String) {
     let entity = key.ident.to_string();
-    let ids: Vec<String> = key.ids.iter().map(|id| unraw(&id.name)).collect();
-    let pattern = key_pattern(key.table.as_ref().map(|table| table.kind), &key.tag, &ids);
+    let ids: Vec<String> = key
+        .ids
+        .iter()
+        .chain(&key.sorts)
+        .map(|id| unraw(&id.name))
+        .collect();
+    let pattern = if key.sorts.is_empty() && key.partition.is_none() {
+        partition_pattern(key)
+    } else {
+        // Rendered inside backticks: "`pk` / sort key `sk`".
+        format!(
+            "{}` / sort key `{}",
+            partition_pattern(key),
+            sort_pattern(key)
+        )
+    };
     let attributes: Vec<String> = key
         .attributes
         .fields

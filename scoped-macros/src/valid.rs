@@ -4,7 +4,7 @@
 use darling::ast::{Data, Style};
 use scoped_rules::{Rule, check_base_name, check_entity_tag};
 
-use crate::ast::{EntityKey, IdArg, IdField, KeyInput, TableInput};
+use crate::ast::{EntityKey, IdArg, IdField, KeyInput, TableHint, TableInput};
 use crate::scope::ScopeKind;
 
 impl TableInput {
@@ -77,8 +77,9 @@ impl KeyInput {
     /// Every broken rule, accumulated.
     pub(crate) fn validate(self) -> darling::Result<EntityKey> {
         let mut errors = darling::Error::accumulator();
-        let table = errors.handle(self.table()).flatten();
+        let table = errors.handle(self.table_hint()).flatten();
         let ident = &self.ident;
+        let declared_by = self.declared_by(table.as_ref(), &mut errors);
         if !self.generics.params.is_empty() {
             errors.push(
                 darling::Error::custom(format!(
@@ -108,22 +109,52 @@ impl KeyInput {
             }
         };
         let attributes = self.serialized_fields();
+        let mut sort_fields = Vec::new();
+        let partition = self.partition.clone();
         let ids = match self.data {
             Data::Struct(fields) if fields.style == Style::Struct => {
-                let ids: Vec<IdField> = fields
-                    .fields
-                    .into_iter()
-                    .filter(|field| field.id.is_present())
-                    .filter_map(|field| {
-                        let name = field.ident?;
-                        let arg = IdArg::of(&field.ty);
-                        Some(IdField {
-                            name,
-                            ty: field.ty,
-                            arg,
-                        })
-                    })
-                    .collect();
+                let mut ids: Vec<IdField> = Vec::new();
+                let mut sorts: Vec<IdField> = Vec::new();
+                for field in fields.fields {
+                    let (id, sort) = (field.id.is_present(), field.sort.is_present());
+                    let Some(name) = field.ident else { continue };
+                    if id && sort {
+                        errors.push(
+                            darling::Error::custom(format!(
+                                "`{name}` is marked both `#[scoped(id)]` and `#[scoped(sort)]`: \
+                                 a field is a partition id (in `pk`) or a sort id (in `sk`), \
+                                 not both"
+                            ))
+                            .with_span(&name),
+                        );
+                        continue;
+                    }
+                    if !id && !sort {
+                        continue;
+                    }
+                    let arg = IdArg::of(&field.ty);
+                    let field = IdField {
+                        name,
+                        ty: field.ty,
+                        arg,
+                    };
+                    if id {
+                        ids.push(field)
+                    } else {
+                        sorts.push(field)
+                    }
+                }
+                if let Some(extra) = sorts.get(MAX_IDS) {
+                    errors.push(
+                        darling::Error::custom(format!(
+                            "`{ident}` has {} sort fields, and a sort key has at most \
+                             {MAX_IDS}: keep `#[scoped(sort)]` on at most {MAX_IDS} fields",
+                            sorts.len()
+                        ))
+                        .with_span(&extra.name),
+                    );
+                }
+                sort_fields = sorts;
                 if let Some(extra) = ids.get(MAX_IDS) {
                     errors.push(
                         darling::Error::custom(format!(
@@ -169,9 +200,49 @@ impl KeyInput {
             vis: self.vis,
             tag: tag.unwrap_or_default(),
             ids,
+            sorts: sort_fields,
             table,
+            declared_by,
+            partition,
             attributes,
         })
+    }
+
+    /// The declaration the entity names (`table = …`, or the entity of `partition = …`),
+    /// after checking that its table is given exactly one way.
+    fn declared_by(
+        &self,
+        hint: Option<&TableHint>,
+        errors: &mut darling::error::Accumulator,
+    ) -> Option<syn::Path> {
+        match (&self.table, &self.partition, hint) {
+            (Some(_), Some(partition), _) => {
+                errors.push(
+                    darling::Error::custom(
+                        "`partition = …` already gives the entity its table (the partition \
+                         entity's): remove `table = …`",
+                    )
+                    .with_span(partition),
+                );
+                None
+            }
+            (Some(path), None, Some(hint)) | (None, Some(path), Some(hint)) => {
+                errors.push(
+                    darling::Error::custom(format!(
+                        "`{}` is already bound to its table by `#[{}]`: an entity either carries \
+                         a table attribute (declaring a table keyed by `pk` for itself) or \
+                         refers to a declaration with `#[scoped(table = …)]` or \
+                         `#[scoped(partition = …)]`, not both",
+                        self.ident,
+                        hint.kind.attribute()
+                    ))
+                    .with_span(path),
+                );
+                None
+            }
+            (Some(path), None, None) | (None, Some(path), None) => Some(path.clone()),
+            (None, None, _) => None,
+        }
     }
 }
 

@@ -3,7 +3,17 @@
 //! imported.
 
 pub use crate::entity::seal::{BoundTable, DerivedEntity};
-pub use crate::entity::{Entity, OperatorEntity, OperatorTransaction, PartitionKey, Table};
+pub use crate::entity::{
+    Entity, ItemKey, OperatorEntity, OperatorTransaction, PartitionKey, SortKeyTable, Table,
+    require_sort_key, same_partition_ids,
+};
+pub use crate::range::{SortAt, SortField};
+pub use crate::schema::KeySchema;
+
+/// The positions of sort ids.
+pub mod position {
+    pub use crate::range::{Done, Fifth, First, Fourth, Second, Sixth, Third};
+}
 pub use crate::error::KeyError;
 pub use crate::ident::{BaseName, EntityTag};
 pub use crate::ops::{Attribute, Attributes};

@@ -121,7 +121,9 @@ pub trait Entity: Table + seal::DerivedEntity {
 
     /// Splits an item's ids into its partition ids and its sort ids.
     #[doc(hidden)]
-    fn split_ids(ids: Self::Ids<'_>) -> (Self::PartitionIds<'_>, Self::SortIds<'_>);
+    fn split_ids<'a>(ids: Self::Ids<'a>) -> (Self::PartitionIds<'a>, Self::SortIds<'a>)
+    where
+        Self: 'a;
 
     /// The entity's claim on its tag in its table, a `static` of its own (see
     /// [`KeyError::TagInUse`]).
@@ -206,6 +208,15 @@ pub struct ItemKey<E: ?Sized> {
 }
 
 impl<E: ?Sized> ItemKey<E> {
+    /// A key from its parts, for the crate's own tests.
+    #[cfg(test)]
+    pub(crate) fn from_parts(pk: &str, sk: Option<&str>) -> Self {
+        Self {
+            partition: PartitionKey::new(pk.to_owned()),
+            sort: sk.map(str::to_owned),
+        }
+    }
+
     /// The partition key, `pk`.
     #[must_use]
     pub fn partition(&self) -> &PartitionKey<E> {
@@ -399,6 +410,50 @@ impl<E: ?Sized> fmt::Display for EntityTable<E> {
     }
 }
 
+/// Implemented by the table attributes for a table declared with `sort_key`
+/// (`#[capsule_table("crm", sort_key)]`): the tables whose entities may have sort ids and
+/// share partitions. `#[derive(ScopedKey)]` requires it of an entity's declaration when the
+/// entity has `#[scoped(sort)]` fields or `#[scoped(partition = …)]`.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the table declared by `{Self}` is keyed by `pk` alone, so its entities cannot have sort ids or share a partition",
+    label = "needs a table with sort keys",
+    note = "declare the table with `sort_key`: `#[capsule_table(\"…\", sort_key)]` (or the tenant or platform form) on its declaration, and have its entities refer to it with `#[scoped(table = …)]`"
+)]
+pub trait SortKeyTable: Table {}
+
+/// Compiles only if `T` declares a table with sort keys. Called by the code
+/// `#[derive(ScopedKey)]` generates.
+#[doc(hidden)]
+pub fn require_sort_key<T: SortKeyTable + ?Sized>() {}
+
+/// Compiles only if entity `E` takes the same partition ids as entity `P`, whose partitions
+/// hold its items (`#[scoped(partition = P)]`). Called by the code `#[derive(ScopedKey)]`
+/// generates.
+#[doc(hidden)]
+pub fn same_partition_ids<P, E>()
+where
+    P: Entity + ?Sized,
+    E: for<'a> SamePartitionIds<'a, P> + ?Sized,
+{
+}
+
+/// `Self`'s partition ids are `P`'s.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot live in `{P}`'s partitions: its `#[scoped(id)]` fields differ from `{P}`'s",
+    label = "partition ids differ",
+    note = "an entity in another's partition (`#[scoped(partition = …)]`) has the same `#[scoped(id)]` fields as that entity, of the same types and in the same order; its other key fields are `#[scoped(sort)]`"
+)]
+pub trait SamePartitionIds<'a, P: ?Sized> {}
+
+impl<'a, P, E> SamePartitionIds<'a, P> for E
+where
+    P: Entity + ?Sized + 'a,
+    E: Entity<PartitionIds<'a> = P::PartitionIds<'a>> + ?Sized + 'a,
+{
+}
+
 /// The seals of the entity traits: supertraits user code cannot implement by accident, so
 /// that no hand-written impl can put an entity into another scope, forge its tag or base name,
 /// or let a client reach an entity of another scope.
@@ -554,13 +609,27 @@ mod tests {
 
     impl Table for Lead {
         type Scope = Capsule;
+        type Declaration = Self;
         const BASE_NAME: BaseName = BaseName::from_static("crm");
+        const KEY_SCHEMA: crate::schema::KeySchema = crate::schema::KeySchema::Partition;
     }
 
     impl Entity for Lead {
         const TAG: EntityTag = EntityTag::from_static("LEAD");
         const ATTRIBUTES: Attributes = Attributes::new(&[], false);
+        const SORT_ID_COUNT: usize = 0;
+        type Partition = Self;
         type Ids<'a> = &'a str;
+        type PartitionIds<'a> = &'a str;
+        type SortIds<'a> = ();
+        type FirstSort = crate::range::Done;
+
+        fn split_ids<'a>(ids: &'a str) -> (&'a str, ())
+        where
+            Self: 'a,
+        {
+            (ids, ())
+        }
 
         fn ids(&self) -> &str {
             "lead-789"

@@ -64,3 +64,75 @@ pub struct ForgedKey {
     /// The key it would like to have.
     pub pk: String,
 }
+
+/// The CRM table of each capsule, keyed by `pk` and `sk`: `{CODE}_crm`. Its entities refer to
+/// it with `#[scoped(table = Crm)]`.
+#[capsule_table("crm", sort_key)]
+pub struct Crm;
+
+/// A lead: `pk = …#LEAD#{lead_id}`, `sk = LEAD`.
+#[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[scoped(table = Crm, entity = "LEAD")]
+pub struct Lead {
+    /// The lead's id.
+    #[scoped(id)]
+    pub lead_id: String,
+    /// Its name.
+    pub name: String,
+    /// Its version, for optimistic locking.
+    #[serde(default)]
+    pub version: u64,
+}
+
+/// A note on a lead, in the lead's partition: `pk = …#LEAD#{lead_id}`,
+/// `sk = NOTE#{created}#{note_id}`.
+#[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[scoped(partition = Lead, entity = "NOTE")]
+pub struct Note {
+    /// The lead's id.
+    #[scoped(id)]
+    pub lead_id: String,
+    /// When it was written, in seconds; may be negative.
+    #[scoped(sort)]
+    pub created: i64,
+    /// The note's id.
+    #[scoped(sort)]
+    pub note_id: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// A task of a lead, in the lead's partition too: `sk = TASK#{task_id}`.
+#[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[scoped(partition = Lead, entity = "TASK")]
+pub struct Task {
+    /// The lead's id.
+    #[scoped(id)]
+    pub lead_id: String,
+    /// The task's id.
+    #[scoped(sort)]
+    pub task_id: String,
+    /// What to do.
+    pub todo: String,
+}
+
+/// The platform's audit log, keyed by `pk` and `sk`: `audit`.
+#[platform_table("audit", sort_key)]
+pub struct Audit;
+
+/// One audit event: `pk = EVENT#{day}`, `sk = EVENT#{at}#{event_id}`.
+#[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[scoped(table = Audit, entity = "EVENT")]
+pub struct AuditEvent {
+    /// The day, `2026-11-30`.
+    #[scoped(id)]
+    pub day: String,
+    /// When, in milliseconds since the epoch.
+    #[scoped(sort)]
+    pub at: u64,
+    /// The event's id.
+    #[scoped(sort)]
+    pub event_id: String,
+    /// What happened.
+    pub action: String,
+}

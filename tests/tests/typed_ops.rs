@@ -170,7 +170,7 @@ async fn queries_follow_last_evaluated_key() {
     let (found, sent) = setup.sent(paged.query("n2").try_collect()).await;
     assert_eq!(found.unwrap(), [note("n2", "two")]);
     assert_eq!(sent, Backend::current().query_requests_for_one_full_page());
-    let mut none = notes.query("absent");
+    let mut none = notes.query("absent").stream();
     assert!(none.next().await.is_none());
     // A bad id is the stream's only item, and nothing is sent.
     let (empty, sent) = setup.sent(notes.query("").try_collect()).await;

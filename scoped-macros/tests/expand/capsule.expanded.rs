@@ -26,9 +26,11 @@ const _: () = {
     #[automatically_derived]
     impl ::scoped_runtime::__private::Table for Lead {
         type Scope = ::scoped_runtime::__private::Capsule;
+        type Declaration = Self;
         const BASE_NAME: ::scoped_runtime::__private::BaseName = ::scoped_runtime::__private::BaseName::from_static(
             "crm",
         );
+        const KEY_SCHEMA: ::scoped_runtime::__private::KeySchema = ::scoped_runtime::__private::KeySchema::Partition;
     }
     impl Lead {
         /**The name of [`Lead`](Self)'s table in `scope`: `{capsule_code}_crm` (e.g. `PRODUS_crm`).
@@ -67,18 +69,31 @@ An [`Update`](scoped_runtime::Update) of `Lead` may name these, except the ids.
             ],
             false,
         );
+        const SORT_ID_COUNT: usize = 0usize;
+        type Partition = Self;
         /**`Lead`'s key ids, from its field `lead_id`: they make its partition key
 `TENANT#{tenant_id}#CAPSULE#{capsule_id}#LEAD#{lead_id}`.
 */
         type Ids<'a> = &'a str;
+        type PartitionIds<'a> = &'a str;
+        type SortIds<'a> = ();
+        type FirstSort = ::scoped_runtime::__private::position::Done;
         fn ids(&self) -> &'_ str {
             ::scoped_runtime::__private::AsRef::<str>::as_ref(&self.lead_id)
+        }
+        fn split_ids<'a>(ids: &'a str) -> (&'a str, ())
+        where
+            Self: 'a,
+        {
+            let __id0 = ids;
+            (__id0, ())
         }
         fn registration() -> &'static ::scoped_runtime::__private::Registration {
             static REGISTRATION: ::scoped_runtime::__private::Registration = ::scoped_runtime::__private::Registration::new();
             &REGISTRATION
         }
     }
+    #[automatically_derived]
     impl Lead {
         /**The partition key of the [`Lead`](Self) with these ids in `scope`:
 

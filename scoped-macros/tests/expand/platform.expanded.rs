@@ -19,9 +19,11 @@ const _: () = {
     #[automatically_derived]
     impl ::scoped_runtime::__private::Table for Event {
         type Scope = ::scoped_runtime::__private::Platform;
+        type Declaration = Self;
         const BASE_NAME: ::scoped_runtime::__private::BaseName = ::scoped_runtime::__private::BaseName::from_static(
             "events",
         );
+        const KEY_SCHEMA: ::scoped_runtime::__private::KeySchema = ::scoped_runtime::__private::KeySchema::Partition;
     }
     impl Event {
         /**The name of [`Event`](Self)'s table in `scope`: `events`.
@@ -57,18 +59,31 @@ An [`Update`](scoped_runtime::Update) of `Event` may name these, except the ids.
             &[::scoped_runtime::__private::Attribute::new("event_id", "event_id", true)],
             false,
         );
+        const SORT_ID_COUNT: usize = 0usize;
+        type Partition = Self;
         /**`Event`'s key ids, from its field `event_id`: they make its partition key
 `EVENT#{event_id}`.
 */
         type Ids<'a> = &'a uuid::Uuid;
+        type PartitionIds<'a> = &'a uuid::Uuid;
+        type SortIds<'a> = ();
+        type FirstSort = ::scoped_runtime::__private::position::Done;
         fn ids(&self) -> &'_ uuid::Uuid {
             &self.event_id
+        }
+        fn split_ids<'a>(ids: &'a uuid::Uuid) -> (&'a uuid::Uuid, ())
+        where
+            Self: 'a,
+        {
+            let __id0 = ids;
+            (__id0, ())
         }
         fn registration() -> &'static ::scoped_runtime::__private::Registration {
             static REGISTRATION: ::scoped_runtime::__private::Registration = ::scoped_runtime::__private::Registration::new();
             &REGISTRATION
         }
     }
+    #[automatically_derived]
     impl Event {
         /**The partition key of the [`Event`](Self) with these ids in `scope`:
 

@@ -15,9 +15,11 @@ const _: () = {
     #[automatically_derived]
     impl ::scoped_runtime::__private::Table for WebhookDelivery {
         type Scope = ::scoped_runtime::__private::Tenant;
+        type Declaration = Self;
         const BASE_NAME: ::scoped_runtime::__private::BaseName = ::scoped_runtime::__private::BaseName::from_static(
             "notifications",
         );
+        const KEY_SCHEMA: ::scoped_runtime::__private::KeySchema = ::scoped_runtime::__private::KeySchema::Partition;
     }
     impl WebhookDelivery {
         /**The name of [`WebhookDelivery`](Self)'s table in `scope`: `{tenant_id}_notifications` (e.g. `tenant-123_notifications`).
@@ -60,21 +62,34 @@ An [`Update`](scoped_runtime::Update) of `WebhookDelivery` may name these, excep
             ],
             false,
         );
+        const SORT_ID_COUNT: usize = 0usize;
+        type Partition = Self;
         /**`WebhookDelivery`'s key ids, from its fields `webhook_id`, `attempt` (in this order): they make its partition key
 `TENANT#{tenant_id}#WEBHOOK_DELIVERY#{webhook_id}#{attempt}`.
 */
         type Ids<'a> = (u64, &'a str);
+        type PartitionIds<'a> = (u64, &'a str);
+        type SortIds<'a> = ();
+        type FirstSort = ::scoped_runtime::__private::position::Done;
         fn ids(&self) -> (u64, &'_ str) {
             (
                 self.webhook_id,
                 ::scoped_runtime::__private::AsRef::<str>::as_ref(&self.attempt),
             )
         }
+        fn split_ids<'a>(ids: (u64, &'a str)) -> ((u64, &'a str), ())
+        where
+            Self: 'a,
+        {
+            let (__id0, __id1) = ids;
+            ((__id0, __id1), ())
+        }
         fn registration() -> &'static ::scoped_runtime::__private::Registration {
             static REGISTRATION: ::scoped_runtime::__private::Registration = ::scoped_runtime::__private::Registration::new();
             &REGISTRATION
         }
     }
+    #[automatically_derived]
     impl WebhookDelivery {
         /**The partition key of the [`WebhookDelivery`](Self) with these ids in `scope`:
 

@@ -172,7 +172,8 @@ mod tests {
             lead_id: "l1".into(),
             score: 7,
         };
-        let item = to_item(&lead, "PRODUS_crm", "TENANT#t#CAPSULE#c#LEAD#l1").unwrap();
+        let key = ItemKey::from_parts("TENANT#t#CAPSULE#c#LEAD#l1", None);
+        let item = to_item(&lead, "PRODUS_crm", &key).unwrap();
         assert_eq!(
             item.get(PK),
             Some(&AttributeValue::S("TENANT#t#CAPSULE#c#LEAD#l1".into()))
@@ -188,7 +189,7 @@ mod tests {
                 pk: "TENANT#other#X#1".into(),
             },
             "t",
-            "k",
+            &ItemKey::from_parts("k", None),
         )
         .unwrap_err();
         assert!(

@@ -200,7 +200,9 @@ mod tests {
 
     impl Table for Lead {
         type Scope = Capsule;
+        type Declaration = Self;
         const BASE_NAME: BaseName = BaseName::from_static("crm");
+        const KEY_SCHEMA: crate::schema::KeySchema = crate::schema::KeySchema::Partition;
     }
 
     impl Entity for Lead {
@@ -215,7 +217,19 @@ mod tests {
             ],
             false,
         );
+        const SORT_ID_COUNT: usize = 0;
+        type Partition = Self;
         type Ids<'a> = &'a str;
+        type PartitionIds<'a> = &'a str;
+        type SortIds<'a> = ();
+        type FirstSort = crate::range::Done;
+
+        fn split_ids<'a>(ids: &'a str) -> (&'a str, ())
+        where
+            Self: 'a,
+        {
+            (ids, ())
+        }
 
         fn ids(&self) -> &str {
             "1"
