@@ -82,7 +82,12 @@ async fn notes_come_back_in_value_order_both_ways() {
     let (_crm, notes) = crm_with_notes(&created).await;
     let ascending = notes.query("lead-1").try_collect().await.unwrap();
     assert_eq!(times(&ascending), [-40, -5, 0, 9, 10, 100]);
-    let descending = notes.query("lead-1").descending().try_collect().await.unwrap();
+    let descending = notes
+        .query("lead-1")
+        .descending()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(times(&descending), [100, 10, 9, 0, -5, -40]);
     let newest_two = notes
         .query("lead-1")
@@ -93,7 +98,12 @@ async fn notes_come_back_in_value_order_both_ways() {
         .unwrap();
     assert_eq!(times(&newest_two), [100, 10]);
     // Small pages change nothing but the number of requests.
-    let paged = notes.query("lead-1").page_size(2).try_collect().await.unwrap();
+    let paged = notes
+        .query("lead-1")
+        .page_size(2)
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(times(&paged), [-40, -5, 0, 9, 10, 100]);
     assert_eq!(notes.query("lead-1").count().await.unwrap(), 6);
 }
@@ -103,13 +113,32 @@ async fn ranges_on_the_next_sort_id_never_leave_the_entity() {
     let (_crm, notes) = crm_with_notes(&[-5, 0, 9, 10, 100]).await;
     let q = || notes.query("lead-1");
     let cases: [(&str, Vec<Note>, Vec<i64>); 6] = [
-        ("lt 9", q().lt(Note::CREATED, 9).try_collect().await.unwrap(), vec![-5, 0]),
-        ("le 9", q().le(Note::CREATED, 9).try_collect().await.unwrap(), vec![-5, 0, 9]),
-        ("gt 9", q().gt(Note::CREATED, 9).try_collect().await.unwrap(), vec![10, 100]),
-        ("ge 10", q().ge(Note::CREATED, 10).try_collect().await.unwrap(), vec![10, 100]),
+        (
+            "lt 9",
+            q().lt(Note::CREATED, 9).try_collect().await.unwrap(),
+            vec![-5, 0],
+        ),
+        (
+            "le 9",
+            q().le(Note::CREATED, 9).try_collect().await.unwrap(),
+            vec![-5, 0, 9],
+        ),
+        (
+            "gt 9",
+            q().gt(Note::CREATED, 9).try_collect().await.unwrap(),
+            vec![10, 100],
+        ),
+        (
+            "ge 10",
+            q().ge(Note::CREATED, 10).try_collect().await.unwrap(),
+            vec![10, 100],
+        ),
         (
             "between 0 and 10",
-            q().between(Note::CREATED, 0, 10).try_collect().await.unwrap(),
+            q().between(Note::CREATED, 0, 10)
+                .try_collect()
+                .await
+                .unwrap(),
             vec![0, 9, 10],
         ),
         (
@@ -149,17 +178,30 @@ async fn ranges_on_the_next_sort_id_never_leave_the_entity() {
 #[tokio::test]
 async fn an_entity_without_sort_ids_is_its_tag_in_the_partition() {
     let (crm, notes) = crm_with_notes(&[1, 2]).await;
-    let leads = crm.items::<Lead>().query("lead-1").try_collect().await.unwrap();
+    let leads = crm
+        .items::<Lead>()
+        .query("lead-1")
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(leads.len(), 1);
     assert_eq!(leads[0].name, "Ada");
-    let tasks = crm.items::<Task>().query("lead-1").try_collect().await.unwrap();
+    let tasks = crm
+        .items::<Task>()
+        .query("lead-1")
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(tasks.len(), 1);
     assert_eq!(notes.query("lead-1").count().await.unwrap(), 2);
     // get, update and delete address one item by its full key.
     let got = notes.get(("lead-1", 2, "n2")).await.unwrap().unwrap();
     assert_eq!(got.text, "note at 2");
     notes.delete(("lead-1", 2, "n2")).await.unwrap();
-    assert_eq!(times(&notes.query("lead-1").try_collect().await.unwrap()), [1]);
+    assert_eq!(
+        times(&notes.query("lead-1").try_collect().await.unwrap()),
+        [1]
+    );
     assert!(crm.items::<Lead>().get("lead-1").await.unwrap().is_some());
 }
 
@@ -179,7 +221,10 @@ async fn a_stranger_in_the_range_is_an_error() {
         item.insert("created".to_owned(), AttributeValue::N("1".into()));
         item.insert("note_id".to_owned(), AttributeValue::S(note_id.into()));
         item.insert("text".to_owned(), AttributeValue::S("planted".into()));
-        raw.put_item().table_name(&table).set_item(Some(item)).send()
+        raw.put_item()
+            .table_name(&table)
+            .set_item(Some(item))
+            .send()
     };
     // Its ids make another sort key than its own.
     let own = Note::item_key(crm.scope(), "lead-1", 1, "n1").unwrap();

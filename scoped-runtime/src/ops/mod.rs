@@ -16,8 +16,10 @@
 
 mod attributes;
 mod batch;
+mod check;
 mod convert;
 mod item;
+mod plan;
 mod provision;
 mod query;
 mod stream;
@@ -32,9 +34,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::DeserializeOwned;
 
 use crate::entity::{Entity, ItemKey, PartitionKey};
-use crate::error::{Error, IsolationViolation, KeyError};
-use crate::key::DecodedKey;
-use crate::scope::Scope;
+use crate::error::{Error, KeyError};
 use crate::table::TableName;
 
 pub use attributes::{Attribute, Attributes};
@@ -226,84 +226,13 @@ impl<E: Entity> Items<E> {
     /// an item of `E`.
     pub(crate) fn check_item(
         &self,
-        mut item: HashMap<String, AttributeValue>,
+        item: HashMap<String, AttributeValue>,
         partition: Option<&str>,
     ) -> Result<E, Error>
     where
         E: DeserializeOwned,
     {
-        let table = self.table.as_str();
-        let Some(AttributeValue::S(pk)) = item.remove(PARTITION_KEY_ATTRIBUTE) else {
-            return Err(IsolationViolation::MissingPartitionKey {
-                table: table.to_owned(),
-                what: "item",
-            }
-            .into());
-        };
-        self.scope.check_key(&pk)?;
-        let sk = if E::KEY_SCHEMA.has_sort_key() {
-            match item.remove(SORT_KEY_ATTRIBUTE) {
-                Some(AttributeValue::S(sk)) => Some(sk),
-                _ => {
-                    return Err(Error::ForeignItem {
-                        table: table.to_owned(),
-                        key: pk,
-                        entity: std::any::type_name::<E>(),
-                        reason: "it has no string sort key `sk`, and every item of a table \
-                                 with sort keys has one"
-                            .to_owned(),
-                    });
-                }
-            }
-        } else {
-            None
-        };
-        let shown = match &sk {
-            Some(sk) => format!("{pk} / {sk}"),
-            None => pk.clone(),
-        };
-        let foreign = |reason: String| Error::ForeignItem {
-            table: table.to_owned(),
-            key: shown.clone(),
-            entity: std::any::type_name::<E>(),
-            reason,
-        };
-        if let Some(partition) = partition
-            && pk != partition
-        {
-            return Err(foreign(format!(
-                "it is in partition {pk:?}, not the queried {partition:?}"
-            )));
-        }
-        let decoded = DecodedKey::parse(&pk).map_err(IsolationViolation::Malformed)?;
-        let partition_tag = <E::Partition as Entity>::TAG;
-        if decoded.entity() != partition_tag.as_str() {
-            return Err(foreign(format!(
-                "its partition key has entity tag `{}`, not `{partition_tag}`",
-                decoded.entity(),
-            )));
-        }
-        if let Some(sk) = &sk {
-            let tag = E::TAG;
-            let tag = tag.as_str();
-            let own = sk == tag
-                || sk
-                    .strip_prefix(tag)
-                    .is_some_and(|rest| rest.starts_with('#'));
-            if !own {
-                return Err(foreign(format!(
-                    "its sort key does not start with entity tag `{tag}`"
-                )));
-            }
-        }
-        let entity: E = convert::from_item(item, table)?;
-        let own = entity.to_item_key(&self.scope)?;
-        if own.partition() != pk.as_str() || own.sort() != sk.as_deref() {
-            return Err(foreign(format!(
-                "its id attributes make the key {own}, not its own"
-            )));
-        }
-        Ok(entity)
+        check::check_item(&self.scope, self.table.as_str(), item, partition)
     }
 
     fn key_of(&self, item: &E) -> Result<ItemKey<E>, Error> {

@@ -4,13 +4,12 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use serde::de::DeserializeOwned;
 
-use super::convert::{Item, request_error};
+use super::Items;
+use super::plan::Plan;
 use super::stream::{ItemStream, follow_pages};
-use super::{Items, PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
 use crate::entity::Entity;
 use crate::error::{Error, KeyError};
 use crate::range::{Bound, NextSortField, Position, SortAt, SortCondition, SortRange};
@@ -140,14 +139,22 @@ impl<E: Entity, P> Query<E, P> {
         };
         let limit = self.limit.unwrap_or(usize::MAX);
         let checker = plan.clone();
+        let items_of = self.items.clone();
         let items = follow_pages(move |start| {
             let plan = plan.clone();
-            async move { plan.fetch(start, Select::AllAttributes).await }
+            async move { plan.fetch(start).await }
         })
         .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
         .try_flatten()
         .filter_map(move |item| {
-            let checked = item.and_then(|item| checker.check(item));
+            let checked = item.and_then(|item| {
+                if !checker.in_range(&item, std::any::type_name::<E>())? {
+                    return Ok(None);
+                }
+                items_of
+                    .check_item(item, Some(&checker.partition))
+                    .map(Some)
+            });
             async move { checked.transpose() }
         })
         .take(limit);
@@ -177,27 +184,12 @@ impl<E: Entity, P> Query<E, P> {
         let Some(plan) = self.plan()? else {
             return Ok(0);
         };
-        let mut start = None;
-        let mut count = 0_u64;
-        loop {
-            let (_, page_count, next) = plan.fetch_counted(start, Select::Count).await?;
-            count += page_count;
-            start = next;
-            if start.is_none() {
-                break;
-            }
-        }
-        if let Some(exclude) = &plan.exclude
-            && count > 0
-            && plan.exists(exclude).await?
-        {
-            count -= 1;
-        }
+        let count = plan.count().await?;
         Ok(self.limit.map_or(count, |limit| count.min(limit as u64)))
     }
 
     /// The requests' shape, or `None` when nothing can match.
-    fn plan(&self) -> Result<Option<Plan<E>>, Error> {
+    fn plan(&self) -> Result<Option<Plan>, Error> {
         let partition = self.partition.clone()?;
         let range = self.range.clone()?;
         let sorted = E::KEY_SCHEMA.has_sort_key();
@@ -232,7 +224,6 @@ impl<E: Entity, P> Query<E, P> {
             descending: self.descending,
             consistent: self.items.consistent,
             limit,
-            checker: self.items.clone(),
         }))
     }
 }
@@ -336,146 +327,5 @@ impl<E: Entity, P> fmt::Debug for Query<E, P> {
             .field("descending", &self.descending)
             .field("limit", &self.limit)
             .finish()
-    }
-}
-
-/// One query's requests, and the check of what they return.
-struct Plan<E: Entity> {
-    client: aws_sdk_dynamodb::Client,
-    table: String,
-    partition: String,
-    condition: Option<SortCondition>,
-    exclude: Option<String>,
-    range: Option<SortRange>,
-    descending: bool,
-    consistent: bool,
-    limit: Option<i32>,
-    checker: Items<E>,
-}
-
-impl<E: Entity> Clone for Plan<E> {
-    fn clone(&self) -> Self {
-        Self {
-            client: self.client.clone(),
-            table: self.table.clone(),
-            partition: self.partition.clone(),
-            condition: self.condition.clone(),
-            exclude: self.exclude.clone(),
-            range: self.range.clone(),
-            descending: self.descending,
-            consistent: self.consistent,
-            limit: self.limit,
-            checker: self.checker.clone(),
-        }
-    }
-}
-
-impl<E: Entity> Plan<E> {
-    /// One page from `start`: its items and the key to continue from.
-    async fn fetch(
-        &self,
-        start: Option<Item>,
-        select: Select,
-    ) -> Result<(Vec<Item>, Option<Item>), Error> {
-        let (items, _, next) = self.fetch_counted(start, select).await?;
-        Ok((items, next))
-    }
-
-    /// One page from `start`: its items, DynamoDB's count and the key to continue from.
-    async fn fetch_counted(
-        &self,
-        start: Option<Item>,
-        select: Select,
-    ) -> Result<(Vec<Item>, u64, Option<Item>), Error> {
-        let mut request = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .expression_attribute_names("#pk", PK)
-            .expression_attribute_values(":pk", AttributeValue::S(self.partition.clone()))
-            .set_exclusive_start_key(start)
-            .consistent_read(self.consistent)
-            .scan_index_forward(!self.descending)
-            .select(select)
-            .set_limit(self.limit);
-        let expression = match &self.condition {
-            None => "#pk = :pk",
-            Some(SortCondition::Equals(value)) => {
-                request =
-                    request.expression_attribute_values(":sk", AttributeValue::S(value.clone()));
-                "#pk = :pk AND #sk = :sk"
-            }
-            Some(SortCondition::BeginsWith(prefix)) => {
-                request =
-                    request.expression_attribute_values(":sk", AttributeValue::S(prefix.clone()));
-                "#pk = :pk AND begins_with(#sk, :sk)"
-            }
-            Some(SortCondition::Between { lo, hi, .. }) => {
-                request = request
-                    .expression_attribute_values(":lo", AttributeValue::S(lo.clone()))
-                    .expression_attribute_values(":hi", AttributeValue::S(hi.clone()));
-                "#pk = :pk AND #sk BETWEEN :lo AND :hi"
-            }
-            Some(SortCondition::Empty) => return Ok((Vec::new(), 0, None)),
-        };
-        if self.condition.is_some() {
-            request = request.expression_attribute_names("#sk", SK);
-        }
-        let output = request
-            .key_condition_expression(expression)
-            .send()
-            .await
-            .map_err(|err| request_error("Query", &self.table, Some(&self.partition), err))?;
-        let count = u64::try_from(output.count).unwrap_or(0);
-        Ok((
-            output.items.unwrap_or_default(),
-            count,
-            output.last_evaluated_key,
-        ))
-    }
-
-    /// Whether the item with sort key `sk` exists in the partition.
-    async fn exists(&self, sk: &str) -> Result<bool, Error> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(PK, AttributeValue::S(self.partition.clone()))
-            .key(SK, AttributeValue::S(sk.to_owned()))
-            .projection_expression("#pk")
-            .expression_attribute_names("#pk", PK)
-            .consistent_read(self.consistent)
-            .send()
-            .await
-            .map_err(|err| request_error("GetItem", &self.table, Some(&self.partition), err))?;
-        Ok(output.item.is_some())
-    }
-
-    /// The entity in `item` if it is one of the query's, `None` for the one item a `<` range
-    /// reads but excludes, an error for a stranger.
-    fn check(&self, item: Item) -> Result<Option<E>, Error>
-    where
-        E: DeserializeOwned,
-    {
-        if let Some(range) = &self.range {
-            let sk = match item.get(SK) {
-                Some(AttributeValue::S(sk)) => sk.as_str(),
-                _ => "",
-            };
-            if self.exclude.as_deref() == Some(sk) {
-                return Ok(None);
-            }
-            if !sk.is_empty() && !range.contains(sk) {
-                return Err(Error::ForeignItem {
-                    table: self.table.clone(),
-                    key: format!("{} / {sk}", self.partition),
-                    entity: std::any::type_name::<E>(),
-                    reason: "its sort key is outside the queried range".to_owned(),
-                });
-            }
-        }
-        self.checker
-            .check_item(item, Some(&self.partition))
-            .map(Some)
     }
 }

@@ -1,0 +1,98 @@
+//! The ownership check of every item read back: it is one of an entity's items in the
+//! client's scope, or an error naming why not.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::de::DeserializeOwned;
+
+use super::convert::{self, Item};
+use super::{PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRIBUTE};
+use crate::entity::Entity;
+use crate::error::{Error, IsolationViolation};
+use crate::key::DecodedKey;
+use crate::scope::Scope;
+
+/// The entity in `item`, read back from `table` of `scope`, after checking that the item is
+/// one of `E`'s in the scope: its `pk` a key of the scope with the tag of `E`'s partition
+/// entity, its `sk` (in a table with sort keys) `E`'s tag and sort ids, and both equal to the
+/// key its id attributes make. With `partition`, its `pk` must also be that key (a query's).
+///
+/// Every item an operation reads back passes through here: a stranger is an error, never an
+/// item of `E`.
+pub(crate) fn check_item<E: Entity + DeserializeOwned>(
+    scope: &E::Scope,
+    table: &str,
+    mut item: Item,
+    partition: Option<&str>,
+) -> Result<E, Error> {
+    let Some(AttributeValue::S(pk)) = item.remove(PARTITION_KEY_ATTRIBUTE) else {
+        return Err(IsolationViolation::MissingPartitionKey {
+            table: table.to_owned(),
+            what: "item",
+        }
+        .into());
+    };
+    scope.check_key(&pk)?;
+    let sk = if E::KEY_SCHEMA.has_sort_key() {
+        match item.remove(SORT_KEY_ATTRIBUTE) {
+            Some(AttributeValue::S(sk)) => Some(sk),
+            _ => {
+                return Err(Error::ForeignItem {
+                    table: table.to_owned(),
+                    key: pk,
+                    entity: std::any::type_name::<E>(),
+                    reason: "it has no string sort key `sk`, and every item of a table \
+                             with sort keys has one"
+                        .to_owned(),
+                });
+            }
+        }
+    } else {
+        None
+    };
+    let shown = match &sk {
+        Some(sk) => format!("{pk} / {sk}"),
+        None => pk.clone(),
+    };
+    let foreign = |reason: String| Error::ForeignItem {
+        table: table.to_owned(),
+        key: shown.clone(),
+        entity: std::any::type_name::<E>(),
+        reason,
+    };
+    if let Some(partition) = partition
+        && pk != partition
+    {
+        return Err(foreign(format!(
+            "it is in partition {pk:?}, not the queried {partition:?}"
+        )));
+    }
+    let decoded = DecodedKey::parse(&pk).map_err(IsolationViolation::Malformed)?;
+    let partition_tag = <E::Partition as Entity>::TAG;
+    if decoded.entity() != partition_tag.as_str() {
+        return Err(foreign(format!(
+            "its partition key has entity tag `{}`, not `{partition_tag}`",
+            decoded.entity(),
+        )));
+    }
+    if let Some(sk) = &sk {
+        let tag = E::TAG;
+        let tag = tag.as_str();
+        let own = sk == tag
+            || sk
+                .strip_prefix(tag)
+                .is_some_and(|rest| rest.starts_with('#'));
+        if !own {
+            return Err(foreign(format!(
+                "its sort key does not start with entity tag `{tag}`"
+            )));
+        }
+    }
+    let entity: E = convert::from_item(item, table)?;
+    let own = entity.to_item_key(scope)?;
+    if own.partition() != pk.as_str() || own.sort() != sk.as_deref() {
+        return Err(foreign(format!(
+            "its id attributes make the key {own}, not its own"
+        )));
+    }
+    Ok(entity)
+}

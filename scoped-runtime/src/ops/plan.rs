@@ -1,0 +1,155 @@
+//! The requests of one query within one partition: its key condition, order, page size and
+//! consistency, page by page; shared by entity queries and collections.
+
+use aws_sdk_dynamodb::types::{AttributeValue, Select};
+
+use super::convert::{Item, request_error};
+use super::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
+use crate::error::Error;
+use crate::range::{SortCondition, SortRange};
+
+/// One query's requests.
+#[derive(Clone)]
+pub(crate) struct Plan {
+    pub(crate) client: aws_sdk_dynamodb::Client,
+    pub(crate) table: String,
+    pub(crate) partition: String,
+    /// The condition on `sk`; `None` in a table keyed by `pk` alone, or for every item of
+    /// the partition.
+    pub(crate) condition: Option<SortCondition>,
+    /// The one sort key a `<` range reads but excludes.
+    pub(crate) exclude: Option<String>,
+    /// The range every returned sort key must be in.
+    pub(crate) range: Option<SortRange>,
+    pub(crate) descending: bool,
+    pub(crate) consistent: bool,
+    pub(crate) limit: Option<i32>,
+}
+
+impl Plan {
+    /// One page from `start`: its items and the key to continue from.
+    pub(crate) async fn fetch(
+        &self,
+        start: Option<Item>,
+    ) -> Result<(Vec<Item>, Option<Item>), Error> {
+        let (items, _, next) = self.fetch_counted(start, Select::AllAttributes).await?;
+        Ok((items, next))
+    }
+
+    /// One page from `start`: its items, DynamoDB's count and the key to continue from.
+    pub(crate) async fn fetch_counted(
+        &self,
+        start: Option<Item>,
+        select: Select,
+    ) -> Result<(Vec<Item>, u64, Option<Item>), Error> {
+        let mut request = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_values(":pk", AttributeValue::S(self.partition.clone()))
+            .set_exclusive_start_key(start)
+            .consistent_read(self.consistent)
+            .scan_index_forward(!self.descending)
+            .select(select)
+            .set_limit(self.limit);
+        let expression = match &self.condition {
+            None => "#pk = :pk",
+            Some(SortCondition::Equals(value)) => {
+                request =
+                    request.expression_attribute_values(":sk", AttributeValue::S(value.clone()));
+                "#pk = :pk AND #sk = :sk"
+            }
+            Some(SortCondition::BeginsWith(prefix)) => {
+                request =
+                    request.expression_attribute_values(":sk", AttributeValue::S(prefix.clone()));
+                "#pk = :pk AND begins_with(#sk, :sk)"
+            }
+            Some(SortCondition::Between { lo, hi, .. }) => {
+                request = request
+                    .expression_attribute_values(":lo", AttributeValue::S(lo.clone()))
+                    .expression_attribute_values(":hi", AttributeValue::S(hi.clone()));
+                "#pk = :pk AND #sk BETWEEN :lo AND :hi"
+            }
+            Some(SortCondition::Empty) => return Ok((Vec::new(), 0, None)),
+        };
+        if self.condition.is_some() {
+            request = request.expression_attribute_names("#sk", SK);
+        }
+        let output = request
+            .key_condition_expression(expression)
+            .send()
+            .await
+            .map_err(|err| request_error("Query", &self.table, Some(&self.partition), err))?;
+        let count = u64::try_from(output.count).unwrap_or(0);
+        Ok((
+            output.items.unwrap_or_default(),
+            count,
+            output.last_evaluated_key,
+        ))
+    }
+
+    /// Every page's count, summed, minus the excluded item if it exists.
+    pub(crate) async fn count(&self) -> Result<u64, Error> {
+        let mut start = None;
+        let mut count = 0_u64;
+        loop {
+            let (_, page_count, next) = self.fetch_counted(start, Select::Count).await?;
+            count += page_count;
+            start = next;
+            if start.is_none() {
+                break;
+            }
+        }
+        if let Some(exclude) = &self.exclude
+            && count > 0
+            && self.exists(exclude).await?
+        {
+            count -= 1;
+        }
+        Ok(count)
+    }
+
+    /// Whether the item with sort key `sk` exists in the partition.
+    async fn exists(&self, sk: &str) -> Result<bool, Error> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(PK, AttributeValue::S(self.partition.clone()))
+            .key(SK, AttributeValue::S(sk.to_owned()))
+            .projection_expression("#pk")
+            .expression_attribute_names("#pk", PK)
+            .consistent_read(self.consistent)
+            .send()
+            .await
+            .map_err(|err| request_error("GetItem", &self.table, Some(&self.partition), err))?;
+        Ok(output.item.is_some())
+    }
+
+    /// Whether `item` is one of the query's (`Ok(true)`), the one item a `<` range reads but
+    /// excludes (`Ok(false)`), or a stranger outside the range (an error). Its entity and ids
+    /// are checked by the caller.
+    pub(crate) fn in_range(&self, item: &Item, entity: &'static str) -> Result<bool, Error> {
+        let Some(range) = &self.range else {
+            return Ok(true);
+        };
+        let sk = match item.get(SK) {
+            Some(AttributeValue::S(sk)) => sk.as_str(),
+            // The ownership check reports a missing or non-string sort key.
+            _ => return Ok(true),
+        };
+        if self.exclude.as_deref() == Some(sk) {
+            return Ok(false);
+        }
+        if !range.contains(sk) {
+            return Err(Error::ForeignItem {
+                table: self.table.clone(),
+                key: format!("{} / {sk}", self.partition),
+                entity,
+                reason: "its sort key is outside the queried range".to_owned(),
+            });
+        }
+        Ok(true)
+    }
+}
