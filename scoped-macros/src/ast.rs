@@ -452,3 +452,33 @@ pub(crate) fn is_id_field(field: &syn::Field) -> bool {
     }
     id
 }
+
+/// The input of `#[derive(Collection)]`: an enum of newtype variants, each an entity.
+pub(crate) struct CollectionInput {
+    pub(crate) ident: Ident,
+    pub(crate) generics: Generics,
+    pub(crate) data: syn::Data,
+}
+
+impl CollectionInput {
+    /// Reads the derive input.
+    ///
+    /// # Errors
+    ///
+    /// If it does not parse as an item.
+    pub(crate) fn from_syn(input: TokenStream) -> darling::Result<Self> {
+        let input: syn::DeriveInput = syn::parse2(input)?;
+        Ok(Self {
+            ident: input.ident,
+            generics: input.generics,
+            data: input.data,
+        })
+    }
+}
+
+/// A checked `#[derive(Collection)]` input.
+pub(crate) struct CollectionModel {
+    pub(crate) ident: Ident,
+    /// Each variant's name and entity type, in order; never empty.
+    pub(crate) variants: Vec<(Ident, Type)>,
+}

@@ -9,7 +9,10 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, LitStr, parse_quote};
 
-use crate::ast::{BOUND_HINT, EntityKey, IdArg, IdField, KeyInput, TABLE_HINT, TableInput};
+use crate::ast::{
+    BOUND_HINT, CollectionInput, CollectionModel, EntityKey, IdArg, IdField, KeyInput, TABLE_HINT,
+    TableInput,
+};
 use crate::doc;
 use crate::scope::ScopeKind;
 
@@ -40,6 +43,60 @@ pub(crate) fn table_attribute(
 /// its work once a later table attribute has seen it, so it removes itself.
 pub(crate) fn bound_hint(item: TokenStream) -> TokenStream {
     item
+}
+
+/// `#[derive(Collection)]`.
+pub(crate) fn derive_collection(input: TokenStream) -> TokenStream {
+    match CollectionInput::from_syn(input).and_then(CollectionInput::validate) {
+        Ok(model) => collection(&model),
+        Err(error) => error.write_errors(),
+    }
+}
+
+/// The `Collection` impl: dispatch on each item's tag, and a check per variant that it lives
+/// in the first variant's partitions.
+fn collection(model: &CollectionModel) -> TokenStream {
+    let ident = &model.ident;
+    let Some((_, first)) = model.variants.first() else {
+        return TokenStream::new();
+    };
+    let entity = quote!(::scoped_runtime::__private::Entity);
+    let arms = model.variants.iter().map(|(variant, ty)| {
+        quote! {
+            if tag == <#ty as #entity>::TAG.as_str() {
+                return reader.read::<#ty>(item).map(Self::#variant);
+            }
+        }
+    });
+    let checks = model.variants.iter().skip(1).map(|(_, ty)| {
+        quote_spanned! {ty.span()=>
+            ::scoped_runtime::__private::same_partition::<<#first as #entity>::Partition, #ty>();
+        }
+    });
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl ::scoped_runtime::__private::DerivedCollection for #ident {}
+
+            #[automatically_derived]
+            impl ::scoped_runtime::__private::Collection for #ident {
+                type Partition = <#first as #entity>::Partition;
+
+                fn from_item(
+                    item: ::scoped_runtime::__private::Item,
+                    reader: &::scoped_runtime::__private::CollectionReader<'_, Self::Partition>,
+                ) -> ::scoped_runtime::__private::Result<Self, ::scoped_runtime::Error> {
+                    let tag = reader.tag(&item)?;
+                    #(#arms)*
+                    ::scoped_runtime::__private::Result::Err(reader.unknown(&tag))
+                }
+            }
+
+            const _: fn() = || {
+                #(#checks)*
+            };
+        };
+    }
 }
 
 /// `#[derive(ScopedKey)]`.

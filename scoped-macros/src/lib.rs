@@ -55,3 +55,9 @@ pub fn __scoped_bound(_args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn derive_scoped_key(input: TokenStream) -> TokenStream {
     expand::derive_scoped_key(input.into()).into()
 }
+
+/// Reads the items of several entities that share a partition with one query.
+#[proc_macro_derive(Collection)]
+pub fn derive_collection(input: TokenStream) -> TokenStream {
+    expand::derive_collection(input.into()).into()
+}

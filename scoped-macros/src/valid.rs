@@ -4,7 +4,9 @@
 use darling::ast::{Data, Style};
 use scoped_rules::{Rule, check_base_name, check_entity_tag};
 
-use crate::ast::{EntityKey, IdArg, IdField, KeyInput, TableHint, TableInput};
+use crate::ast::{
+    CollectionInput, CollectionModel, EntityKey, IdArg, IdField, KeyInput, TableHint, TableInput,
+};
 use crate::scope::ScopeKind;
 
 impl TableInput {
@@ -281,4 +283,69 @@ pub(crate) fn default_entity_tag(name: &str) -> String {
         tag.extend(ch.to_uppercase());
     }
     tag
+}
+
+impl CollectionInput {
+    /// Checks that the input is a non-generic enum whose variants each hold one entity.
+    ///
+    /// # Errors
+    ///
+    /// Every broken rule, accumulated.
+    pub(crate) fn validate(self) -> darling::Result<CollectionModel> {
+        let mut errors = darling::Error::accumulator();
+        let ident = &self.ident;
+        if !self.generics.params.is_empty() {
+            errors.push(
+                darling::Error::custom(format!(
+                    "`#[derive(Collection)]` does not apply to generic enums: `{ident}` reads the \
+                     items of one partition of fixed entities"
+                ))
+                .with_span(&self.generics.params),
+            );
+        }
+        let mut variants = Vec::new();
+        match self.data {
+            syn::Data::Enum(data) => {
+                let empty = data.variants.is_empty();
+                for variant in data.variants {
+                    match variant.fields {
+                        syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                            if let Some(field) = fields.unnamed.into_iter().next() {
+                                variants.push((variant.ident, field.ty));
+                            }
+                        }
+                        _ => errors.push(
+                            darling::Error::custom(format!(
+                                "variant `{}` of collection `{ident}` must hold exactly one \
+                                 entity: `{}(Entity)`",
+                                variant.ident, variant.ident
+                            ))
+                            .with_span(&variant.ident),
+                        ),
+                    }
+                }
+                if empty {
+                    errors.push(
+                        darling::Error::custom(format!(
+                            "collection `{ident}` has no variants: give it one per entity of \
+                             the partition it reads, `Lead(Lead)`, `Note(Note)`"
+                        ))
+                        .with_span(ident),
+                    );
+                }
+            }
+            _ => errors.push(
+                darling::Error::custom(format!(
+                    "`#[derive(Collection)]` applies to enums only: `{ident}` should be an enum \
+                     with one variant per entity of the partition, `Lead(Lead)`, `Note(Note)`"
+                ))
+                .with_span(ident),
+            ),
+        }
+        errors.finish()?;
+        Ok(CollectionModel {
+            ident: self.ident,
+            variants,
+        })
+    }
 }

@@ -16,7 +16,14 @@ pub mod position {
 }
 pub use crate::error::KeyError;
 pub use crate::ident::{BaseName, EntityTag};
-pub use crate::ops::{Attribute, Attributes};
+pub use crate::ops::{
+    Attribute, Attributes, Collection, CollectionReader, DerivedCollection, InPartition,
+    same_partition,
+};
+
+/// An item as the SDK holds it.
+pub type Item =
+    ::std::collections::HashMap<::std::string::String, ::aws_sdk_dynamodb::types::AttributeValue>;
 pub use crate::scope::{Capsule, Platform, Tenant};
 pub use crate::segment::KeySegment;
 pub use crate::table::TableName;

@@ -15,7 +15,7 @@ use crate::entity::{
 use crate::error::{Error, IsolationViolation, KeyError, ScopeError};
 use crate::factory::AwsClientFactory;
 use crate::ident::BaseName;
-use crate::ops::{Items, Transaction, provision_table};
+use crate::ops::{Collection, CollectionQuery, Items, Transaction, provision_table};
 use crate::role::OperatorRole;
 use crate::schema::KeySchema;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
@@ -246,6 +246,20 @@ impl PlatformClient<DynamoDb> {
     {
         Items::new(E::same_scope(&self.scope).clone(), self.raw().clone())
     }
+
+    /// A query of collection `C` in the partition of `ids` (its partition entity's
+    /// `#[scoped(id)]` fields) in this client's scope: every item there, each read as its
+    /// variant. `C`'s entities must be `#[platform_table]` entities. See [`Collection`].
+    pub fn collection<C>(
+        &self,
+        ids: <C::Partition as Entity>::PartitionIds<'_>,
+    ) -> CollectionQuery<C>
+    where
+        C: Collection,
+        C::Partition: PlatformEntity<<C::Partition as Table>::Scope>,
+    {
+        CollectionQuery::new(self.items::<C::Partition>(), ids)
+    }
 }
 
 impl TenantClient<DynamoDb> {
@@ -287,6 +301,20 @@ impl TenantClient<DynamoDb> {
     {
         Items::new(E::same_scope(&self.scope).clone(), self.raw().clone())
     }
+
+    /// A query of collection `C` in the partition of `ids` (its partition entity's
+    /// `#[scoped(id)]` fields) in this client's scope: every item there, each read as its
+    /// variant. `C`'s entities must be `#[tenant_table]` entities. See [`Collection`].
+    pub fn collection<C>(
+        &self,
+        ids: <C::Partition as Entity>::PartitionIds<'_>,
+    ) -> CollectionQuery<C>
+    where
+        C: Collection,
+        C::Partition: TenantEntity<<C::Partition as Table>::Scope>,
+    {
+        CollectionQuery::new(self.items::<C::Partition>(), ids)
+    }
 }
 
 impl CapsuleClient<DynamoDb> {
@@ -327,6 +355,20 @@ impl CapsuleClient<DynamoDb> {
         E: Entity + CapsuleEntity<<E as Table>::Scope>,
     {
         Items::new(E::same_scope(&self.scope).clone(), self.raw().clone())
+    }
+
+    /// A query of collection `C` in the partition of `ids` (its partition entity's
+    /// `#[scoped(id)]` fields) in this client's scope: every item there, each read as its
+    /// variant. `C`'s entities must be `#[capsule_table]` entities. See [`Collection`].
+    pub fn collection<C>(
+        &self,
+        ids: <C::Partition as Entity>::PartitionIds<'_>,
+    ) -> CollectionQuery<C>
+    where
+        C: Collection,
+        C::Partition: CapsuleEntity<<C::Partition as Table>::Scope>,
+    {
+        CollectionQuery::new(self.items::<C::Partition>(), ids)
     }
 }
 

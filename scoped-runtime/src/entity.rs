@@ -89,7 +89,7 @@ pub trait Entity: Table + seal::DerivedEntity {
     /// The entity whose partitions hold this one's items: `Self`, or the entity named by
     /// `#[scoped(partition = …)]` (a note kept in its lead's partition). Its tag heads the
     /// partition key.
-    type Partition: Entity<Scope = Self::Scope, Declaration = Self::Declaration> + ?Sized;
+    type Partition: Entity<Scope = Self::Scope, Declaration = Self::Declaration>;
 
     /// All ids of one item, in order: the partition ids (`#[scoped(id)]`), then the sort ids
     /// (`#[scoped(sort)]`). One id as itself, several as a tuple.

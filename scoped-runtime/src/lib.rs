@@ -184,7 +184,8 @@ pub use factory::{AwsClientFactory, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use ops::{
-    Attribute, Attributes, EntityInScope, ItemStream, Items, Query, Transaction, Update,
+    Attribute, Attributes, Collection, CollectionQuery, EntityInScope, ItemStream, Items, Query,
+    Transaction, Update,
 };
 pub use range::{NextSortField, Position, SortAt, SortField};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
@@ -373,3 +374,13 @@ pub use scoped_macros::platform_table;
 /// ```
 #[cfg(feature = "macros")]
 pub use scoped_macros::ScopedKey;
+
+/// Derives [`Collection`] for an enum of entities that share a partition: one newtype variant
+/// per entity (`Lead(Lead)`, `Note(Note)`), whose items one query reads together; see
+/// [`Collection`] for an example.
+///
+/// Every variant must live in the first variant's partitions (its own entity, or one declared
+/// with `#[scoped(partition = …)]` of it), so they share scope and table: a variant of another
+/// partition is a compile error. The derive applies to non-generic enums only.
+#[cfg(feature = "macros")]
+pub use scoped_macros::Collection;

@@ -136,3 +136,23 @@ pub struct AuditEvent {
     /// What happened.
     pub action: String,
 }
+
+/// A lead with its notes and tasks: every entity of a lead's partition.
+#[derive(scoped_runtime::Collection, Debug, Clone, PartialEq, Eq)]
+pub enum LeadFile {
+    /// The lead.
+    Lead(Lead),
+    /// A note.
+    Note(Note),
+    /// A task.
+    Task(Task),
+}
+
+/// A lead with its notes only: its tasks are strangers to it.
+#[derive(scoped_runtime::Collection, Debug, Clone, PartialEq, Eq)]
+pub enum LeadNotes {
+    /// The lead.
+    Lead(Lead),
+    /// A note.
+    Note(Note),
+}

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use scoped_runtime::{Capsule, CapsuleClient, DynamoDb, Error, Items, KeySchema, Table};
-use scoped_tests::entities::{Crm, Lead, Note, Task};
+use scoped_tests::entities::{Crm, Lead, LeadFile, LeadNotes, Note, Task};
 use scoped_tests::{factory, unique, unscoped};
 
 /// A capsule of its own, its `crm` table provisioned, and the lead `lead-1` with notes created
@@ -232,4 +232,59 @@ async fn a_stranger_in_the_range_is_an_error() {
     plant(&forged, "n1").await.unwrap();
     let err = notes.query("lead-1").try_collect().await.unwrap_err();
     assert!(matches!(err, Error::ForeignItem { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn a_collection_reads_every_entity_of_the_partition_in_order() {
+    let (crm, _notes) = crm_with_notes(&[3, -1]).await;
+    let file = crm
+        .collection::<LeadFile>("lead-1")
+        .try_collect()
+        .await
+        .unwrap();
+    let shape: Vec<String> = file
+        .iter()
+        .map(|item| match item {
+            LeadFile::Lead(lead) => format!("lead {}", lead.name),
+            LeadFile::Note(note) => format!("note {}", note.created),
+            LeadFile::Task(task) => format!("task {}", task.task_id),
+        })
+        .collect();
+    // Sort-key order: LEAD < NOTE#… < TASK#…, notes by time.
+    assert_eq!(shape, ["lead Ada", "note -1", "note 3", "task call"]);
+    let reversed = crm
+        .collection::<LeadFile>("lead-1")
+        .descending()
+        .limit(2)
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(matches!(reversed[0], LeadFile::Task(_)), "{reversed:?}");
+    assert_eq!(reversed.len(), 2);
+    assert_eq!(
+        crm.collection::<LeadFile>("lead-1").count().await.unwrap(),
+        4
+    );
+    // Another lead's partition holds nothing of lead-1's.
+    assert!(
+        crm.collection::<LeadFile>("lead-2")
+            .try_collect()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn an_item_of_a_tag_outside_the_collection_is_an_error() {
+    let (crm, _notes) = crm_with_notes(&[1]).await;
+    let err = crm
+        .collection::<LeadNotes>("lead-1")
+        .try_collect()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::ForeignItem { reason, .. } if reason.contains("`TASK`")),
+        "{err}"
+    );
 }

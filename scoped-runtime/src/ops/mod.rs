@@ -17,6 +17,7 @@
 mod attributes;
 mod batch;
 mod check;
+mod collection;
 mod convert;
 mod item;
 mod plan;
@@ -38,6 +39,9 @@ use crate::error::{Error, KeyError};
 use crate::table::TableName;
 
 pub use attributes::{Attribute, Attributes};
+pub use collection::{Collection, CollectionQuery};
+#[doc(hidden)]
+pub use collection::{CollectionReader, InPartition, same_partition, seal::DerivedCollection};
 pub(crate) use provision::provision_table;
 pub use query::Query;
 pub use stream::ItemStream;

@@ -185,7 +185,9 @@ impl<E: Entity, P> Query<E, P> {
             return Ok(0);
         };
         let count = plan.count().await?;
-        Ok(self.limit.map_or(count, |limit| count.min(limit as u64)))
+        Ok(self.limit.map_or(count, |limit| {
+            count.min(u64::try_from(limit).unwrap_or(u64::MAX))
+        }))
     }
 
     /// The requests' shape, or `None` when nothing can match.
@@ -209,11 +211,7 @@ impl<E: Entity, P> Query<E, P> {
         } else {
             (None, None)
         };
-        let limit = match (self.items.page_size, self.limit) {
-            (Some(size), Some(limit)) => Some(size.min(i32::try_from(limit).unwrap_or(i32::MAX))),
-            (size, None) => size,
-            (None, Some(limit)) => Some(i32::try_from(limit).unwrap_or(i32::MAX)),
-        };
+        let limit = request_limit(self.items.page_size, self.limit);
         Ok(Some(Plan {
             client: self.items.client.clone(),
             table: self.items.table.to_string(),
@@ -225,6 +223,15 @@ impl<E: Entity, P> Query<E, P> {
             consistent: self.items.consistent,
             limit,
         }))
+    }
+}
+
+/// DynamoDB's `Limit` for a query: the page size, or the query's limit if smaller.
+pub(crate) fn request_limit(page_size: Option<i32>, limit: Option<usize>) -> Option<i32> {
+    let limit = limit.map(|limit| i32::try_from(limit).unwrap_or(i32::MAX));
+    match (page_size, limit) {
+        (Some(size), Some(limit)) => Some(size.min(limit)),
+        (size, limit) => size.or(limit),
     }
 }
 
