@@ -12,6 +12,8 @@ mod ids_of_every_kind;
 mod key_segment_cannot_forge_keys;
 #[path = "ui/pass/one-entity-per-scope.rs"]
 mod one_entity_per_scope;
+#[path = "ui/pass/sort-keys-and-collections.rs"]
+mod sort_keys_and_collections;
 #[path = "ui/pass/tables-without-keys.rs"]
 mod tables_without_keys;
 
@@ -38,4 +40,9 @@ fn one_entity_per_scope() {
 #[test]
 fn tables_without_keys() {
     tables_without_keys::main().unwrap();
+}
+
+#[test]
+fn sort_keys_and_collections() {
+    sort_keys_and_collections::main().unwrap();
 }

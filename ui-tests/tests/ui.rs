@@ -14,6 +14,7 @@ fn ui() {
         "keys",
         "sealed",
         "shapes",
+        "sort-keys",
     ] {
         cases.compile_fail(format!("tests/ui/{category}/*.rs"));
     }
