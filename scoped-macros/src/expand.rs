@@ -277,10 +277,12 @@ fn scoped_key(key: &EntityKey) -> TokenStream {
             sort_bindings.iter().map(|b| quote!(#b)),
         )
     };
+    // Spanned on the struct's name, where a missing table is already reported, so the bound
+    // on `Partition` does not report it a second time.
     let partition = key
         .partition
         .as_ref()
-        .map_or_else(|| quote!(Self), |path| quote!(#path));
+        .map_or_else(|| quote_spanned!(ident.span()=> Self), |path| quote!(#path));
     let sort_count = key.sorts.len();
     let first_sort = if key.sorts.is_empty() {
         quote!(::scoped_runtime::__private::position::Done)
@@ -289,7 +291,8 @@ fn scoped_key(key: &EntityKey) -> TokenStream {
     };
     let table_impl = key.declared_by.as_ref().map(|declaration| {
         let table = quote_spanned!(declaration.span()=> <#declaration as ::scoped_runtime::__private::Table>);
-        quote! {
+        // Spanned on the declaration's path: an undeclared table is reported there, once.
+        quote_spanned! {declaration.span()=>
             #[automatically_derived]
             impl ::scoped_runtime::__private::BoundTable for #ident {}
 

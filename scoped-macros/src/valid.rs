@@ -129,7 +129,6 @@ impl KeyInput {
                             ))
                             .with_span(&name),
                         );
-                        continue;
                     }
                     if !id && !sort {
                         continue;

@@ -17,7 +17,7 @@ pub mod position {
 pub use crate::error::KeyError;
 pub use crate::ident::{BaseName, EntityTag};
 pub use crate::ops::{
-    Attribute, Attributes, Collection, CollectionReader, DerivedCollection, InPartition,
+    Attribute, Attributes, Collection, CollectionReader, DerivedCollection, PartitionOf,
     same_partition,
 };
 
@@ -34,6 +34,9 @@ pub use scoped_macros::__scoped_bound;
 
 /// Warm credential caches for the benchmarks.
 pub use crate::credentials::bench::WarmRoles;
+
+/// A collection query's decoding alone, for the benchmarks.
+pub use crate::ops::decode_collection;
 
 /// The isolation guard's check alone, for the benchmarks.
 pub use crate::guard::bench::check_capsule_request;

@@ -65,9 +65,9 @@ pub struct ForgedKey {
     pub pk: String,
 }
 
-/// The CRM table of each capsule, keyed by `pk` and `sk`: `{CODE}_crm`. Its entities refer to
+/// The sales table of each capsule, keyed by `pk` and `sk`: `{CODE}_sales`. Its entities refer to
 /// it with `#[scoped(table = Crm)]`.
-#[capsule_table("crm", sort_key)]
+#[capsule_table("sales", sort_key)]
 pub struct Crm;
 
 /// A lead: `pk = …#LEAD#{lead_id}`, `sk = LEAD`.

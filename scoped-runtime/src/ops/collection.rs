@@ -96,21 +96,26 @@ pub(crate) mod seal {
     pub trait DerivedCollection {}
 }
 
-/// `Self` lives in the partitions of `P`: the check `#[derive(Collection)]` makes of each
-/// variant.
+/// `Self` is `P`: the check `#[derive(Collection)]` makes of each variant's partition entity
+/// against the first variant's.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` does not live in the partitions of `{P}`, so it cannot be in this collection",
+    message = "a collection reads the partitions of one entity, `{P}`, but this variant lives in the partitions of `{Self}`",
     label = "another partition, table or scope",
-    note = "a collection's variants share one partition: the first variant's entity, or entities declared with `#[scoped(partition = …)]` of it"
+    note = "a collection's variants share one partition: the first variant's entity, and entities declared with `#[scoped(partition = …)]` of it"
 )]
-pub trait InPartition<P> {}
+pub trait PartitionOf<P> {}
 
-impl<E: Entity> InPartition<E::Partition> for E {}
+impl<T> PartitionOf<T> for T {}
 
 /// Compiles only if `E` lives in the partitions of `P`.
 #[doc(hidden)]
-pub fn same_partition<P, E: InPartition<P>>() {}
+pub fn same_partition<P, E>()
+where
+    E: Entity,
+    E::Partition: PartitionOf<P>,
+{
+}
 
 /// What a collection's generated `from_item` reads items with. Not public API.
 #[doc(hidden)]
@@ -288,6 +293,32 @@ impl<C: Collection> CollectionQuery<C> {
             count.min(u64::try_from(limit).unwrap_or(u64::MAX))
         }))
     }
+}
+
+/// Reads `items`, read from the partition `partition` of `scope`, as collection `C`: the
+/// decoding and checks of a collection query without its requests. For the benchmarks; not
+/// public API.
+///
+/// # Errors
+///
+/// As [`CollectionQuery::try_collect`] for each item.
+#[doc(hidden)]
+pub fn decode_collection<C: Collection>(
+    scope: &<C::Partition as crate::entity::Table>::Scope,
+    partition: &str,
+    items: Vec<Item>,
+) -> Result<Vec<C>, Error> {
+    let table = <C::Partition as crate::entity::Table>::table_name(scope);
+    let reader = CollectionReader::<C::Partition> {
+        scope,
+        table: table.as_str(),
+        partition,
+        collection: std::any::type_name::<C>(),
+    };
+    items
+        .into_iter()
+        .map(|item| C::from_item(item, &reader))
+        .collect()
 }
 
 impl<C: Collection> fmt::Debug for CollectionQuery<C> {

@@ -41,7 +41,9 @@ use crate::table::TableName;
 pub use attributes::{Attribute, Attributes};
 pub use collection::{Collection, CollectionQuery};
 #[doc(hidden)]
-pub use collection::{CollectionReader, InPartition, same_partition, seal::DerivedCollection};
+pub use collection::{
+    CollectionReader, PartitionOf, decode_collection, same_partition, seal::DerivedCollection,
+};
 pub(crate) use provision::provision_table;
 pub use query::Query;
 pub use stream::ItemStream;

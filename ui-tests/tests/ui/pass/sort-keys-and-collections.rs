@@ -63,10 +63,24 @@ pub(crate) enum LeadView {
 fn queries(notes: &Items<Note>) {
     let _ = notes.query("lead-1");
     let _ = notes.query("lead-1").eq(Note::CREATED, 5);
-    let _ = notes.query("lead-1").eq(Note::CREATED, 5).eq(Note::NOTE_ID, "n1");
-    let _ = notes.query("lead-1").eq(Note::CREATED, 5).gt(Note::NOTE_ID, "n1");
-    let _ = notes.query("lead-1").between(Note::CREATED, -5, 5).descending().limit(3);
-    let _ = notes.query("lead-1").lt(Note::CREATED, 5).page_size(10).consistent_reads();
+    let _ = notes
+        .query("lead-1")
+        .eq(Note::CREATED, 5)
+        .eq(Note::NOTE_ID, "n1");
+    let _ = notes
+        .query("lead-1")
+        .eq(Note::CREATED, 5)
+        .gt(Note::NOTE_ID, "n1");
+    let _ = notes
+        .query("lead-1")
+        .between(Note::CREATED, -5, 5)
+        .descending()
+        .limit(3);
+    let _ = notes
+        .query("lead-1")
+        .lt(Note::CREATED, 5)
+        .page_size(10)
+        .consistent_reads();
 }
 
 pub(crate) fn main() -> Result<(), Box<dyn std::error::Error>> {
