@@ -164,6 +164,7 @@ mod role;
 mod schema;
 mod scope;
 mod segment;
+mod sort;
 mod table;
 mod tags;
 
@@ -187,6 +188,9 @@ pub use schema::{KeySchema, PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRIBUTE};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
 pub use scoped_rules::Rule;
 pub use segment::{KeyIds, KeySegment, Segment};
+pub use sort::{
+    DecodedSortKey, EncodedSortId, MAX_SORT_KEY_BYTES, SortIds, SortSegment, SortValue,
+};
 pub use table::TableName;
 
 /// The README's and the guides' Rust examples, compiled as doc tests so they cannot rot.
