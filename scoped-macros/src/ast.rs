@@ -325,7 +325,7 @@ pub(crate) struct TableHint {
 pub(crate) enum IdArg {
     /// Text (`String`, `Box<str>`, `Arc<str>`, `Cow<str>`, `&str`): as `&str`.
     Text,
-    /// A primitive integer: by value.
+    /// A primitive integer, or `bool` (a sort id): by value.
     Integer,
     /// Anything else implementing `KeySegment`: by reference.
     Ref,
@@ -348,7 +348,8 @@ impl IdArg {
                 if name == "String" {
                     return Self::Text;
                 }
-                if INTEGERS.contains(&name.as_str()) && path.path.segments.len() == 1 {
+                let by_value = INTEGERS.contains(&name.as_str()) || name == "bool";
+                if by_value && path.path.segments.len() == 1 {
                     return Self::Integer;
                 }
                 let str_param = match &last.arguments {

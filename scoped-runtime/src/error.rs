@@ -4,6 +4,7 @@ use crate::ident::EntityTag;
 use crate::key::MAX_PARTITION_KEY_BYTES;
 use crate::schema::KeySchema;
 use crate::scope::ScopeKind;
+use crate::sort::MAX_SORT_KEY_BYTES;
 use scoped_rules::Rule;
 
 /// A value that cannot be part of a scope: a bad id, code, name or ARN.
@@ -197,6 +198,45 @@ pub enum KeyError {
     #[error("malformed partition key {key:?}: {reason}")]
     Malformed {
         /// The rejected key.
+        key: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A text sort id is empty; an empty sort id is almost always a missing value.
+    #[error("sort id #{position} of entity {entity} is empty: text sort ids must not be empty")]
+    EmptySortId {
+        /// The entity whose sort key was being built.
+        entity: String,
+        /// The 1-based position of the empty id among the entity's sort ids.
+        position: usize,
+    },
+    /// A timestamp outside the years 0000–9999, which RFC 3339 text (and so a sort id) cannot
+    /// hold in order.
+    #[error(
+        "timestamp {value} cannot be a sort id: sort ids hold RFC 3339 UTC timestamps of the \
+         years 0000 to 9999 ({reason})"
+    )]
+    TimestampOutOfRange {
+        /// The rejected timestamp, as its type displays it.
+        value: String,
+        /// Why it is out of range.
+        reason: &'static str,
+    },
+    /// The sort key would exceed DynamoDB's sort-key limit.
+    #[error(
+        "sort key starting {prefix:?} is {len} bytes long, over DynamoDB's limit of {max} bytes",
+        max = MAX_SORT_KEY_BYTES
+    )]
+    SortKeyTooLong {
+        /// The first characters of the sort key.
+        prefix: String,
+        /// The sort key's length in bytes.
+        len: usize,
+    },
+    /// The text is not a sort key this codec produces.
+    #[error("malformed sort key {key:?}: {reason}")]
+    MalformedSortKey {
+        /// The rejected sort key.
         key: String,
         /// What is wrong with it.
         reason: &'static str,

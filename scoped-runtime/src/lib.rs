@@ -193,7 +193,9 @@ pub use schema::{KeySchema, PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRIBUTE};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
 pub use scoped_rules::Rule;
 pub use segment::{KeyIds, KeySegment, Segment};
-pub use sort::{SortIds, SortSegment};
+pub use sort::{
+    DecodedSortKey, EncodedSortId, MAX_SORT_KEY_BYTES, SortIds, SortSegment, SortValue,
+};
 
 /// The positions of sort ids in typed queries ([`SortField`], [`Position`]).
 pub mod position {

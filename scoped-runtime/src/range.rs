@@ -23,6 +23,7 @@ use std::marker::PhantomData;
 
 use crate::entity::Entity;
 use crate::error::KeyError;
+use crate::ident::EntityTag;
 use crate::sort::{SortSegment, push_component};
 
 /// Marks a position in an entity's sort ids, for [`SortField`] and typed queries: the first
@@ -150,6 +151,7 @@ pub(crate) enum Bound {
 /// next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SortRange {
+    tag: EntityTag,
     /// `TAG`, then `#` and the fixed ids each followed by `#` while ids remain.
     prefix: String,
     fixed: usize,
@@ -176,12 +178,13 @@ pub(crate) enum SortCondition {
 
 impl SortRange {
     /// Every item of an entity with tag `tag` and `total` sort ids.
-    pub(crate) fn new(tag: &str, total: usize) -> Self {
-        let mut prefix = tag.to_owned();
+    pub(crate) fn new(tag: EntityTag, total: usize) -> Self {
+        let mut prefix = tag.as_str().to_owned();
         if total > 0 {
             prefix.push('#');
         }
         Self {
+            tag,
             prefix,
             fixed: 0,
             total,
@@ -191,7 +194,8 @@ impl SortRange {
 
     /// Fixes the next sort id to `value`.
     pub(crate) fn fix<T: SortSegment + ?Sized>(&mut self, value: &T) -> Result<(), KeyError> {
-        push_component(&mut self.prefix, value)?;
+        let value = value.sort_value()?;
+        push_component(&mut self.prefix, &self.tag, self.fixed + 1, &value)?;
         self.fixed += 1;
         if self.fixed < self.total {
             self.prefix.push('#');
@@ -201,8 +205,9 @@ impl SortRange {
 
     /// Encodes `value` as the next sort id, for a bound.
     pub(crate) fn encode<T: SortSegment + ?Sized>(&self, value: &T) -> Result<String, KeyError> {
+        let value = value.sort_value()?;
         let mut out = String::new();
-        push_component(&mut out, value)?;
+        push_component(&mut out, &self.tag, self.fixed + 1, &value)?;
         Ok(out)
     }
 
@@ -260,12 +265,12 @@ mod tests {
     use super::*;
 
     fn note() -> SortRange {
-        SortRange::new("NOTE", 2)
+        SortRange::new(EntityTag::from_static("NOTE"), 2)
     }
 
     #[test]
     fn no_sort_ids_means_the_tag_alone() {
-        let range = SortRange::new("LEAD", 0);
+        let range = SortRange::new(EntityTag::from_static("LEAD"), 0);
         assert_eq!(range.condition(), SortCondition::Equals("LEAD".into()));
         assert!(range.contains("LEAD"));
         assert!(!range.contains("LEAD#x"));

@@ -6,9 +6,14 @@
 //! `docs/design.md` and the crate docs; inputs from `properties/strategies.rs`, which favours
 //! near-collisions (`a_b` + `c` against `a` + `b_c`, `t1` against `t10`, ids made of `#`, `%23`
 //! and `TENANT`) over uniformly random values that would never collide.
+//!
+//! `properties/sort.rs` checks the sort-key codec the same way: encoded order is value order,
+//! equal sort keys come from equal values, and the decoder accepts exactly the encoder's output.
 
 #[path = "properties/model.rs"]
 mod model;
+#[path = "properties/sort.rs"]
+mod sort;
 #[path = "properties/strategies.rs"]
 mod strategies;
 

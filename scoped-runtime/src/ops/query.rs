@@ -81,7 +81,7 @@ impl<E: Entity> Items<E> {
         Query {
             items: self.clone(),
             partition,
-            range: Ok(SortRange::new(E::TAG.as_str(), E::SORT_ID_COUNT)),
+            range: Ok(SortRange::new(E::TAG, E::SORT_ID_COUNT)),
             descending: false,
             limit: None,
             position: PhantomData,
