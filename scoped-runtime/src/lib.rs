@@ -218,6 +218,8 @@ mod guides {
     struct Testing;
     #[doc = include_str!("../../docs/migration.md")]
     struct Migration;
+    #[doc = include_str!("../../docs/patterns.md")]
+    struct Patterns;
 }
 
 /// Not public API: the paths the macros' generated code names. Changes without notice.
