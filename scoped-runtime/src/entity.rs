@@ -53,9 +53,11 @@ pub trait Table: seal::BoundTable {
     }
 }
 
-/// A [`Table`] type with a partition key, implemented by `#[derive(ScopedKey)]`.
+/// A [`Table`] type with a key, implemented by `#[derive(ScopedKey)]`.
 ///
-/// Its keys are `{scope prefix}{TAG}#{id}…`, typed as [`PartitionKey<Self>`].
+/// Its partition keys are `{scope prefix}{TAG}#{id}…` (with the tag of its
+/// [`Partition`](Self::Partition) entity), typed as [`PartitionKey<Self>`]; in a table with sort
+/// keys its items also have the sort key `{TAG}` or `{TAG}#{sort id}…` ([`ItemKey<Self>`]).
 ///
 /// Sealed: only the derive implements it, so every entity's tag passed the entity tag rule
 /// and its ids are [`KeySegment`](crate::KeySegment)s escaped into the key. A hand-written

@@ -63,6 +63,52 @@
 //! pattern. A `Lead` can only be used with a capsule client: `factory.tenant_dynamodb(&tenant)
 //! .items::<Lead>()` does not compile, and the error names the client to use.
 //!
+//! ## Tables with sort keys
+//!
+//! A table whose partitions hold many items is declared once, with `sort_key`, and its
+//! entities refer to it, so they cannot disagree about its key schema ([`KeySchema`]). Sort
+//! ids (`#[scoped(sort)]`) make the sort key `sk`, encoded so that it orders as the values
+//! do; an entity can live in another's partition (`#[scoped(partition = …)]`):
+//!
+//! ```
+//! use scoped_runtime::{Capsule, ScopedKey, capsule_table};
+//!
+//! /// The CRM table of each capsule, keyed by `pk` and `sk`.
+//! #[capsule_table("crm", sort_key)]
+//! pub struct Crm;
+//!
+//! /// A lead: `sk = LEAD`.
+//! #[derive(ScopedKey)]
+//! #[scoped(table = Crm, entity = "LEAD")]
+//! pub struct Lead {
+//!     #[scoped(id)]
+//!     pub lead_id: String,
+//! }
+//!
+//! /// A note, in its lead's partition: `sk = NOTE#{created}#{note_id}`.
+//! #[derive(ScopedKey)]
+//! #[scoped(partition = Lead, entity = "NOTE")]
+//! pub struct Note {
+//!     #[scoped(id)]
+//!     pub lead_id: String,
+//!     #[scoped(sort)]
+//!     pub created: i64,
+//!     #[scoped(sort)]
+//!     pub note_id: String,
+//! }
+//!
+//! let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+//! let key = Note::item_key(&capsule, "lead-789", -5, "n1")?;
+//! assert_eq!(key.partition(), &*Lead::partition_key(&capsule, "lead-789")?.as_str());
+//! assert_eq!(key.sort(), Some("NOTE#09223372036854775803#n1"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Queries fix sort ids in order and may put one range on the next
+//! (`notes.query("lead-789").lt(Note::CREATED, t).descending().limit(20)`: [`Query`]), always
+//! inside the entity's own sort keys; [`Collection`]s read a partition's entities together.
+//! docs/patterns.md shows lists, newest first, last N, counters and uniqueness.
+//!
 //! # 3. The factory
 //!
 //! One [`AwsClientFactory`] per process, injected wherever AWS is needed, hands out clients
@@ -88,15 +134,18 @@
 //! # 4. Typed operations
 //!
 //! A scoped client's `items::<E>()` gives the operations on one entity in the client's scope
-//! ([`Items`]): `put`, `create` (if absent), `get`, `delete`, `update` of non-id attributes
-//! ([`Update`], names checked against the entity's serialized fields), `query` of the
-//! entity's partition as a stream ([`ItemStream`]), `batch_get`, `batch_put` and
-//! `batch_delete` (chunked, unprocessed parts retried with backoff), `provision` (create the
-//! table if absent, wait until active), and `from_item` (an item read through `raw()` back as
-//! the entity, ownership-checked). `transaction()` writes entities of the scope together
-//! ([`Transaction`]). Items are the entity serialized with serde ([`serde_dynamo`]) plus its
-//! partition key in the string attribute [`pk`](PARTITION_KEY_ATTRIBUTE), which the library
-//! writes; tables are keyed by `pk` alone.
+//! ([`Items`]): `put`, `create` (if absent), `get`, `delete`, `update` of non-key attributes
+//! ([`Update`], names checked against the entity's serialized fields), `query` of a
+//! partition with sort-key conditions ([`Query`]: a stream, a page with a cursor, a count),
+//! `batch_get`, `batch_put` and `batch_delete` (chunked, unprocessed parts retried with
+//! backoff), `provision` (create the table with its declared key schema if absent, wait until
+//! active), and `from_item` (an item read through `raw()` back as the entity,
+//! ownership-checked). `collection::<C>(ids)` reads several entities of one partition
+//! ([`Collection`]); `transaction()` writes entities of the scope together ([`Transaction`]).
+//! Items are the entity serialized with serde ([`serde_dynamo`]) plus its key in the string
+//! attributes [`pk`](PARTITION_KEY_ATTRIBUTE) and, in tables with sort keys,
+//! [`sk`](SORT_KEY_ATTRIBUTE), which the library writes. Every item read back is checked to be
+//! one of the entity's in the scope.
 //!
 //! # 5. The isolation guard
 //!

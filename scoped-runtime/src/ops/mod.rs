@@ -7,12 +7,14 @@
 //!
 //! # Item layout
 //!
-//! An item is the entity serialized by serde into a map of attributes, plus the partition key
-//! in the string attribute [`pk`](PARTITION_KEY_ATTRIBUTE), which the library writes from the
-//! entity's `#[scoped(id)]` fields. Tables are keyed by `pk` alone (string, `HASH`); entities
-//! have no sort key yet, so each item is alone in its partition. The names `pk` and
-//! [`sk`](SORT_KEY_ATTRIBUTE) are reserved: an entity that serializes either is an error
-//! ([`Error::ReservedAttribute`]), never a silently overwritten key.
+//! An item is the entity serialized by serde into a map of attributes, plus its key: the
+//! partition key in the string attribute [`pk`](PARTITION_KEY_ATTRIBUTE), from the entity's
+//! `#[scoped(id)]` fields, and in a table declared with `sort_key` the sort key in the string
+//! attribute [`sk`](SORT_KEY_ATTRIBUTE), from its tag and `#[scoped(sort)]` fields. The library
+//! writes both; the names are reserved, so an entity that serializes either is an error
+//! ([`Error::ReservedAttribute`]), never a silently overwritten key. Every item read back
+//! (`get`, `query`, `batch_get`, `update`'s result, collections, `from_item`) is checked to be
+//! one of the entity's in the scope; a stranger is an error.
 
 mod attributes;
 mod batch;
