@@ -1,5 +1,6 @@
 //! Errors: each names the offending value and the rule it broke.
 
+use crate::cursor::CursorError;
 use crate::ident::EntityTag;
 use crate::key::MAX_PARTITION_KEY_BYTES;
 use crate::schema::KeySchema;
@@ -460,6 +461,9 @@ pub enum Error {
     /// See [`CredentialError`].
     #[error(transparent)]
     Credentials(#[from] CredentialError),
+    /// See [`CursorError`].
+    #[error(transparent)]
+    Cursor(#[from] CursorError),
     /// The AWS configuration cannot build clients.
     #[error("AWS configuration is incomplete: {0}")]
     Config(&'static str),
