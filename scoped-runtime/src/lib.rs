@@ -238,8 +238,8 @@ pub use factory::{AwsClientFactory, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use ops::{
-    Attribute, Attributes, Collection, CollectionQuery, EntityInScope, ItemStream, Items, Query,
-    Transaction, Update,
+    Attribute, Attributes, Collection, CollectionQuery, EntityInScope, ItemStream, Items, Page,
+    Query, Transaction, Update,
 };
 pub use range::{NextSortField, Position, SortAt, SortField};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use scoped_runtime::{Capsule, CapsuleClient, DynamoDb, Error, Items, KeySchema, Table};
+use scoped_runtime::{Capsule, CapsuleClient, Cursor, DynamoDb, Error, Items, KeySchema, Table};
 use scoped_tests::entities::{Crm, Lead, LeadFile, LeadNotes, Note, Task};
 use scoped_tests::{factory, unique, unscoped};
 
@@ -287,4 +287,77 @@ async fn an_item_of_a_tag_outside_the_collection_is_an_error() {
         matches!(&err, Error::ForeignItem { reason, .. } if reason.contains("`TASK`")),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn pages_resume_through_cursors_that_fit_only_their_query() {
+    let (crm, notes) = crm_with_notes(&[1, 2, 3, 4, 5]).await;
+    let mut seen = Vec::new();
+    let mut cursor: Option<Cursor> = None;
+    let mut pages = 0;
+    loop {
+        let page = notes
+            .query("lead-1")
+            .descending()
+            .limit(2)
+            .page(cursor.as_ref())
+            .await
+            .unwrap();
+        pages += 1;
+        assert!(page.items.len() <= 2);
+        seen.extend(times(&page.items));
+        match page.cursor {
+            // As an API would: the cursor goes out as text and comes back parsed.
+            Some(next) => cursor = Some(next.to_string().parse().unwrap()),
+            None => break,
+        }
+        assert!(pages < 10, "pages never end");
+    }
+    assert_eq!(seen, [5, 4, 3, 2, 1]);
+    let first = notes
+        .query("lead-1")
+        .descending()
+        .limit(2)
+        .page(None)
+        .await
+        .unwrap();
+    let taken = first.cursor.unwrap();
+    let text = taken.to_string();
+    assert!(
+        !text.contains("lead-1") && !text.contains('{'),
+        "opaque: {text}"
+    );
+    // The same cursor on another partition, order, entity or scope is refused.
+    let other_partition = notes.query("lead-2").descending().page(Some(&taken)).await;
+    let other_order = notes.query("lead-1").page(Some(&taken)).await;
+    let other_entity = crm.items::<Task>().query("lead-1").page(Some(&taken)).await;
+    let other_collection = crm
+        .collection::<LeadFile>("lead-1")
+        .descending()
+        .page(Some(&taken))
+        .await;
+    let elsewhere = Capsule::new(crm.scope().tenant_id().as_str(), "caps-2", "PRODUS").unwrap();
+    let other_scope = factory()
+        .await
+        .capsule_dynamodb(&elsewhere)
+        .items::<Note>()
+        .query("lead-1")
+        .descending()
+        .page(Some(&taken))
+        .await;
+    for (name, result) in [
+        ("partition", other_partition.map(|page| page.items.len())),
+        ("order", other_order.map(|page| page.items.len())),
+        ("entity", other_entity.map(|page| page.items.len())),
+        ("collection", other_collection.map(|page| page.items.len())),
+        ("scope", other_scope.map(|page| page.items.len())),
+    ] {
+        assert!(
+            matches!(result, Err(Error::Cursor(_))),
+            "a cursor of another {name} must be refused: {result:?}"
+        );
+    }
+    // Garbage is an error, not a panic.
+    assert!("%%%".parse::<Cursor>().is_err());
+    assert!(text[..text.len() / 2].parse::<Cursor>().is_err());
 }

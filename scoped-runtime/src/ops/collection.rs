@@ -9,9 +9,10 @@ use serde::de::DeserializeOwned;
 
 use super::check::check_item;
 use super::convert::Item;
-use super::plan::Plan;
+use super::plan::{Page, Plan};
 use super::stream::{ItemStream, follow_pages};
 use super::{Items, SORT_KEY_ATTRIBUTE};
+use crate::cursor::{Cursor, QueryTarget};
 use crate::entity::Entity;
 use crate::error::{Error, KeyError};
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -280,6 +281,34 @@ impl<C: Collection> CollectionQuery<C> {
         C: Send + 'static,
     {
         self.stream().try_collect().await
+    }
+
+    /// One page of the collection: at most [`limit`](Self::limit) items (or one DynamoDB
+    /// page), from `cursor`, which must come from a page of this same collection query, and
+    /// the cursor after them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Cursor`] for a cursor of another query; otherwise as
+    /// [`try_collect`](Self::try_collect).
+    pub async fn page(self, cursor: Option<&Cursor>) -> Result<Page<C>, Error> {
+        let plan = self.plan()?;
+        let fingerprint = plan.fingerprint(
+            &self.items.scope,
+            QueryTarget::Collection(std::any::type_name::<C>().to_owned()),
+        );
+        let (raw, cursor) = plan.page(fingerprint, cursor).await?;
+        let reader = CollectionReader::<C::Partition> {
+            scope: &self.items.scope,
+            table: &plan.table,
+            partition: &plan.partition,
+            collection: std::any::type_name::<C>(),
+        };
+        let items = raw
+            .into_iter()
+            .map(|item| C::from_item(item, &reader))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page { items, cursor })
     }
 
     /// How many items the partition holds (of every tag), counted by DynamoDB.

@@ -46,6 +46,7 @@ pub use collection::{Collection, CollectionQuery};
 pub use collection::{
     CollectionReader, PartitionOf, decode_collection, same_partition, seal::DerivedCollection,
 };
+pub use plan::Page;
 pub(crate) use provision::provision_table;
 pub use query::Query;
 pub use stream::ItemStream;

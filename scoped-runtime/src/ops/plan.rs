@@ -5,8 +5,10 @@ use aws_sdk_dynamodb::types::{AttributeValue, Select};
 
 use super::convert::{Item, request_error};
 use super::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
+use crate::cursor::{Cursor, CursorError, Direction, QueryFingerprint, QueryTarget};
 use crate::error::Error;
 use crate::range::{SortCondition, SortRange};
+use crate::scope::Scope;
 
 /// One query's requests.
 #[derive(Clone)]
@@ -26,7 +28,90 @@ pub(crate) struct Plan {
     pub(crate) limit: Option<i32>,
 }
 
+/// One page of a query: its items, and the cursor to resume after them when more may follow.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The page's items, in the query's order.
+    pub items: Vec<T>,
+    /// Where the next page starts; `None` after the last page. Hand it to the next call of
+    /// `page` of the same query; as text, it survives restarts (see [`Cursor`]).
+    pub cursor: Option<Cursor>,
+}
+
 impl Plan {
+    /// What identifies this query for its cursors: scope, table, target, partition and order.
+    pub(crate) fn fingerprint<S: Scope>(&self, scope: &S, target: QueryTarget) -> QueryFingerprint {
+        let mut scope_prefix = String::with_capacity(scope.key_prefix_len());
+        scope.write_key_prefix(&mut scope_prefix);
+        QueryFingerprint {
+            scope: S::KIND,
+            scope_prefix,
+            table: self.table.clone(),
+            target,
+            partition_key: self.partition.clone(),
+            direction: if self.descending {
+                Direction::Descending
+            } else {
+                Direction::Ascending
+            },
+            index: None,
+        }
+    }
+
+    /// One request of the query, from `cursor` (which must be this query's): its raw items and
+    /// the cursor after them.
+    ///
+    /// The cursor after a page is DynamoDB's `LastEvaluatedKey`, or, when a page stops at its
+    /// `Limit` without one (moto omits it there), the key of the page's last item, which is what
+    /// DynamoDB's would be: a query of a table reads and returns the same items.
+    pub(crate) async fn page(
+        &self,
+        fingerprint: QueryFingerprint,
+        cursor: Option<&Cursor>,
+    ) -> Result<(Vec<Item>, Option<Cursor>), Error> {
+        let start = match cursor {
+            None => None,
+            Some(cursor) => Some(
+                cursor
+                    .resume(&fingerprint)?
+                    .iter()
+                    .map(|(name, value)| (name.clone(), AttributeValue::S(value.clone())))
+                    .collect::<Item>(),
+            ),
+        };
+        let (items, next) = self.fetch(start).await?;
+        let full = self
+            .limit
+            .is_some_and(|limit| usize::try_from(limit).is_ok_and(|limit| items.len() >= limit));
+        let last_key = match next {
+            Some(next) => Some(next),
+            None if full => items.last().map(|item| {
+                item.iter()
+                    .filter(|(name, _)| *name == PK || *name == SK)
+                    .map(|(name, value)| (name.clone(), value.clone()))
+                    .collect::<Item>()
+            }),
+            None => None,
+        };
+        let cursor = match last_key {
+            None => None,
+            Some(key) => {
+                let strings = key
+                    .into_iter()
+                    .map(|(name, value)| match value {
+                        AttributeValue::S(value) => Ok((name, value)),
+                        _ => Err(CursorError::Malformed {
+                            reason: "a last evaluated key of a scoped table holds strings only",
+                        }),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Some(Cursor::new(fingerprint, strings)?)
+            }
+        };
+        Ok((items, cursor))
+    }
+
     /// One page from `start`: its items and the key to continue from.
     pub(crate) async fn fetch(
         &self,

@@ -8,8 +8,9 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use serde::de::DeserializeOwned;
 
 use super::Items;
-use super::plan::Plan;
+use super::plan::{Page, Plan};
 use super::stream::{ItemStream, follow_pages};
+use crate::cursor::{Cursor, QueryTarget};
 use crate::entity::Entity;
 use crate::error::{Error, KeyError};
 use crate::range::{Bound, NextSortField, Position, SortAt, SortCondition, SortRange};
@@ -172,6 +173,38 @@ impl<E: Entity, P> Query<E, P> {
         E: DeserializeOwned + Send + 'static,
     {
         self.stream().try_collect().await
+    }
+
+    /// One page of the query: at most [`limit`](Self::limit) items (or one DynamoDB page),
+    /// from `cursor`, which must come from a page of this same query (scope, entity,
+    /// partition and order), and the cursor after them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Cursor`] for a cursor of another query; otherwise as
+    /// [`try_collect`](Self::try_collect).
+    pub async fn page(self, cursor: Option<&Cursor>) -> Result<Page<E>, Error>
+    where
+        E: DeserializeOwned,
+    {
+        let Some(plan) = self.plan()? else {
+            return Ok(Page {
+                items: Vec::new(),
+                cursor: None,
+            });
+        };
+        let fingerprint = plan.fingerprint(
+            &self.items.scope,
+            QueryTarget::Entity(E::TAG.as_str().to_owned()),
+        );
+        let (raw, cursor) = plan.page(fingerprint, cursor).await?;
+        let mut items = Vec::with_capacity(raw.len());
+        for item in raw {
+            if plan.in_range(&item, std::any::type_name::<E>())? {
+                items.push(self.items.check_item(item, Some(&plan.partition))?);
+            }
+        }
+        Ok(Page { items, cursor })
     }
 
     /// How many items match, counted by DynamoDB (`Select: COUNT`) across pages, up to the
