@@ -79,8 +79,11 @@ positions! {
 /// another position does not compile.
 pub struct SortField<E: ?Sized, P> {
     name: &'static str,
-    entity: PhantomData<fn() -> (Box<E>, P)>,
+    entity: PhantomData<fn() -> Marker<E, P>>,
 }
+
+/// The types a [`SortField`] is marked with, without owning either.
+type Marker<E, P> = (*const E, P);
 
 impl<E: ?Sized, P> SortField<E, P> {
     /// The field named `name`. Called by the code `#[derive(ScopedKey)]` generates.

@@ -10,6 +10,10 @@
     clippy::panic,
     reason = "tests: a failed unwrap is the test failing"
 )]
+#![allow(
+    missing_docs,
+    reason = "the entities' fields are key ids whose shapes the golden file documents"
+)]
 
 use std::fmt::Write as _;
 
