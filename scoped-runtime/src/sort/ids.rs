@@ -27,7 +27,7 @@ with_sort_id_diagnostic! {
     /// A type whose values can be a sort id: one component of a sort key, ordered as the
     /// values are.
     ///
-    /// Implemented for text, integers, `bool`, [`SystemTime`], and with features `uuid::Uuid`,
+    /// Implemented for text, integers, `bool`, [`SystemTime`](std::time::SystemTime), and with features `uuid::Uuid`,
     /// `time::OffsetDateTime` and `chrono::DateTime<Utc | FixedOffset>`. Implement it for a
     /// newtype of your own by returning one of [`SortValue`]'s constructors, which are the only
     /// way to make one: a `SortSegment` cannot write an unescaped or unordered component.
