@@ -118,6 +118,14 @@ with_sort_id_diagnostic! {
     ///
     /// Sealed: implemented for `()`, every [`SortSegment`] and tuples of up to six, never by
     /// hand. Implement [`SortSegment`] for a sort id type of your own.
+    ///
+    /// ```
+    /// use scoped_runtime::SortIds;
+    ///
+    /// assert_eq!(<() as SortIds>::LEN, 0);
+    /// assert_eq!(<std::time::SystemTime as SortIds>::LEN, 1);
+    /// assert_eq!(<(i64, String) as SortIds>::LEN, 2);
+    /// ```
     pub trait SortIds: seal::SortIds {
         /// How many sort ids: 0 for `()`, 1 for one, the arity for a tuple.
         const LEN: usize;
