@@ -27,7 +27,7 @@ with_sort_id_diagnostic! {
     /// A type whose values can be a sort id: one component of a sort key, ordered as the
     /// values are.
     ///
-    /// Implemented for text, integers, `bool`, [`SystemTime`], and with features `uuid::Uuid`,
+    /// Implemented for text, integers, `bool`, [`SystemTime`](std::time::SystemTime), and with features `uuid::Uuid`,
     /// `time::OffsetDateTime` and `chrono::DateTime<Utc | FixedOffset>`. Implement it for a
     /// newtype of your own by returning one of [`SortValue`]'s constructors, which are the only
     /// way to make one: a `SortSegment` cannot write an unescaped or unordered component.
@@ -118,6 +118,14 @@ with_sort_id_diagnostic! {
     ///
     /// Sealed: implemented for `()`, every [`SortSegment`] and tuples of up to six, never by
     /// hand. Implement [`SortSegment`] for a sort id type of your own.
+    ///
+    /// ```
+    /// use scoped_runtime::SortIds;
+    ///
+    /// assert_eq!(<() as SortIds>::LEN, 0);
+    /// assert_eq!(<std::time::SystemTime as SortIds>::LEN, 1);
+    /// assert_eq!(<(i64, String) as SortIds>::LEN, 2);
+    /// ```
     pub trait SortIds: seal::SortIds {
         /// How many sort ids: 0 for `()`, 1 for one, the arity for a tuple.
         const LEN: usize;

@@ -12,10 +12,27 @@ const INLINE_CAPACITY: usize = 40;
 
 /// One sort id, ready to be encoded into a sort key.
 ///
-/// Built only by the constructors below, so whatever a [`SortSegment`] returns is either text
-/// (escaped when it is written, so it can add no separator) or a value in its ordered encoding:
-/// no implementation can write an unescaped or unordered component. Its [`Display`](fmt::Display)
-/// is the encoded component.
+/// A sort key is `{TAG}` or `{TAG}#{id1}#{id2}…`, and DynamoDB orders sort keys by their UTF-8
+/// bytes. Each sort id is encoded so that comparing encoded sort keys byte by byte gives the
+/// order of the values, component by component, also when one text is a prefix of another
+/// (docs/keys.md, "Sort keys", explains why):
+///
+/// | sort id                   | component                                                  | example                           |
+/// |---------------------------|------------------------------------------------------------|-----------------------------------|
+/// | text                      | bytes `0x00`–`0x25` as `%` and two uppercase hex digits     | `a b#c` → `a%20b%23c`             |
+/// | unsigned integer          | zero-padded to the width of the type's maximum              | `9_u32` → `0000000009`            |
+/// | signed integer            | `0` and `n − MIN` if negative, else `1` and `n`, zero-padded | `-1_i8` → `0127`, `5_i8` → `1005` |
+/// | `bool`                    | `0`, `1`                                                    | `true` → `1`                      |
+/// | `uuid::Uuid`              | lowercase hyphenated                                        | `01234567-89ab-…`                 |
+/// | timestamp                 | RFC 3339 UTC, nine fractional digits, years 0000–9999       | `2026-11-30T14:03:03.000000000Z`  |
+///
+/// `usize` and `isize` encode as `u64` and `i64`. A component never contains `#` or `$` and
+/// never starts with a byte below `%`.
+///
+/// Built only by the constructors below, so whatever a [`SortSegment`](crate::SortSegment)
+/// returns is either text (escaped when it is written, so it can add no separator) or a value
+/// in its ordered encoding: no implementation can write an unescaped or unordered component.
+/// Its [`Display`](fmt::Display) is the encoded component.
 ///
 /// ```
 /// use scoped_runtime::SortValue;
@@ -81,7 +98,8 @@ impl SortValue<'static> {
     /// A point in time, as seconds and nanoseconds since the Unix epoch (UTC), encoded as
     /// RFC 3339 UTC with nine fractional digits: `2026-11-30T14:03:03.000000000Z`.
     ///
-    /// For a timestamp type of your own in a [`SortSegment`]. `SystemTime`, and with the
+    /// For a timestamp type of your own in a [`SortSegment`](crate::SortSegment). `SystemTime`,
+    /// and with the
     /// features `time` and `chrono` their date-time types, are sort ids already.
     ///
     /// # Errors
@@ -96,7 +114,8 @@ impl SortValue<'static> {
 }
 
 impl<'a> SortValue<'a> {
-    /// Text, escaped into the component as it is written (see the [module docs](self)).
+    /// Text, escaped into the component as it is written: every byte from `0x00` to `0x25`
+    /// (controls, space, `!"#$%`) becomes `%` and two uppercase hex digits.
     /// Empty text is rejected when the sort key is built ([`KeyError::EmptySortId`]).
     #[must_use]
     pub const fn text(value: &'a str) -> Self {
