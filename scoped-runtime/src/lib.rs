@@ -201,9 +201,6 @@
 
 mod client;
 mod credentials;
-// TEMPORARY while cursors are wired into queries (issue 13): `Cursor::new`, `Cursor::resume`
-// and `QueryFingerprint` have no caller outside the module's tests yet.
-#[allow(dead_code, reason = "cursors are wired into queries in issue 13")]
 mod cursor;
 mod entity;
 mod error;
