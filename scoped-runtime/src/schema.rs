@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
-use std::sync::{PoisonError, RwLock};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 use crate::error::KeyError;
 use crate::scope::ScopeKind;
@@ -71,23 +71,16 @@ impl std::fmt::Display for KeySchema {
 }
 
 /// The declaration that recorded a table's schema first.
-// TEMPORARY while the table declarations are wired in (issue 13): removed in the same issue.
-#[allow(
-    dead_code,
-    reason = "the declaration registry is wired into the macros in issue 13"
-)]
 #[derive(Debug, Clone, Copy)]
 struct Declared {
     schema: KeySchema,
     by: &'static str,
 }
 
-#[allow(dead_code, reason = "wired into the macros in issue 13")]
 type Declarations = BTreeMap<(ScopeKind, String), Declared>;
 
 /// Every table declaration used in this process. Written once per declaration, read by the
 /// guard on requests for tables of a declared base name.
-#[allow(dead_code, reason = "wired into the macros in issue 13")]
 static DECLARATIONS: RwLock<Declarations> = RwLock::new(BTreeMap::new());
 
 /// Records that `declaration` (a type name) declares the tables `base` of scope kind `kind`
@@ -97,7 +90,6 @@ static DECLARATIONS: RwLock<Declarations> = RwLock::new(BTreeMap::new());
 ///
 /// [`KeyError::SchemaConflict`] if another declaration of the same tables recorded another
 /// schema first.
-#[allow(dead_code, reason = "wired into the macros in issue 13")]
 pub(crate) fn declare(
     kind: ScopeKind,
     base: &str,
@@ -120,7 +112,6 @@ pub(crate) fn declare(
     }
 }
 
-#[allow(dead_code, reason = "wired into the macros in issue 13")]
 fn check(
     kind: ScopeKind,
     base: &str,
@@ -141,13 +132,8 @@ fn check(
     })
 }
 
-#[allow(dead_code, reason = "wired into the macros in issue 13")]
 fn declared_entry(kind: ScopeKind, base: &str) -> Option<Declared> {
-    DECLARATIONS
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(&(kind, base.to_owned()))
-        .copied()
+    declarations().entry(kind, base)
 }
 
 /// The schema declared for the tables `base` of scope kind `kind`, if a declaration of them
@@ -155,7 +141,28 @@ fn declared_entry(kind: ScopeKind, base: &str) -> Option<Declared> {
 #[must_use]
 #[allow(dead_code, reason = "wired into the macros in issue 13")]
 pub(crate) fn declared(kind: ScopeKind, base: &str) -> Option<KeySchema> {
-    declared_entry(kind, base).map(|declared| declared.schema)
+    declarations().schema(kind, base)
+}
+
+/// Every declaration used so far, read once: the isolation guard takes one per request and
+/// looks up each table the request names in it, so a request costs one read of the lock
+/// however many tables it names. Declarations made while it is held wait for it.
+pub(crate) struct DeclarationsRead(RwLockReadGuard<'static, Declarations>);
+
+impl DeclarationsRead {
+    /// The schema declared for the tables `base` of scope kind `kind`, if any.
+    pub(crate) fn schema(&self, kind: ScopeKind, base: &str) -> Option<KeySchema> {
+        self.entry(kind, base).map(|declared| declared.schema)
+    }
+
+    fn entry(&self, kind: ScopeKind, base: &str) -> Option<Declared> {
+        self.0.get(&(kind, base.to_owned())).copied()
+    }
+}
+
+/// A read of every declaration used so far.
+pub(crate) fn declarations() -> DeclarationsRead {
+    DeclarationsRead(DECLARATIONS.read().unwrap_or_else(PoisonError::into_inner))
 }
 
 #[cfg(test)]
