@@ -1,7 +1,7 @@
 //! Queries: bound to one partition of the scope, with at most a sort-key condition besides.
 //!
 //! A query of a table (or of an index of a shared table) must bind `pk` with `=` to a string
-//! key of the scope, in `KeyConditionExpression` (read by [`condition`](super::condition)) or
+//! key of the scope, in `KeyConditionExpression` (read by [`condition`]) or
 //! in the legacy `KeyConditions`, never both. Besides `pk`, a query of a table may compare
 //! `sk` (`=`, `<`, `<=`, `>`, `>=`, `BETWEEN`, `begins_with`) unless the table is declared
 //! without a sort key, and nothing else; a query of an index of a shared table may compare

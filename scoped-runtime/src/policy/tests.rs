@@ -244,6 +244,52 @@ fn query(
     }
 }
 
+/// A query of `table`'s partition `value` with a sort-key range: `dynamodb:LeadingKeys` is
+/// the partition key alone, whatever the sort-key condition.
+fn sorted_query(what: &'static str, table: &str, value: &str, expect: Expect) -> Request {
+    let input = QueryInput::builder()
+        .table_name(table)
+        .key_condition_expression("pk = :v AND sk BETWEEN :a AND :b")
+        .expression_attribute_values(":v", AttributeValue::S(value.to_owned()))
+        .expression_attribute_values(":a", AttributeValue::S("NOTE#1".to_owned()))
+        .expression_attribute_values(":b", AttributeValue::S("NOTE#9".to_owned()))
+        .build()
+        .unwrap();
+    Request {
+        what,
+        operation: "Query",
+        input: Input::erase(input),
+        actions: &["dynamodb:Query"],
+        resource: format!("{ARN}{table}"),
+        leading_keys: Some(vec![value.to_owned()]),
+        expect,
+    }
+}
+
+/// An update of item `pk`/`sk` in `table` that rewrites its `sk`: IAM sees an own leading
+/// key; only the guard knows that key attributes must not change.
+fn update_sort_key(table: &str, key: &str) -> Request {
+    let mut item_key = pk(key);
+    item_key.insert("sk".to_owned(), AttributeValue::S("NOTE#1".to_owned()));
+    Request {
+        what: "an update that rewrites sk",
+        operation: "UpdateItem",
+        input: Input::erase(
+            UpdateItemInput::builder()
+                .table_name(table)
+                .set_key(Some(item_key))
+                .update_expression("SET sk = :s")
+                .expression_attribute_values(":s", AttributeValue::S("LEAD#x".to_owned()))
+                .build()
+                .unwrap(),
+        ),
+        actions: &["dynamodb:UpdateItem"],
+        resource: format!("{ARN}{table}"),
+        leading_keys: Some(vec![key.to_owned()]),
+        expect: Expect::GuardOnly,
+    }
+}
+
 fn scan(what: &'static str, table: &str, index: bool, expect: Expect) -> Request {
     let mut input = ScanInput::builder().table_name(table);
     let mut resource = format!("{ARN}{table}");
@@ -365,6 +411,14 @@ fn tenant_requests() -> Vec<Request> {
         transaction("t1_crm", own, Allowed),
         transaction("t1_crm", sibling, Denied),
         query("own partition", "t1_crm", false, "pk", own, Allowed),
+        sorted_query("a sort-key range of own partition", "t1_crm", own, Allowed),
+        sorted_query(
+            "a sort-key range of the sibling's partition",
+            "t1_crm",
+            sibling,
+            Denied,
+        ),
+        update_sort_key("t1_crm", own),
         query(
             "the sibling's partition",
             "t1_crm",
@@ -628,6 +682,19 @@ fn capsule_requests() -> Vec<Request> {
             other_tenant,
             Denied,
         ),
+        sorted_query(
+            "a sort-key range of own partition",
+            "PRODUS_crm",
+            own,
+            Allowed,
+        ),
+        sorted_query(
+            "a sort-key range of another tenant's partition",
+            "PRODUS_crm",
+            other_tenant,
+            Denied,
+        ),
+        update_sort_key("PRODUS_crm", own),
         query(
             "own partition through an index",
             "PRODUS_crm",

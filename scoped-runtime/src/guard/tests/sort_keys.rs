@@ -671,7 +671,9 @@ const SORTED_KEY_SQUATS: [(&str, Change); 7] = [
 fn create_table_takes_exactly_the_declared_key() {
     let tenant = Tenant::new("t1", "One").unwrap();
     let capsule = capsule();
-    let cases: [(&str, Result<(), &str>, Result<(), &str>); 3] = [
+    // (table, its decision for `pk` + `sk`, for `pk` alone): `Err(part of the rule)`.
+    type Decision = Result<(), &'static str>;
+    let cases: [(&str, Decision, Decision); 3] = [
         (SORTED, Ok(()), Err("declared with a sort key")),
         (PLAIN, Err("declared without a sort key"), Ok(())),
         (UNDECLARED, Ok(()), Ok(())),
