@@ -146,7 +146,8 @@ pub(crate) fn declared(kind: ScopeKind, base: &str) -> Option<KeySchema> {
 
 /// Every declaration used so far, read once: the isolation guard takes one per request and
 /// looks up each table the request names in it, so a request costs one read of the lock
-/// however many tables it names. Declarations made while it is held wait for it.
+/// however many tables it names. Declarations made while it is held wait for it, so its holder
+/// must neither declare nor read the registry again until it drops it.
 pub(crate) struct DeclarationsRead(RwLockReadGuard<'static, Declarations>);
 
 impl DeclarationsRead {
