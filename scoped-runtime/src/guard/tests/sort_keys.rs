@@ -4,7 +4,8 @@
 //! one whose declaration is not used in the process.
 //!
 //! The declarations registry is process-wide: these tests declare only the `guard-sorted` and
-//! `guard-plain` base names, which no other test of the crate uses.
+//! `guard-plain` base names, and leave `guard-undeclared` undeclared; no other test of the
+//! crate uses them (other tests' entities declare `crm`, for one).
 
 use std::sync::Once;
 
@@ -16,8 +17,8 @@ use crate::scope::ScopeKind;
 const SORTED: &str = "guard-sorted";
 /// `PRODUS_guard-plain`…: declared without one.
 const PLAIN: &str = "guard-plain";
-/// `PRODUS_crm`…: not declared in this process.
-const UNDECLARED: &str = "crm";
+/// `PRODUS_guard-undeclared`…: declared by no test of the crate.
+const UNDECLARED: &str = "guard-undeclared";
 
 const FOREIGN_KEY: &str = "TENANT#t10#CAPSULE#caps-456#LEAD#l1";
 
@@ -528,7 +529,8 @@ fn key_shape_violations_name_table_attribute_and_rule() {
     let message = check(&capsule, get).unwrap_err().to_string();
     assert!(
         message.starts_with(
-            "key for table \"PRODUS_crm\" rejected: it carries `ref`, which is not a key attribute"
+            "key for table \"PRODUS_guard-undeclared\" rejected: it carries `ref`, which is not \
+             a key attribute"
         ),
         "{message}"
     );
