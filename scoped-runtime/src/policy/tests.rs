@@ -705,17 +705,17 @@ fn capsule_requests() -> Vec<Request> {
         ),
         sorted_query(
             "a sort-key range of own partition",
-            "PRODUS_crm",
+            "PRODUS_policy-sorted",
             own,
             Allowed,
         ),
         sorted_query(
             "a sort-key range of another tenant's partition",
-            "PRODUS_crm",
+            "PRODUS_policy-sorted",
             other_tenant,
             Denied,
         ),
-        update_sort_key("PRODUS_crm", own),
+        update_sort_key("PRODUS_policy-sorted", own),
         query(
             "own partition through an index",
             "PRODUS_crm",
