@@ -18,6 +18,7 @@ use super::keys::Key;
 use super::*;
 use crate::{Capsule, Platform, Tenant};
 
+mod key_conditions;
 mod sort_keys;
 
 fn capsule() -> Capsule {
