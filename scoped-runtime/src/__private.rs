@@ -40,3 +40,21 @@ pub use crate::ops::decode_collection;
 
 /// The isolation guard's check alone, for the benchmarks.
 pub use crate::guard::bench::check_capsule_request;
+
+/// Records that `declaration` (a type name) declares the tables `base` of scope kind `kind`
+/// with `schema`, as a table declaration does when typed code first uses it; the isolation
+/// guard then holds requests for those tables to `schema`. For tests that send raw requests
+/// to tables no typed code declares.
+///
+/// # Errors
+///
+/// [`KeyError::SchemaConflict`] if another declaration of the same tables recorded another
+/// schema first.
+pub fn declare_table(
+    kind: crate::scope::ScopeKind,
+    base: &str,
+    schema: crate::schema::KeySchema,
+    declaration: &'static str,
+) -> Result<(), KeyError> {
+    crate::schema::declare(kind, base, schema, declaration)
+}

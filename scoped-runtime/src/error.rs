@@ -310,6 +310,28 @@ pub enum IsolationViolation {
         /// `"item"` or `"key"`.
         what: &'static str,
     },
+    /// An item or key whose attributes do not fit the table's key schema: a missing or
+    /// non-string sort key `sk` on a table declared with one, an `sk` on a table declared
+    /// without one (the attribute is reserved), or a key carrying an attribute that is not a
+    /// key attribute.
+    #[error("{what} for table {table:?} rejected: {reason}")]
+    KeyShape {
+        /// The table the item or key was sent to.
+        table: String,
+        /// `"item"`, `"key"` or `"ExclusiveStartKey"`.
+        what: &'static str,
+        /// What is wrong, naming the attribute and the table's key schema.
+        reason: String,
+    },
+    /// An update (`UpdateItem`, or an `Update` in a transaction) that writes a key attribute,
+    /// or whose update expression the guard cannot read.
+    #[error("update of an item in table {table:?} rejected: {reason}")]
+    KeyUpdate {
+        /// The table.
+        table: String,
+        /// The action and the attribute it writes, or what the guard could not read.
+        reason: String,
+    },
     /// A query whose key condition does not provably bind `pk` to one value.
     #[error("query on table {table:?} is not bound to one partition key: {reason}")]
     UnboundQuery {
@@ -339,12 +361,12 @@ pub enum IsolationViolation {
         /// The DynamoDB operation: `DeleteTable`, `UpdateTable`, `UpdateTimeToLive`.
         operation: String,
     },
-    /// A table created through a scoped client with another key than every scoped table's:
-    /// exactly one `HASH` attribute `pk`, defined once as a string.
+    /// A table created through a scoped client with another key than its declaration gives:
+    /// `pk` (`HASH`, a string), and `sk` (`RANGE`, a string) when the table is declared with a
+    /// sort key; either of the two when the table's declaration is not used in the process.
     #[error(
-        "CreateTable of {table:?} rejected: its key is {found}, but every scoped table is keyed \
-         by exactly one HASH attribute `pk` of type S (KeySchema and AttributeDefinitions), the \
-         attribute the guard checks"
+        "CreateTable of {table:?} rejected: its key is {found}, but {expected} (KeySchema and \
+         AttributeDefinitions), the key the guard checks"
     )]
     ForeignKeySchema {
         /// The table.
@@ -352,6 +374,8 @@ pub enum IsolationViolation {
         /// The key the request asked for: each `KeySchema` element with its key type and the
         /// types `AttributeDefinitions` gives it (`pk HASH N, ref HASH S`).
         found: String,
+        /// The keys the guard accepts for the table, and why.
+        expected: String,
     },
     /// A table-level request sets a field, or a value, outside the guard's allow-list for the
     /// table (see the crate's guard documentation, docs/guard.md).

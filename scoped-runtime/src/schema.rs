@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
-use std::sync::{PoisonError, RwLock};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 use crate::error::KeyError;
 use crate::scope::ScopeKind;
@@ -133,11 +133,7 @@ fn check(
 }
 
 fn declared_entry(kind: ScopeKind, base: &str) -> Option<Declared> {
-    DECLARATIONS
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(&(kind, base.to_owned()))
-        .copied()
+    declarations().entry(kind, base)
 }
 
 /// The schema declared for the tables `base` of scope kind `kind`, if a declaration of them
@@ -148,7 +144,29 @@ fn declared_entry(kind: ScopeKind, base: &str) -> Option<Declared> {
     reason = "read by the guard once its sort-key rules land (issue 13)"
 )]
 pub(crate) fn declared(kind: ScopeKind, base: &str) -> Option<KeySchema> {
-    declared_entry(kind, base).map(|declared| declared.schema)
+    declarations().schema(kind, base)
+}
+
+/// Every declaration used so far, read once: the isolation guard takes one per request and
+/// looks up each table the request names in it, so a request costs one read of the lock
+/// however many tables it names. Declarations made while it is held wait for it, so its holder
+/// must neither declare nor read the registry again until it drops it.
+pub(crate) struct DeclarationsRead(RwLockReadGuard<'static, Declarations>);
+
+impl DeclarationsRead {
+    /// The schema declared for the tables `base` of scope kind `kind`, if any.
+    pub(crate) fn schema(&self, kind: ScopeKind, base: &str) -> Option<KeySchema> {
+        self.entry(kind, base).map(|declared| declared.schema)
+    }
+
+    fn entry(&self, kind: ScopeKind, base: &str) -> Option<Declared> {
+        self.0.get(&(kind, base.to_owned())).copied()
+    }
+}
+
+/// A read of every declaration used so far.
+pub(crate) fn declarations() -> DeclarationsRead {
+    DeclarationsRead(DECLARATIONS.read().unwrap_or_else(PoisonError::into_inner))
 }
 
 #[cfg(test)]

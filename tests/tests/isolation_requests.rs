@@ -532,6 +532,15 @@ async fn shared_tables_are_created_only_in_the_provision_shape() {
     let attacker = world.factory.capsule_dynamodb(&world.capsules[0]);
     let victim = world.factory.capsule_dynamodb(&world.capsules[2]);
     let base = format!("shared-{}", world.run);
+    // Declared without a sort key: an undeclared table may be created with either canonical
+    // key, and `pk` + `RANGE sk` is one of them.
+    scoped_runtime::__private::declare_table(
+        scoped_runtime::ScopeKind::Capsule,
+        &base,
+        scoped_runtime::KeySchema::Partition,
+        "isolation_requests::Shared",
+    )
+    .unwrap();
     let table = attacker.table_name(&base).unwrap().to_string();
     let create = || {
         attacker

@@ -1,24 +1,28 @@
-//! Proving that a query's `KeyConditionExpression` binds the partition key `pk` to values the
-//! guard can check.
+//! Reading a query's `KeyConditionExpression` into the conditions the guard checks.
 //!
 //! DynamoDB's key conditions are a conjunction: `pk = :v`, optionally `AND` one sort-key
 //! condition (`=`, `<`, `<=`, `>`, `>=`, `BETWEEN … AND …`, `begins_with(…)`), with names
-//! either literal or `#placeholders` and values always `:placeholders`. The guard accepts an
-//! expression only if it can show, from its tokens alone, that every mention of `pk` is an
-//! equality `pk = :value` standing as a conjunct of its own:
+//! either literal or `#placeholders` and values always `:placeholders`. The guard parses an
+//! expression with exactly that grammar and nothing more:
 //!
-//! - every token is a name, `#name`, `:value`, `(`, `)`, `,` or a comparison operator: no
-//!   literals, no document paths (`a.b`, `a[0]`), nothing else;
-//! - there is no `OR` and no `NOT`, so the expression is a conjunction however it is
-//!   parenthesized;
-//! - each mention of `pk` (literally, or through a `#name` that ExpressionAttributeNames maps to
-//!   `pk`) is preceded by the start, `AND` or a bare `(`, and followed by `=`, a `:value`, and
-//!   then the end, `AND` or `)`; it is not an operand of `BETWEEN`;
-//! - `pk` is mentioned at least once.
+//! ```text
+//! condition   = conjunct { "AND" conjunct }
+//! conjunct    = "(" condition ")"
+//!             | "begins_with" "(" attribute "," :value ")"
+//!             | attribute ( "=" | "<" | "<=" | ">" | ">=" ) :value
+//!             | attribute "BETWEEN" :value "AND" :value
+//! attribute   = name | #name          (a #name must be in ExpressionAttributeNames)
+//! ```
 //!
-//! Anything else is rejected, even where DynamoDB would accept it.
+//! so an expression it accepts is a conjunction of comparisons, each of one attribute with
+//! `:values`: no `OR`, no `NOT`, no literals, no document paths (`a.b`, `a[0]`), no functions
+//! but `begins_with`, no value on the left. Over that, [`parse`] proves that `pk` is compared
+//! exactly once, with `=`, and that no attribute is compared twice (DynamoDB allows one
+//! condition per key attribute). Which other attributes a query may compare depends on the
+//! table (`guard::query`). Anything else is rejected, even where DynamoDB would accept it.
 
 use std::collections::HashMap;
+use std::fmt;
 
 use crate::schema::PARTITION_KEY_ATTRIBUTE as PK;
 
@@ -31,9 +35,7 @@ enum Token<'e> {
     /// `:value`.
     Value(&'e str),
     /// `=`, `<>`, `<`, `<=`, `>`, `>=`.
-    Operator,
-    /// `=` alone, the only operator that binds `pk`.
-    Equals,
+    Operator(&'e str),
     Open,
     Close,
     Comma,
@@ -42,6 +44,19 @@ enum Token<'e> {
 impl Token<'_> {
     fn is_keyword(&self, keyword: &str) -> bool {
         matches!(self, Token::Word(word) if word.eq_ignore_ascii_case(keyword))
+    }
+}
+
+impl fmt::Display for Token<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Token::Word(text) | Token::Name(text) | Token::Value(text) | Token::Operator(text) => {
+                write!(f, "`{text}`")
+            }
+            Token::Open => f.write_str("`(`"),
+            Token::Close => f.write_str("`)`"),
+            Token::Comma => f.write_str("`,`"),
+        }
     }
 }
 
@@ -61,13 +76,13 @@ fn tokenize(expression: &str) -> Result<Vec<Token<'_>>, String> {
             b'(' => Token::Open,
             b')' => Token::Close,
             b',' => Token::Comma,
-            b'=' => Token::Equals,
+            b'=' => Token::Operator("="),
             b'<' | b'>' => {
                 if matches!(bytes.get(i), Some(b'=')) || (b == b'<' && bytes.get(i) == Some(&b'>'))
                 {
                     i += 1;
                 }
-                Token::Operator
+                Token::Operator(&expression[start..i])
             }
             b'#' | b':' | b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
                 while bytes.get(i).is_some_and(|&b| is_word_byte(b)) {
@@ -93,77 +108,222 @@ fn tokenize(expression: &str) -> Result<Vec<Token<'_>>, String> {
     Ok(tokens)
 }
 
-/// The `:value` placeholders `pk` is bound to with `=` in `expression`, or why the guard
-/// cannot prove the expression binds `pk`.
-pub(super) fn bound_partition_key<'e>(
-    expression: &'e str,
-    names: Option<&HashMap<String, String>>,
-) -> Result<Vec<&'e str>, String> {
-    let tokens = tokenize(expression)?;
-    let is_pk = |token: &Token<'_>| match token {
-        Token::Word(word) => *word == PK,
-        Token::Name(name) => names
-            .and_then(|names| names.get(*name))
-            .is_some_and(|name| name == PK),
-        _ => false,
-    };
-    // A conjunct boundary: the start, an `AND` that is not `BETWEEN`'s, or a `(` that is not a
-    // function call's.
-    let mut conjunction_and = vec![false; tokens.len()];
-    let mut in_between = vec![false; tokens.len()];
-    let mut between_pending = false;
-    for (i, token) in tokens.iter().enumerate() {
-        if token.is_keyword("OR") || token.is_keyword("NOT") {
-            return Err("`OR` and `NOT` cannot appear in a key condition".to_owned());
-        }
-        in_between[i] = between_pending;
-        if token.is_keyword("BETWEEN") {
-            between_pending = true;
-        } else if token.is_keyword("AND") {
-            conjunction_and[i] = !between_pending;
-            between_pending = false;
+/// How a conjunct compares its attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Comparison {
+    /// `=`, `<`, `<=`, `>`, `>=`: the operator.
+    Compare(&'static str),
+    /// `BETWEEN :a AND :b`.
+    Between,
+    /// `begins_with(attribute, :v)`.
+    BeginsWith,
+}
+
+impl fmt::Display for Comparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Compare(operator) => f.write_str(operator),
+            Self::Between => f.write_str("BETWEEN"),
+            Self::BeginsWith => f.write_str("begins_with"),
         }
     }
-    let opens_conjunct = |at: Option<usize>| -> bool {
-        let Some(at) = at else { return true };
-        match tokens[at] {
-            Token::Open => match at.checked_sub(1) {
-                None => true,
-                Some(before) => matches!(tokens[before], Token::Open) || conjunction_and[before],
-            },
-            _ => conjunction_and[at],
+}
+
+/// One conjunct: an attribute (its real name, after `ExpressionAttributeNames`), how it is
+/// compared, and to which `:values`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Conjunct<'e> {
+    pub(super) attribute: &'e str,
+    pub(super) comparison: Comparison,
+    pub(super) values: Vec<&'e str>,
+}
+
+/// A key condition the guard could read: `pk = :value` and the other conjuncts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct KeyCondition<'e> {
+    /// The `:value` placeholder `pk` is compared to with `=`.
+    pub(super) partition: &'e str,
+    /// Every other conjunct, in the expression's order; no attribute twice.
+    pub(super) others: Vec<Conjunct<'e>>,
+}
+
+struct Parser<'e> {
+    tokens: Vec<Token<'e>>,
+    at: usize,
+    names: Option<&'e HashMap<String, String>>,
+    conjuncts: Vec<Conjunct<'e>>,
+}
+
+impl<'e> Parser<'e> {
+    fn peek(&self) -> Option<Token<'e>> {
+        self.tokens.get(self.at).copied()
+    }
+
+    fn next(&mut self) -> Option<Token<'e>> {
+        let token = self.peek();
+        self.at += 1;
+        token
+    }
+
+    fn unexpected(&self, token: Option<Token<'_>>, wanted: &str) -> String {
+        match token {
+            Some(token) => format!("expected {wanted}, found {token}"),
+            None => format!("expected {wanted}, found the end of the expression"),
         }
-    };
-    let closes_conjunct = |at: usize| match tokens.get(at) {
-        None | Some(Token::Close) => true,
-        Some(_) => conjunction_and[at],
-    };
-    let mut bound = Vec::with_capacity(1);
-    for (i, token) in tokens.iter().enumerate() {
-        if !is_pk(token) {
-            continue;
+    }
+
+    fn expect(&mut self, wanted: Token<'_>) -> Result<(), String> {
+        match self.next() {
+            Some(token) if token == wanted => Ok(()),
+            token => Err(self.unexpected(token, &wanted.to_string())),
         }
-        let value = match (tokens.get(i + 1), tokens.get(i + 2)) {
-            (Some(Token::Equals), Some(Token::Value(value))) => *value,
-            _ => {
-                return Err(
-                    "`pk` must be compared with `=` to one `:value`, not otherwise".to_owned(),
-                );
+    }
+
+    fn value(&mut self) -> Result<&'e str, String> {
+        match self.next() {
+            Some(Token::Value(value)) => Ok(value),
+            token => Err(self.unexpected(token, "a `:value`")),
+        }
+    }
+
+    /// An attribute's real name.
+    fn attribute(&mut self) -> Result<&'e str, String> {
+        match self.next() {
+            Some(Token::Word(word))
+                if !["AND", "BETWEEN", "OR", "NOT"]
+                    .iter()
+                    .any(|keyword| word.eq_ignore_ascii_case(keyword)) =>
+            {
+                Ok(word)
             }
-        };
-        if in_between[i] || !opens_conjunct(i.checked_sub(1)) || !closes_conjunct(i + 3) {
+            Some(Token::Name(name)) => self
+                .names
+                .and_then(|names| names.get(name))
+                .map(String::as_str)
+                .ok_or_else(|| format!("`{name}` is not in ExpressionAttributeNames")),
+            token => Err(self.unexpected(token, "an attribute name or `#name`")),
+        }
+    }
+
+    fn condition(&mut self) -> Result<(), String> {
+        self.conjunct()?;
+        while self.peek().is_some_and(|token| token.is_keyword("AND")) {
+            self.at += 1;
+            self.conjunct()?;
+        }
+        Ok(())
+    }
+
+    fn conjunct(&mut self) -> Result<(), String> {
+        match self.peek() {
+            Some(Token::Open) => {
+                self.at += 1;
+                self.condition()?;
+                return self.expect(Token::Close);
+            }
+            Some(Token::Word("begins_with")) => {
+                self.at += 1;
+                self.expect(Token::Open)?;
+                let attribute = self.attribute()?;
+                self.expect(Token::Comma)?;
+                let value = self.value()?;
+                self.expect(Token::Close)?;
+                return self.push(attribute, Comparison::BeginsWith, vec![value]);
+            }
+            _ => {}
+        }
+        let attribute = self.attribute()?;
+        match self.next() {
+            Some(Token::Operator(operator)) => {
+                let comparison = match operator {
+                    "=" => Comparison::Compare("="),
+                    "<" => Comparison::Compare("<"),
+                    "<=" => Comparison::Compare("<="),
+                    ">" => Comparison::Compare(">"),
+                    ">=" => Comparison::Compare(">="),
+                    _ => return Err(format!("`{operator}` is not a key condition operator")),
+                };
+                let value = self.value()?;
+                self.push(attribute, comparison, vec![value])
+            }
+            Some(token) if token.is_keyword("BETWEEN") => {
+                let low = self.value()?;
+                match self.next() {
+                    Some(token) if token.is_keyword("AND") => {}
+                    token => return Err(self.unexpected(token, "`AND` of `BETWEEN`")),
+                }
+                let high = self.value()?;
+                self.push(attribute, Comparison::Between, vec![low, high])
+            }
+            token => Err(self.unexpected(
+                token,
+                &format!("a comparison of `{attribute}` (`=`, `<`, `<=`, `>`, `>=`, `BETWEEN`)"),
+            )),
+        }
+    }
+
+    fn push(
+        &mut self,
+        attribute: &'e str,
+        comparison: Comparison,
+        values: Vec<&'e str>,
+    ) -> Result<(), String> {
+        if self.conjuncts.iter().any(|c| c.attribute == attribute) {
             return Err(format!(
-                "`pk = {value}` must stand alone as a condition joined by `AND`"
+                "`{attribute}` is compared twice; a key condition compares each key attribute once"
             ));
         }
-        bound.push(value);
+        self.conjuncts.push(Conjunct {
+            attribute,
+            comparison,
+            values,
+        });
+        Ok(())
     }
-    if bound.is_empty() {
-        return Err(
-            "the key condition does not mention `pk`; bind it with `pk = :value`".to_owned(),
-        );
+}
+
+/// Reads `expression` into `pk`'s `:value` and the other conjuncts, or says why the guard
+/// cannot prove that it binds `pk` with `=` to one value.
+pub(super) fn parse<'e>(
+    expression: &'e str,
+    names: Option<&'e HashMap<String, String>>,
+) -> Result<KeyCondition<'e>, String> {
+    let tokens = tokenize(expression)?;
+    if tokens
+        .iter()
+        .any(|token| token.is_keyword("OR") || token.is_keyword("NOT"))
+    {
+        return Err("`OR` and `NOT` cannot appear in a key condition".to_owned());
     }
-    Ok(bound)
+    if tokens.is_empty() {
+        return Err("the key condition is empty; bind `pk` with `pk = :value`".to_owned());
+    }
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        names,
+        conjuncts: Vec::with_capacity(2),
+    };
+    parser.condition()?;
+    if let Some(token) = parser.peek() {
+        return Err(parser.unexpected(Some(token), "`AND` or the end of the expression"));
+    }
+    let mut others = parser.conjuncts;
+    let Some(at) = others.iter().position(|c| c.attribute == PK) else {
+        return Err(format!(
+            "the key condition does not mention `{PK}`; bind it with `{PK} = :value`"
+        ));
+    };
+    let partition = others.remove(at);
+    match (partition.comparison, partition.values.as_slice()) {
+        (Comparison::Compare("="), [value]) => Ok(KeyCondition {
+            partition: value,
+            others,
+        }),
+        (comparison, _) => Err(format!(
+            "`{PK}` is compared with `{comparison}`; it must be compared with `=` to one `:value`"
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -178,32 +338,59 @@ mod tests {
     }
 
     #[test]
-    fn accepts_pk_equalities_joined_by_and() {
-        let pk = names(&[("#p", "pk"), ("#s", "sk")]);
-        for (expression, values) in [
-            ("pk = :v", vec![":v"]),
-            ("pk=:v", vec![":v"]),
-            ("#p = :v", vec![":v"]),
-            ("(#p = :v)", vec![":v"]),
-            ("#p = :v AND #s > :s", vec![":v"]),
-            ("#p = :v and begins_with(#s, :s)", vec![":v"]),
-            ("#s BETWEEN :a AND :b AND pk = :v", vec![":v"]),
-            ("(#s <= :a) AND (pk = :v)", vec![":v"]),
-            ("pk = :v AND pk = :w", vec![":v", ":w"]),
+    fn reads_pk_equalities_and_the_other_conjuncts() {
+        let names = names(&[("#p", "pk"), ("#s", "sk")]);
+        for (expression, others) in [
+            ("pk = :v", vec![]),
+            ("pk=:v", vec![]),
+            ("#p = :v", vec![]),
+            ("(#p = :v)", vec![]),
+            ("((#p = :v))", vec![]),
+            ("#p = :v AND #s > :s", vec![("sk", ">", vec![":s"])]),
+            ("#p = :v AND sk >= :s", vec![("sk", ">=", vec![":s"])]),
+            ("#p = :v AND sk < :s", vec![("sk", "<", vec![":s"])]),
+            ("#p = :v AND sk <= :s", vec![("sk", "<=", vec![":s"])]),
+            ("#p = :v AND #s = :s", vec![("sk", "=", vec![":s"])]),
+            (
+                "#p = :v and begins_with(#s, :s)",
+                vec![("sk", "begins_with", vec![":s"])],
+            ),
+            (
+                "#p = :v AND begins_with ( sk , :s )",
+                vec![("sk", "begins_with", vec![":s"])],
+            ),
+            (
+                "#s BETWEEN :a AND :b AND pk = :v",
+                vec![("sk", "BETWEEN", vec![":a", ":b"])],
+            ),
+            (
+                "#s between :a and :b and pk = :v",
+                vec![("sk", "BETWEEN", vec![":a", ":b"])],
+            ),
+            ("(#s <= :a) AND (pk = :v)", vec![("sk", "<=", vec![":a"])]),
+            ("(pk = :v AND at > :a)", vec![("at", ">", vec![":a"])]),
         ] {
-            assert_eq!(
-                bound_partition_key(expression, Some(&pk)),
-                Ok(values),
-                "{expression}"
-            );
+            let condition = parse(expression, Some(&names)).unwrap();
+            assert_eq!(condition.partition, ":v", "{expression}");
+            let found: Vec<_> = condition
+                .others
+                .iter()
+                .map(|c| (c.attribute, c.comparison.to_string(), c.values.clone()))
+                .collect();
+            let others: Vec<_> = others
+                .into_iter()
+                .map(|(a, c, v)| (a, c.to_owned(), v))
+                .collect();
+            assert_eq!(found, others, "{expression}");
         }
     }
 
     #[test]
     fn rejects_what_it_cannot_prove() {
-        let pk = names(&[("#p", "pk"), ("#x", "other")]);
+        let names = names(&[("#p", "pk"), ("#x", "other"), ("#s", "sk")]);
         for expression in [
             "",
+            "  ",
             "sk = :s",
             "#x = :v",
             "#missing = :v",
@@ -212,6 +399,7 @@ mod tests {
             "pk > :v",
             "pk <= :v",
             "begins_with(pk, :v)",
+            "begins_with(#p, :v)",
             "pk BETWEEN :a AND :b",
             "sk BETWEEN :a AND pk = :v",
             "pk = :v OR sk = :s",
@@ -228,9 +416,28 @@ mod tests {
             "# = :v",
             "pk = :v; DROP",
             "pk = :v AND sk = :s OR #p = :w",
+            "pk = :v AND pk = :w",
+            "pk = :v AND #p = :w",
+            "pk = :v AND sk > :a AND #s < :b",
+            "pk = :v AND sk <> :s",
+            "pk = :v AND sk",
+            "pk = :v AND",
+            "pk = :v sk = :s",
+            "(pk = :v",
+            "pk = :v)",
+            "pk = :v AND ()",
+            "pk = :v AND sk BETWEEN :a",
+            "pk = :v AND sk BETWEEN :a OR :b",
+            "pk = :v AND BEGINS_WITH(sk, :s)",
+            "pk = :v AND begins_with(sk, :s, :t)",
+            "pk = :v AND begins_with(:s, sk)",
+            "pk = :v AND contains(sk, :s)",
+            "pk = :v AND attribute_exists(sk)",
+            "pk = :v AND AND = :s",
+            "AND = :v",
         ] {
             assert!(
-                bound_partition_key(expression, Some(&pk)).is_err(),
+                parse(expression, Some(&names)).is_err(),
                 "{expression:?} should be rejected"
             );
         }

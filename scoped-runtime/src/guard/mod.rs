@@ -9,15 +9,19 @@
 //!
 //! | operation | allowed when |
 //! |-----------|--------------|
-//! | `GetItem`, `PutItem`, `UpdateItem`, `DeleteItem` | the table is the scope's, and the key's (or item's) `pk` is a key of the scope |
+//! | `GetItem`, `PutItem`, `UpdateItem`, `DeleteItem` | the table is the scope's, the key's (or item's) `pk` is a key of the scope, and the key (or item) fits the table's key schema ([`keys`]); an update does not write `pk` or `sk` ([`update`]) |
 //! | `BatchGetItem`, `BatchWriteItem`, `TransactGetItems`, `TransactWriteItems` | the same, for every table and every key, put, delete, update and condition check |
-//! | `Query` | the table is the scope's and the key condition binds `pk` with `=` to a key of the scope (see [`condition`]); an `ExclusiveStartKey` is the scope's too; on an index of an unshared table, any key condition |
-//! | `Scan` | the table is the scope's and not shared: tenant and platform tables, never capsule tables |
+//! | `Query` | the table is the scope's and the key condition binds `pk` with `=` to a key of the scope (see [`condition`]), with at most a condition on `sk` besides ([`query`]); an `ExclusiveStartKey` is the scope's too; on an index of an unshared table, any key condition |
+//! | `Scan` | the table is the scope's and not shared: tenant and platform tables, never capsule tables; an `ExclusiveStartKey` is the scope's |
 //! | `DescribeTable`, `DescribeTimeToLive` | the table is the scope's |
-//! | `CreateTable` | the table is the scope's, keyed by exactly `pk` (`HASH`, `S`), every other field on [`table`]'s allow-list: `provision`'s shape for shared tables |
+//! | `CreateTable` | the table is the scope's, keyed by exactly its declared schema (`pk` `HASH` `S`, and `sk` `RANGE` `S` if declared with a sort key; either if undeclared), every other field on [`table`]'s allow-list: `provision`'s shape for shared tables |
 //! | `UpdateTable`, `DeleteTable`, `UpdateTimeToLive` | the table is the scope's and not shared, every field on [`table`]'s allow-list (never `ReplicaUpdates`) |
 //! | PartiQL (`ExecuteStatement`, `BatchExecuteStatement`, `ExecuteTransaction`) | never: the table and key are inside statement text |
 //! | anything else (`ListTables`, backups, exports, tags, global tables…) | never |
+//!
+//! Key attribute names and a table's key schema come from [`crate::schema`] only: a request's
+//! table name gives its base name, and the base name the schema its declaration registered,
+//! read once per request.
 //!
 //! It stops mistakes, not hostile code in the same process; docs/guard.md has the threat
 //! model. Session policies grant the same table-level actions ([`UNSHARED_TABLE_ACTIONS`],
@@ -25,9 +29,13 @@
 
 pub(crate) mod bench;
 mod condition;
+mod keys;
+mod query;
 mod scope;
 mod table;
+mod update;
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -49,13 +57,15 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemInput;
 use aws_sdk_dynamodb::operation::update_table::UpdateTableInput;
 use aws_sdk_dynamodb::operation::update_time_to_live::UpdateTimeToLiveInput;
-use aws_sdk_dynamodb::types::{AttributeValue, ComparisonOperator};
+use aws_sdk_dynamodb::types::AttributeValueUpdate;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::Input;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 
 use crate::error::IsolationViolation;
-use crate::schema::PARTITION_KEY_ATTRIBUTE as PK;
+use crate::schema::{self, DeclarationsRead};
+use crate::schema::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
+use keys::{Table, missing_partition_key};
 
 pub(crate) use scope::{GuardKey, GuardedScope};
 
@@ -135,25 +145,34 @@ pub(crate) fn check_request<'a, S: GuardedScope>(
     input: &Input,
     operation: impl FnOnce() -> &'a str,
 ) -> Result<(), IsolationViolation> {
-    let check = Check { scope };
+    let check = Check {
+        scope,
+        declarations: OnceCell::new(),
+    };
     // Ordered by how often services send them: each miss is one `TypeId` comparison.
     if let Some(input) = input.downcast_ref::<GetItemInput>() {
-        let table = check.table(input.table_name())?;
+        let table = check.keyed_table(input.table_name())?;
         return check.key(table, input.key(), "key");
     }
     if let Some(input) = input.downcast_ref::<PutItemInput>() {
-        let table = check.table(input.table_name())?;
-        return check.key(table, input.item(), "item");
+        let table = check.keyed_table(input.table_name())?;
+        return check.item(table, input.item(), "item");
     }
     if let Some(input) = input.downcast_ref::<QueryInput>() {
         return check.query(input);
     }
     if let Some(input) = input.downcast_ref::<UpdateItemInput>() {
-        let table = check.table(input.table_name())?;
-        return check.key(table, input.key(), "key");
+        let table = check.keyed_table(input.table_name())?;
+        check.key(table, input.key(), "key")?;
+        return check.update(
+            table,
+            input.update_expression(),
+            input.expression_attribute_names(),
+            input.attribute_updates(),
+        );
     }
     if let Some(input) = input.downcast_ref::<DeleteItemInput>() {
-        let table = check.table(input.table_name())?;
+        let table = check.keyed_table(input.table_name())?;
         return check.key(table, input.key(), "key");
     }
     if let Some(input) = input.downcast_ref::<BatchGetItemInput>() {
@@ -169,10 +188,7 @@ pub(crate) fn check_request<'a, S: GuardedScope>(
         return check.transact_get(input);
     }
     if let Some(input) = input.downcast_ref::<ScanInput>() {
-        let table = check.table(input.table_name())?;
-        return check.unshared(|| IsolationViolation::SharedTableScan {
-            table: table.to_owned(),
-        });
+        return check.scan(input);
     }
     if let Some(input) = input.downcast_ref::<DescribeTableInput>() {
         return check.describe_table(input);
@@ -203,10 +219,11 @@ pub(crate) fn check_request<'a, S: GuardedScope>(
     })
 }
 
-type Key = HashMap<String, AttributeValue>;
-
 struct Check<'s, S> {
     scope: &'s S,
+    /// The table declarations, read when the request's first table needs its key schema and
+    /// held for the rest of the check: one read of the registry's lock per request.
+    declarations: OnceCell<DeclarationsRead>,
 }
 
 impl<S: GuardedScope> Check<'_, S> {
@@ -220,27 +237,25 @@ impl<S: GuardedScope> Check<'_, S> {
         }
     }
 
+    /// The table, if it is one of the scope's, with the key schema its declaration gives.
+    fn keyed_table<'t>(&self, table: Option<&'t str>) -> Result<Table<'t>, IsolationViolation> {
+        let name = table.unwrap_or_default();
+        let base = self
+            .scope
+            .base_name(name)
+            .ok_or_else(|| self.cross_table(name))?;
+        let schema = self
+            .declarations
+            .get_or_init(schema::declarations)
+            .schema(S::KIND, base);
+        Ok(Table { name, schema })
+    }
+
     fn cross_table(&self, table: &str) -> IsolationViolation {
         IsolationViolation::CrossTable {
             table: table.to_owned(),
             scope: S::KIND,
             expected: self.scope.table_pattern(),
-        }
-    }
-
-    /// `key`'s `pk` is a string key of the scope.
-    fn key(
-        &self,
-        table: &str,
-        key: Option<&Key>,
-        what: &'static str,
-    ) -> Result<(), IsolationViolation> {
-        match key.and_then(|key| key.get(PK)) {
-            Some(AttributeValue::S(pk)) => self.scope.check_key(pk),
-            _ => Err(IsolationViolation::MissingPartitionKey {
-                table: table.to_owned(),
-                what,
-            }),
         }
     }
 
@@ -256,71 +271,40 @@ impl<S: GuardedScope> Check<'_, S> {
         }
     }
 
-    fn query(&self, input: &QueryInput) -> Result<(), IsolationViolation> {
-        let table = self.table(input.table_name())?;
-        // An unshared table holds only the scope's items, and so do its indexes: a query of
-        // one returns nothing a scan of the table would not, whatever its key condition.
-        if input.index_name().is_some() && !S::SHARES_TABLES {
-            return Ok(());
-        }
-        let unbound = |reason: String| IsolationViolation::UnboundQuery {
-            table: table.to_owned(),
+    fn scan(&self, input: &ScanInput) -> Result<(), IsolationViolation> {
+        let table = self.keyed_table(input.table_name())?;
+        self.unshared(|| IsolationViolation::SharedTableScan {
+            table: table.name.to_owned(),
+        })?;
+        self.start_key(
+            table,
+            input.exclusive_start_key(),
+            input.index_name().is_some(),
+        )
+    }
+
+    /// An update (`UpdateItem`, a transaction's `Update`) writes neither `pk` nor `sk`.
+    fn update(
+        &self,
+        table: Table<'_>,
+        expression: Option<&str>,
+        names: Option<&HashMap<String, String>>,
+        attribute_updates: Option<&HashMap<String, AttributeValueUpdate>>,
+    ) -> Result<(), IsolationViolation> {
+        let checked = expression
+            .map_or(Ok(()), |expression| {
+                update::check_update_expression(expression, names)
+            })
+            .and_then(|()| attribute_updates.map_or(Ok(()), update::check_attribute_updates));
+        checked.map_err(|reason| IsolationViolation::KeyUpdate {
+            table: table.name.to_owned(),
             reason,
-        };
-        let values = input.expression_attribute_values();
-        let mut bound = false;
-        if let Some(expression) = input.key_condition_expression() {
-            let placeholder =
-                condition::bound_partition_key(expression, input.expression_attribute_names())
-                    .map_err(unbound)?;
-            for placeholder in placeholder {
-                match values.and_then(|values| values.get(placeholder)) {
-                    Some(AttributeValue::S(pk)) => self.scope.check_key(pk)?,
-                    Some(_) => {
-                        return Err(unbound(format!(
-                            "the value bound to `pk`, {placeholder}, is not a string"
-                        )));
-                    }
-                    None => {
-                        return Err(unbound(format!(
-                            "the value bound to `pk`, {placeholder}, is not in \
-                             ExpressionAttributeValues"
-                        )));
-                    }
-                }
-            }
-            bound = true;
-        }
-        // The legacy `KeyConditions` parameter: `pk` must be `EQ` to one string key.
-        if let Some(conditions) = input.key_conditions() {
-            let Some(condition) = conditions.get(PK) else {
-                return Err(unbound("KeyConditions has no condition on `pk`".to_owned()));
-            };
-            match (
-                condition.comparison_operator(),
-                condition.attribute_value_list(),
-            ) {
-                (ComparisonOperator::Eq, [AttributeValue::S(pk)]) => self.scope.check_key(pk)?,
-                _ => {
-                    return Err(unbound(
-                        "KeyConditions must compare `pk` with EQ to one string".to_owned(),
-                    ));
-                }
-            }
-            bound = true;
-        }
-        if !bound {
-            return Err(unbound("the query has no key condition".to_owned()));
-        }
-        if input.exclusive_start_key().is_some() {
-            self.key(table, input.exclusive_start_key(), "ExclusiveStartKey")?;
-        }
-        Ok(())
+        })
     }
 
     fn batch_get(&self, input: &BatchGetItemInput) -> Result<(), IsolationViolation> {
         for (table, request) in input.request_items().into_iter().flatten() {
-            let table = self.table(Some(table))?;
+            let table = self.keyed_table(Some(table))?;
             for key in request.keys() {
                 self.key(table, Some(key), "key")?;
             }
@@ -330,13 +314,13 @@ impl<S: GuardedScope> Check<'_, S> {
 
     fn batch_write(&self, input: &BatchWriteItemInput) -> Result<(), IsolationViolation> {
         for (table, writes) in input.request_items().into_iter().flatten() {
-            let table = self.table(Some(table))?;
+            let table = self.keyed_table(Some(table))?;
             for write in writes {
                 match (write.put_request(), write.delete_request()) {
-                    (Some(put), None) => self.key(table, Some(put.item()), "item")?,
+                    (Some(put), None) => self.item(table, Some(put.item()), "item")?,
                     (None, Some(delete)) => self.key(table, Some(delete.key()), "key")?,
                     // Neither or both: DynamoDB rejects it, and the guard cannot tell which.
-                    _ => self.key(table, None, "write request")?,
+                    _ => return Err(missing_partition_key(table.name, "write request")),
                 }
             }
         }
@@ -345,13 +329,11 @@ impl<S: GuardedScope> Check<'_, S> {
 
     fn transact_get(&self, input: &TransactGetItemsInput) -> Result<(), IsolationViolation> {
         for item in input.transact_items() {
-            match item.get() {
-                Some(get) => {
-                    let table = self.table(Some(get.table_name()))?;
-                    self.key(table, Some(get.key()), "key")?;
-                }
-                None => self.key("", None, "transaction item")?,
-            }
+            let Some(get) = item.get() else {
+                return Err(missing_partition_key("", "transaction item"));
+            };
+            let table = self.keyed_table(Some(get.table_name()))?;
+            self.key(table, Some(get.key()), "key")?;
         }
         Ok(())
     }
@@ -360,27 +342,33 @@ impl<S: GuardedScope> Check<'_, S> {
         for item in input.transact_items() {
             let mut parts = 0;
             if let Some(check) = item.condition_check() {
-                let table = self.table(Some(check.table_name()))?;
+                let table = self.keyed_table(Some(check.table_name()))?;
                 self.key(table, Some(check.key()), "key")?;
                 parts += 1;
             }
             if let Some(put) = item.put() {
-                let table = self.table(Some(put.table_name()))?;
-                self.key(table, Some(put.item()), "item")?;
+                let table = self.keyed_table(Some(put.table_name()))?;
+                self.item(table, Some(put.item()), "item")?;
                 parts += 1;
             }
             if let Some(delete) = item.delete() {
-                let table = self.table(Some(delete.table_name()))?;
+                let table = self.keyed_table(Some(delete.table_name()))?;
                 self.key(table, Some(delete.key()), "key")?;
                 parts += 1;
             }
             if let Some(update) = item.update() {
-                let table = self.table(Some(update.table_name()))?;
+                let table = self.keyed_table(Some(update.table_name()))?;
                 self.key(table, Some(update.key()), "key")?;
+                self.update(
+                    table,
+                    Some(update.update_expression()),
+                    update.expression_attribute_names(),
+                    None,
+                )?;
                 parts += 1;
             }
             if parts == 0 {
-                self.key("", None, "transaction item")?;
+                return Err(missing_partition_key("", "transaction item"));
             }
         }
         Ok(())

@@ -25,13 +25,20 @@ pub(crate) trait GuardedScope: Scope {
     /// base name. Table names are injective (crate docs, "Naming rules"), so no other scope
     /// produces it.
     fn owns_table(&self, table: &str) -> bool {
+        self.base_name(table).is_some()
+    }
+
+    /// The base name of `table` if it is one of the scope's ([`owns_table`](Self::owns_table)):
+    /// the part after `{prefix}_`, or the whole name for the platform. A table's declaration
+    /// is registered under its scope kind and base name.
+    fn base_name<'t>(&self, table: &'t str) -> Option<&'t str> {
         let base = match self.table_prefix() {
             None => Some(table),
             Some(prefix) => table
                 .strip_prefix(prefix)
                 .and_then(|rest| rest.strip_prefix('_')),
         };
-        base.is_some_and(|base| scoped_rules::check_base_name(base).is_ok())
+        base.filter(|base| scoped_rules::check_base_name(base).is_ok())
     }
 
     /// The scope's table names as a pattern, for errors: `PRODUS_{base}`.

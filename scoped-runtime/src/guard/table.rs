@@ -21,26 +21,43 @@ use aws_sdk_dynamodb::types::{
     SseSpecification,
 };
 
-use super::{Check, GuardedScope, PK};
+use super::keys::Table;
+use super::{Check, GuardedScope, PK, SK};
 use crate::error::IsolationViolation;
+use crate::schema::KeySchema;
 
-/// One attribute of the key every scoped table has.
+/// One attribute of a scoped table's key.
 struct KeyAttribute {
     name: &'static str,
     key_type: KeyType,
     attribute_type: ScalarAttributeType,
 }
 
-/// The key of every table a scoped client creates, in `KeySchema` order: `pk`, `HASH`, a
-/// string. This is the one place the sort key joins (`sk`, `RANGE`, `S`) when tables get one.
-const TABLE_KEY: [KeyAttribute; 1] = [KeyAttribute {
-    name: PK,
-    key_type: KeyType::Hash,
-    attribute_type: ScalarAttributeType::S,
-}];
+/// The key of a table a scoped client creates, in `KeySchema` order: `pk`, `HASH`, a string,
+/// then for a table with a sort key `sk`, `RANGE`, a string. The one place the key schema
+/// becomes DynamoDB's.
+const fn table_key(schema: KeySchema) -> &'static [KeyAttribute] {
+    const PARTITION: KeyAttribute = KeyAttribute {
+        name: PK,
+        key_type: KeyType::Hash,
+        attribute_type: ScalarAttributeType::S,
+    };
+    const SORT: KeyAttribute = KeyAttribute {
+        name: SK,
+        key_type: KeyType::Range,
+        attribute_type: ScalarAttributeType::S,
+    };
+    match schema {
+        KeySchema::Partition => &[PARTITION],
+        KeySchema::PartitionAndSort => &[PARTITION, SORT],
+    }
+}
 
-const SHARED_SHAPE: &str = "is not part of the shape `provision` creates (key `pk`, on-demand \
-    billing, nothing else), the only shape a scoped client may give a table that every tenant's \
+/// Both key schemas, for tables whose declaration is not used in the process.
+const ANY_SCHEMA: [KeySchema; 2] = [KeySchema::Partition, KeySchema::PartitionAndSort];
+
+const SHARED_SHAPE: &str = "is not part of the shape `provision` creates (the declared key, \
+    on-demand billing, nothing else), the only shape a scoped client may give a table that every tenant's \
     capsule with the same code shares; an operator client can create it otherwise";
 
 const NOT_REVIEWED: &str = "is not one of the fields the guard allows on a scoped client's own \
@@ -61,7 +78,7 @@ const GLOBAL_TABLE: &str = "makes the table a global table that replicates its i
     Regions outside the scope's control; never from a scoped client";
 
 const KEY_TYPE: &str = "redefines a key attribute with another type than the key of every \
-    scoped table (`pk`, a string)";
+    scoped table (`pk` and `sk`, strings)";
 
 const BILLING: &str = "must be PAY_PER_REQUEST or PROVISIONED";
 
@@ -75,13 +92,14 @@ enum Allowed {
 
 impl<S: GuardedScope> Check<'_, S> {
     pub(super) fn create_table(&self, input: &CreateTableInput) -> Result<(), IsolationViolation> {
-        let table = self.table(input.table_name())?;
+        let keyed = self.keyed_table(input.table_name())?;
+        let table = keyed.name;
         let setting = |field: &str, rule| setting("CreateTable", table, field, rule);
         let mut rest = input.clone();
         rest.table_name = None;
         let schema = rest.key_schema.take().unwrap_or_default();
         let definitions = rest.attribute_definitions.take().unwrap_or_default();
-        check_table_key(table, &schema, &definitions)?;
+        let key = check_table_key(keyed, &schema, &definitions)?;
 
         if rest.resource_policy.is_some() {
             return Err(setting("ResourcePolicy", RESOURCE_POLICY));
@@ -99,7 +117,7 @@ impl<S: GuardedScope> Check<'_, S> {
 
         match self.allowed() {
             Allowed::ProvisionShape => {
-                if definitions.len() != TABLE_KEY.len() {
+                if definitions.len() != key.len() {
                     return Err(setting("AttributeDefinitions", SHARED_SHAPE));
                 }
                 if rest.billing_mode.take() != Some(BillingMode::PayPerRequest) {
@@ -154,7 +172,7 @@ impl<S: GuardedScope> Check<'_, S> {
             .iter()
             .flatten()
             .any(|definition| {
-                TABLE_KEY.iter().any(|key| {
+                table_key(KeySchema::PartitionAndSort).iter().any(|key| {
                     definition.attribute_name() == key.name
                         && definition.attribute_type() != &key.attribute_type
                 })
@@ -258,28 +276,40 @@ fn setting(
     }
 }
 
-/// `KeySchema` is exactly [`TABLE_KEY`], and `AttributeDefinitions` defines each of its
-/// attributes once, with its type.
+/// `KeySchema` is exactly the [`table_key`] of the table's declared schema (of either schema
+/// if it is undeclared), and `AttributeDefinitions` defines each of its attributes once, with
+/// its type. The key it matched.
 fn check_table_key(
-    table: &str,
+    table: Table<'_>,
     schema: &[KeySchemaElement],
     definitions: &[AttributeDefinition],
-) -> Result<(), IsolationViolation> {
-    let schema_matches = schema.len() == TABLE_KEY.len()
-        && schema.iter().zip(&TABLE_KEY).all(|(element, key)| {
-            element.attribute_name() == key.name && element.key_type() == &key.key_type
-        });
-    let definitions_match = TABLE_KEY.iter().all(|key| {
-        let mut defined = definitions
-            .iter()
-            .filter(|definition| definition.attribute_name() == key.name);
-        defined
-            .next()
-            .is_some_and(|definition| definition.attribute_type() == &key.attribute_type)
-            && defined.next().is_none()
-    });
-    if schema_matches && definitions_match {
-        return Ok(());
+) -> Result<&'static [KeyAttribute], IsolationViolation> {
+    let matches = |key: &[KeyAttribute]| {
+        let schema_matches = schema.len() == key.len()
+            && schema.iter().zip(key).all(|(element, key)| {
+                element.attribute_name() == key.name && element.key_type() == &key.key_type
+            });
+        schema_matches
+            && key.iter().all(|key| {
+                let mut defined = definitions
+                    .iter()
+                    .filter(|definition| definition.attribute_name() == key.name);
+                defined
+                    .next()
+                    .is_some_and(|definition| definition.attribute_type() == &key.attribute_type)
+                    && defined.next().is_none()
+            })
+    };
+    let candidates: &[KeySchema] = match &table.schema {
+        Some(declared) => std::slice::from_ref(declared),
+        None => &ANY_SCHEMA,
+    };
+    if let Some(key) = candidates
+        .iter()
+        .map(|schema| table_key(*schema))
+        .find(|key| matches(key))
+    {
+        return Ok(key);
     }
     let found = if schema.is_empty() {
         "no KeySchema".to_owned()
@@ -303,9 +333,24 @@ fn check_table_key(
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let expected = match table.schema {
+        Some(KeySchema::Partition) => format!(
+            "the table is declared without a sort key: exactly one HASH attribute `{PK}` of \
+             type S"
+        ),
+        Some(KeySchema::PartitionAndSort) => format!(
+            "the table is declared with a sort key: exactly one HASH attribute `{PK}` of type \
+             S and one RANGE attribute `{SK}` of type S"
+        ),
+        None => format!(
+            "every scoped table is keyed by exactly one HASH attribute `{PK}` of type S and, \
+             if it has a sort key, one RANGE attribute `{SK}` of type S"
+        ),
+    };
     Err(IsolationViolation::ForeignKeySchema {
-        table: table.to_owned(),
+        table: table.name.to_owned(),
         found,
+        expected,
     })
 }
 

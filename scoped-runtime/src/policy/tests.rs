@@ -244,6 +244,66 @@ fn query(
     }
 }
 
+/// Declares the tables `policy-sorted` of tenants and capsules with a sort key (the
+/// registry is process-wide: no other test uses that base name).
+fn declare_sorted_tables() {
+    for kind in [crate::ScopeKind::Tenant, crate::ScopeKind::Capsule] {
+        crate::schema::declare(
+            kind,
+            "policy-sorted",
+            crate::KeySchema::PartitionAndSort,
+            "policy::tests::Sorted",
+        )
+        .unwrap();
+    }
+}
+
+/// A query of `table`'s partition `value` with a sort-key range: `dynamodb:LeadingKeys` is
+/// the partition key alone, whatever the sort-key condition.
+fn sorted_query(what: &'static str, table: &str, value: &str, expect: Expect) -> Request {
+    let input = QueryInput::builder()
+        .table_name(table)
+        .key_condition_expression("pk = :v AND sk BETWEEN :a AND :b")
+        .expression_attribute_values(":v", AttributeValue::S(value.to_owned()))
+        .expression_attribute_values(":a", AttributeValue::S("NOTE#1".to_owned()))
+        .expression_attribute_values(":b", AttributeValue::S("NOTE#9".to_owned()))
+        .build()
+        .unwrap();
+    Request {
+        what,
+        operation: "Query",
+        input: Input::erase(input),
+        actions: &["dynamodb:Query"],
+        resource: format!("{ARN}{table}"),
+        leading_keys: Some(vec![value.to_owned()]),
+        expect,
+    }
+}
+
+/// An update of item `pk`/`sk` in `table` that rewrites its `sk`: IAM sees an own leading
+/// key; only the guard knows that key attributes must not change.
+fn update_sort_key(table: &str, key: &str) -> Request {
+    let mut item_key = pk(key);
+    item_key.insert("sk".to_owned(), AttributeValue::S("NOTE#1".to_owned()));
+    Request {
+        what: "an update that rewrites sk",
+        operation: "UpdateItem",
+        input: Input::erase(
+            UpdateItemInput::builder()
+                .table_name(table)
+                .set_key(Some(item_key))
+                .update_expression("SET sk = :s")
+                .expression_attribute_values(":s", AttributeValue::S("LEAD#x".to_owned()))
+                .build()
+                .unwrap(),
+        ),
+        actions: &["dynamodb:UpdateItem"],
+        resource: format!("{ARN}{table}"),
+        leading_keys: Some(vec![key.to_owned()]),
+        expect: Expect::GuardOnly,
+    }
+}
+
 fn scan(what: &'static str, table: &str, index: bool, expect: Expect) -> Request {
     let mut input = ScanInput::builder().table_name(table);
     let mut resource = format!("{ARN}{table}");
@@ -333,6 +393,7 @@ fn stream() -> StreamSpecification {
 /// Requests of every kind the guard knows, for a tenant `t1` with a role.
 fn tenant_requests() -> Vec<Request> {
     use Expect::{Allowed, Denied, GuardOnly};
+    declare_sorted_tables();
     let own = "TENANT#t1#NOTE#n1";
     let sibling = "TENANT#t10#NOTE#n1";
     let mut requests = vec![];
@@ -365,6 +426,19 @@ fn tenant_requests() -> Vec<Request> {
         transaction("t1_crm", own, Allowed),
         transaction("t1_crm", sibling, Denied),
         query("own partition", "t1_crm", false, "pk", own, Allowed),
+        sorted_query(
+            "a sort-key range of own partition",
+            "t1_policy-sorted",
+            own,
+            Allowed,
+        ),
+        sorted_query(
+            "a sort-key range of the sibling's partition",
+            "t1_policy-sorted",
+            sibling,
+            Denied,
+        ),
+        update_sort_key("t1_policy-sorted", own),
         query(
             "the sibling's partition",
             "t1_crm",
@@ -570,9 +644,10 @@ fn tenant_requests() -> Vec<Request> {
 }
 
 /// Requests of every kind the guard knows, for capsule `caps-456` of tenant `t1`, code
-/// `PRODUS`, with a role listing table `crm`.
+/// `PRODUS`, with a role listing tables `crm` and `policy-sorted`.
 fn capsule_requests() -> Vec<Request> {
     use Expect::{Allowed, Denied, GuardOnly, PolicyOnly};
+    declare_sorted_tables();
     let own = "TENANT#t1#CAPSULE#caps-456#NOTE#n1";
     let other_tenant = "TENANT#t10#CAPSULE#caps-456#NOTE#n1";
     let sibling = "TENANT#t1#CAPSULE#caps-4567#NOTE#n1";
@@ -628,6 +703,19 @@ fn capsule_requests() -> Vec<Request> {
             other_tenant,
             Denied,
         ),
+        sorted_query(
+            "a sort-key range of own partition",
+            "PRODUS_policy-sorted",
+            own,
+            Allowed,
+        ),
+        sorted_query(
+            "a sort-key range of another tenant's partition",
+            "PRODUS_policy-sorted",
+            other_tenant,
+            Denied,
+        ),
+        update_sort_key("PRODUS_policy-sorted", own),
         query(
             "own partition through an index",
             "PRODUS_crm",
@@ -907,7 +995,7 @@ fn tenant_policy_grants_what_the_guard_allows() {
 fn capsule_policy_grants_what_the_guard_allows() {
     let capsule = Capsule::new("t1", "caps-456", "PRODUS")
         .unwrap()
-        .with_role_arn(ROLE, ["crm"])
+        .with_role_arn(ROLE, ["crm", "policy-sorted"])
         .unwrap();
     agree(
         &capsule,
