@@ -87,7 +87,7 @@ pub(crate) fn check_item<E: Entity + DeserializeOwned>(
             )));
         }
     }
-    let entity: E = convert::from_item(item, table)?;
+    let entity: E = convert::from_attributes(item, table, shown.clone())?;
     let own = entity.to_item_key(scope)?;
     if own.partition() != pk.as_str() || own.sort() != sk.as_deref() {
         return Err(foreign(format!(

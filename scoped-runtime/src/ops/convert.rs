@@ -73,12 +73,23 @@ pub(crate) fn reject_reserved<'a, E>(
 
 /// The entity in `item`, read from `table`. The key attributes are removed first, so an
 /// entity with `#[serde(deny_unknown_fields)]` reads too.
+#[cfg(test)]
 pub(crate) fn from_item<E: DeserializeOwned>(mut item: Item, table: &str) -> Result<E, Error> {
     let key = match item.remove(PK) {
         Some(AttributeValue::S(key)) => key,
         _ => String::new(),
     };
     item.remove(SK);
+    from_attributes(item, table, key)
+}
+
+/// The entity in `item`, whose key attributes were taken off already, read from `table` where
+/// its key is `key` (for the error).
+pub(crate) fn from_attributes<E: DeserializeOwned>(
+    item: Item,
+    table: &str,
+    key: String,
+) -> Result<E, Error> {
     serde_dynamo::aws_sdk_dynamodb_1::from_item(item).map_err(|source| Error::Item {
         table: table.to_owned(),
         key,
