@@ -61,11 +61,16 @@ fn collection(model: &CollectionModel) -> TokenStream {
         return TokenStream::new();
     };
     let entity = quote!(::scoped_runtime::__private::Entity);
-    let arms = model.variants.iter().map(|(variant, ty)| {
+    let tags = model
+        .variants
+        .iter()
+        .map(|(_, ty)| quote!(<#ty as #entity>::TAG));
+    let last = model.variants.len() - 1;
+    let arms = model.variants.iter().enumerate().map(|(i, (variant, ty))| {
+        // The last arm takes every other index: `variant` returns only indexes of `TAGS`.
+        let index = if i == last { quote!(_) } else { quote!(#i) };
         quote! {
-            if tag == <#ty as #entity>::TAG.as_str() {
-                return reader.read::<#ty>(item).map(Self::#variant);
-            }
+            #index => reader.read::<#ty>(item).map(Self::#variant),
         }
     });
     let checks = model.variants.iter().skip(1).map(|(_, ty)| {
@@ -86,9 +91,10 @@ fn collection(model: &CollectionModel) -> TokenStream {
                     item: ::scoped_runtime::__private::Item,
                     reader: &::scoped_runtime::__private::CollectionReader<'_, Self::Partition>,
                 ) -> ::scoped_runtime::__private::Result<Self, ::scoped_runtime::Error> {
-                    let tag = reader.tag(&item)?;
-                    #(#arms)*
-                    ::scoped_runtime::__private::Result::Err(reader.unknown(&tag))
+                    const TAGS: &[::scoped_runtime::__private::EntityTag] = &[#(#tags),*];
+                    match reader.variant(&item, TAGS)? {
+                        #(#arms)*
+                    }
                 }
             }
 

@@ -15,6 +15,7 @@ use super::{Items, SORT_KEY_ATTRIBUTE};
 use crate::cursor::{Cursor, QueryTarget};
 use crate::entity::Entity;
 use crate::error::{Error, KeyError};
+use crate::ident::EntityTag;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 /// An enum of entities that share a partition, read together by one query: implemented by
@@ -128,24 +129,24 @@ pub struct CollectionReader<'a, P: Entity> {
 }
 
 impl<P: Entity> CollectionReader<'_, P> {
-    /// The tag of `item`'s sort key.
+    /// Which of `tags` (the variants' entity tags, in order) `item`'s sort key has.
     ///
     /// # Errors
     ///
-    /// [`Error::ForeignItem`] if it has no string sort key.
-    pub fn tag(&self, item: &Item) -> Result<String, Error> {
-        match item.get(SORT_KEY_ATTRIBUTE) {
-            Some(AttributeValue::S(sk)) => Ok(sk
-                .split_once('#')
-                .map_or(sk.as_str(), |(tag, _)| tag)
-                .to_owned()),
-            _ => Err(Error::ForeignItem {
+    /// [`Error::ForeignItem`] if it has no string sort key, or a tag that is none of `tags`.
+    pub fn variant(&self, item: &Item, tags: &[EntityTag]) -> Result<usize, Error> {
+        let Some(AttributeValue::S(sk)) = item.get(SORT_KEY_ATTRIBUTE) else {
+            return Err(Error::ForeignItem {
                 table: self.table.to_owned(),
                 key: self.partition.to_owned(),
                 entity: self.collection,
                 reason: "it has no string sort key `sk`".to_owned(),
-            }),
-        }
+            });
+        };
+        let tag = sk.split_once('#').map_or(sk.as_str(), |(tag, _)| tag);
+        tags.iter()
+            .position(|candidate| candidate.as_str() == tag)
+            .ok_or_else(|| self.unknown(tag))
     }
 
     /// `item` as an `E`, checked.
@@ -161,8 +162,7 @@ impl<P: Entity> CollectionReader<'_, P> {
     }
 
     /// The error for an item whose tag is no variant's.
-    #[must_use]
-    pub fn unknown(&self, tag: &str) -> Error {
+    fn unknown(&self, tag: &str) -> Error {
         Error::ForeignItem {
             table: self.table.to_owned(),
             key: self.partition.to_owned(),

@@ -80,19 +80,19 @@ pub(crate) fn from_item<E: DeserializeOwned>(mut item: Item, table: &str) -> Res
         _ => String::new(),
     };
     item.remove(SK);
-    from_attributes(item, table, key)
+    from_attributes(item, table, || key)
 }
 
 /// The entity in `item`, whose key attributes were taken off already, read from `table` where
-/// its key is `key` (for the error).
+/// its key is `key()` (written only for the error).
 pub(crate) fn from_attributes<E: DeserializeOwned>(
     item: Item,
     table: &str,
-    key: String,
+    key: impl FnOnce() -> String,
 ) -> Result<E, Error> {
     serde_dynamo::aws_sdk_dynamodb_1::from_item(item).map_err(|source| Error::Item {
         table: table.to_owned(),
-        key,
+        key: key(),
         entity: std::any::type_name::<E>(),
         direction: "reading",
         source,

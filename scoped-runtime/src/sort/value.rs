@@ -166,13 +166,59 @@ impl<'a> From<&'a str> for SortValue<'a> {
     }
 }
 
+impl SortValue<'static> {
+    /// `n` as `width` zero-padded decimal digits after an optional leading digit, written
+    /// with a digit loop (no formatting machinery: a sort key of integers builds faster than
+    /// `format!` of the same text).
+    fn digits(mut n: u128, width: usize, lead: Option<u8>) -> Self {
+        let mut buf = [0_u8; INLINE_CAPACITY];
+        let start = usize::from(lead.is_some());
+        let len = start + width;
+        debug_assert!(
+            len <= INLINE_CAPACITY,
+            "integer sort ids fit the inline buffer"
+        );
+        if let Some(lead) = lead {
+            buf[0] = lead;
+        }
+        // Below 2^64 the narrower division is several times faster.
+        let mut at = len;
+        while at > start {
+            at -= 1;
+            let digit = if let Ok(small) = u64::try_from(n) {
+                n = u128::from(small / 10);
+                small % 10
+            } else {
+                let digit = n % 10;
+                n /= 10;
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    reason = "a remainder of 10 fits a u64"
+                )]
+                let digit = digit as u64;
+                digit
+            };
+            #[allow(clippy::cast_possible_truncation, reason = "a digit fits a u8")]
+            let digit = digit as u8;
+            buf[at] = b'0' + digit;
+        }
+        debug_assert_eq!(n, 0, "the width holds every digit");
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "len <= INLINE_CAPACITY = 40"
+        )]
+        let len = len as u8;
+        SortValue(Repr::Encoded { buf, len })
+    }
+}
+
 /// `From` for unsigned integers: zero-padded decimal of the type's widest value.
 macro_rules! from_unsigned {
     ($($ty:ty => $width:literal),+ $(,)?) => {$(
         impl From<$ty> for SortValue<'static> {
             fn from(n: $ty) -> Self {
                 debug_assert_eq!(<$ty>::MAX.to_string().len(), $width);
-                Self::encoded(format_args!("{n:0w$}", w = $width))
+                Self::digits(u128::from(n), $width, None)
             }
         }
     )+};
@@ -188,9 +234,9 @@ macro_rules! from_signed {
             fn from(n: $ty) -> Self {
                 debug_assert_eq!(<$ty>::MIN.unsigned_abs().to_string().len(), $width);
                 if n < 0 {
-                    Self::encoded(format_args!("0{:0w$}", n.abs_diff(<$ty>::MIN), w = $width))
+                    Self::digits(u128::from(n.abs_diff(<$ty>::MIN)), $width, Some(b'0'))
                 } else {
-                    Self::encoded(format_args!("1{:0w$}", n.unsigned_abs(), w = $width))
+                    Self::digits(u128::from(n.unsigned_abs()), $width, Some(b'1'))
                 }
             }
         }
