@@ -181,7 +181,9 @@ pub use error::{
 pub use factory::{AwsClientFactory, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
-pub use ops::{Attribute, Attributes, EntityInScope, ItemStream, Items, Transaction, Update};
+pub use ops::{
+    Attribute, Attributes, EntityInScope, ItemStream, Items, ScannableEntity, Transaction, Update,
+};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
 pub use schema::{KeySchema, PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRIBUTE};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};

@@ -45,13 +45,15 @@ enum Repr<'a> {
     Inline {
         buf: [u8; INLINE_CAPACITY],
         len: usize,
+        /// Formatted from an integer (not a UUID): stored as a number in items.
+        number: bool,
     },
 }
 
 impl Segment<'_> {
-    /// Formats `value` into the inline buffer. Only called for types whose output is known to
-    /// fit (integers, UUIDs).
-    fn inline(value: impl fmt::Display) -> Segment<'static> {
+    /// Formats `value` into the inline buffer; `number` if it is an integer. Only called for
+    /// types whose output is known to fit (integers, UUIDs).
+    fn inline(value: impl fmt::Display, number: bool) -> Segment<'static> {
         struct Buf {
             buf: [u8; INLINE_CAPACITY],
             len: usize,
@@ -77,7 +79,14 @@ impl Segment<'_> {
         Segment(Repr::Inline {
             buf: out.buf,
             len: out.len,
+            number,
         })
+    }
+
+    /// Whether the id was formatted from an integer, so serde stores its field as a number
+    /// (`N`) rather than a string: what an upsert writes the id's attribute as.
+    pub(crate) fn is_number(&self) -> bool {
+        matches!(self.0, Repr::Inline { number: true, .. })
     }
 
     /// The id as text, before escaping.
@@ -86,7 +95,7 @@ impl Segment<'_> {
         match &self.0 {
             Repr::Borrowed(s) => s,
             // Only whole `str`s are ever written to the buffer, so this never falls back.
-            Repr::Inline { buf, len } => std::str::from_utf8(&buf[..*len]).unwrap_or_default(),
+            Repr::Inline { buf, len, .. } => std::str::from_utf8(&buf[..*len]).unwrap_or_default(),
         }
     }
 }
@@ -160,12 +169,12 @@ key_segment!(|id| Segment::from(&**id); String, Box<str>, Arc<str>, Rc<str>, Cow
 
 // Numbers, formatted into the inline buffer.
 key_segment!(
-    |id| Segment::inline(id);
+    |id| Segment::inline(id, true);
     u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize,
 );
 
 #[cfg(feature = "uuid")]
-key_segment!(|id| Segment::inline(id); uuid::Uuid);
+key_segment!(|id| Segment::inline(id, false); uuid::Uuid);
 
 impl<T: KeySegment + ?Sized> KeySegment for &T {
     fn segment(&self) -> Segment<'_> {
@@ -203,12 +212,20 @@ with_key_id_diagnostic! {
         /// Builds the key of `entity` with these ids in `scope`.
         #[doc(hidden)]
         fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError>;
+
+        /// Calls `visit` with each id, in order: what an upsert writes to the id attributes.
+        #[doc(hidden)]
+        fn visit_segments(&self, visit: &mut dyn FnMut(Segment<'_>));
     }
 }
 
 impl<T: KeySegment> KeyIds for T {
     fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError> {
         scope.partition_key(entity, &[self.segment().as_str()])
+    }
+
+    fn visit_segments(&self, visit: &mut dyn FnMut(Segment<'_>)) {
+        visit(self.segment());
     }
 }
 
@@ -222,6 +239,12 @@ macro_rules! tuple_ids {
                 #[allow(non_snake_case, reason = "the bindings are named after the type parameters")]
                 let ($($id,)+) = self;
                 scope.partition_key(entity, &[$($id.segment().as_str()),+])
+            }
+
+            fn visit_segments(&self, visit: &mut dyn FnMut(Segment<'_>)) {
+                #[allow(non_snake_case, reason = "the bindings are named after the type parameters")]
+                let ($($id,)+) = self;
+                $(visit($id.segment());)+
             }
         }
     };
@@ -246,6 +269,21 @@ mod tests {
         assert_eq!(i128::MIN.segment().as_str(), i128::MIN.to_string());
         assert_eq!(u128::MAX.segment().as_str(), u128::MAX.to_string());
         assert_eq!(0_u8.segment().as_str(), "0");
+    }
+
+    #[test]
+    fn integers_are_numbers_and_text_is_not() {
+        assert!(7_u32.segment().is_number() && (-3_i64).segment().is_number());
+        assert!(!"7".segment().is_number());
+        let mut numbers = Vec::new();
+        ("a", 7_u8).visit_segments(&mut |segment| numbers.push(segment.is_number()));
+        assert_eq!(numbers, [false, true]);
+    }
+
+    #[cfg(feature = "uuid")]
+    #[test]
+    fn uuids_are_text() {
+        assert!(!uuid::Uuid::nil().segment().is_number());
     }
 
     #[test]

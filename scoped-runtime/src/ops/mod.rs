@@ -16,10 +16,12 @@
 
 mod attributes;
 mod batch;
+mod condition;
 mod convert;
 mod item;
 mod provision;
 mod query;
+mod scan;
 mod transact;
 mod update;
 
@@ -39,6 +41,7 @@ use crate::table::TableName;
 pub use attributes::{Attribute, Attributes};
 pub(crate) use provision::provision_table;
 pub use query::ItemStream;
+pub use scan::ScannableEntity;
 pub use transact::{EntityInScope, Transaction};
 pub use update::Update;
 
@@ -82,6 +85,8 @@ pub struct Items<E: Entity> {
     table: TableName,
     consistent: bool,
     page_size: Option<i32>,
+    /// Parallel scan segments, at least 1.
+    segments: u32,
     entity: PhantomData<fn() -> E>,
 }
 
@@ -93,6 +98,7 @@ impl<E: Entity> Items<E> {
             client,
             consistent: false,
             page_size: None,
+            segments: 1,
             entity: PhantomData,
         }
     }
@@ -248,6 +254,7 @@ impl<E: Entity> Clone for Items<E> {
             table: self.table.clone(),
             consistent: self.consistent,
             page_size: self.page_size,
+            segments: self.segments,
             entity: PhantomData,
         }
     }

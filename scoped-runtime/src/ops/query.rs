@@ -26,6 +26,12 @@ pub struct ItemStream<E> {
 }
 
 impl<E> ItemStream<E> {
+    pub(crate) fn new(items: impl Stream<Item = Result<E, Error>> + Send + 'static) -> Self {
+        Self {
+            inner: Box::pin(items),
+        }
+    }
+
     /// The next item, `None` after the last.
     pub async fn next(&mut self) -> Option<Result<E, Error>> {
         self.inner.next().await
@@ -112,7 +118,7 @@ impl<E: Entity> Items<E> {
 
 /// The pages `fetch` returns, each requested from the previous page's last evaluated key,
 /// until a page has none or `fetch` fails (the error is the last item).
-fn follow_pages<F, Fut>(mut fetch: F) -> impl Stream<Item = Result<Vec<Item>, Error>>
+pub(super) fn follow_pages<F, Fut>(mut fetch: F) -> impl Stream<Item = Result<Vec<Item>, Error>>
 where
     F: FnMut(Option<Item>) -> Fut,
     Fut: Future<Output = Result<(Vec<Item>, Option<Item>), Error>>,

@@ -139,8 +139,10 @@ impl<S: Scope> Transaction<S> {
         })
     }
 
-    /// Applies `update` to the existing item of `E` with `ids`; if there is none, the
-    /// transaction is cancelled.
+    /// Applies `update` to the existing item of `E` with `ids`; if there is none, or a
+    /// condition of `update` ([`Update::when_equals`], [`Update::expect_version`]…) does not
+    /// hold, the transaction is cancelled ([`Error::TransactionCanceled`] with reason
+    /// `ConditionalCheckFailed`).
     pub fn update<E>(self, ids: E::Ids<'_>, update: Update) -> Self
     where
         E: Entity + EntityInScope<S, <E as Table>::Scope>,
@@ -153,7 +155,7 @@ impl<S: Scope> Transaction<S> {
                 .set_update_expression(expression.update)
                 .set_expression_attribute_names(Some(expression.names))
                 .set_expression_attribute_values(expression.values)
-                .condition_expression(expression.condition)
+                .set_condition_expression(expression.condition)
                 .build()
                 .map_err(|err| build_error(TRANSACT, table, err))?;
             Ok(TransactWriteItem::builder().update(update).build())
