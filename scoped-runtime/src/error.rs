@@ -506,8 +506,11 @@ pub enum Error {
         /// The partition key.
         key: String,
     },
-    /// An update found no item under the key: updates never create items.
-    #[error("no item {key:?} in table {table}: update changes existing items only")]
+    /// An update found no item under the key: updates never create items (an upsert does).
+    #[error(
+        "no item {key:?} in table {table}: update changes existing items only; upsert creates \
+         absent ones"
+    )]
     NotFound {
         /// The table.
         table: String,
@@ -646,7 +649,7 @@ impl std::fmt::Display for UpdateRule {
 pub struct CancellationReason {
     /// The write's 1-based position in the transaction, in the order the writes were added.
     pub position: usize,
-    /// The write: `put`, `create`, `update`, `delete` or `require_exists`.
+    /// The write: `put`, `create`, `update`, `upsert`, `delete` or `require_exists`.
     pub write: &'static str,
     /// The entity type written.
     pub entity: &'static str,

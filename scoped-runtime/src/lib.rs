@@ -89,8 +89,11 @@
 //!
 //! A scoped client's `items::<E>()` gives the operations on one entity in the client's scope
 //! ([`Items`]): `put`, `create` (if absent), `get`, `delete`, `update` of non-id attributes
-//! ([`Update`], names checked against the entity's serialized fields), `query` of the
-//! entity's partition as a stream ([`ItemStream`]), `batch_get`, `batch_put` and
+//! ([`Update`], names checked against the entity's serialized fields; conditions, optimistic
+//! locking with a version attribute, list appends and set deletes), `upsert` (an update that
+//! creates), `query` of the entity's partition as a stream ([`ItemStream`]), `scan` and
+//! `count` of a tenant or platform entity's items in parallel segments (capsule tables are
+//! shared and may not be scanned: [`ScannableEntity`]), `batch_get`, `batch_put` and
 //! `batch_delete` (chunked, unprocessed parts retried with backoff), `provision` (create the
 //! table if absent, wait until active), and `from_item` (an item read through `raw()` back as
 //! the entity, ownership-checked). `transaction()` writes entities of the scope together

@@ -184,18 +184,26 @@ impl<T: KeySegment + ?Sized> KeySegment for &T {
 
 /// The seal of [`KeyIds`]: implemented for exactly the [`KeySegment`]s and their tuples, so a
 /// key's ids are always escaped into it and no hand-written `encode` can write another scope's
-/// key.
-mod seal {
-    use super::KeySegment;
+/// key. It also hands the crate each id (an upsert writes them as attributes), which keeps
+/// that out of `KeyIds`'s surface.
+pub(crate) mod seal {
+    use super::{KeySegment, Segment};
 
     #[diagnostic::on_unimplemented(
         message = "`KeyIds` cannot be implemented by hand: `{Self}` is not a key id",
         label = "hand-written `KeyIds` impl",
         note = "key ids are `KeySegment`s or tuples of them; remove this impl and implement `scoped_runtime::KeySegment` for your id type instead: its text is escaped into the key"
     )]
-    pub trait Ids {}
+    pub trait Ids {
+        /// Calls `visit` with each id, in order.
+        fn visit_segments(&self, visit: &mut dyn FnMut(Segment<'_>));
+    }
 
-    impl<T: KeySegment> Ids for T {}
+    impl<T: KeySegment> Ids for T {
+        fn visit_segments(&self, visit: &mut dyn FnMut(Segment<'_>)) {
+            visit(self.segment());
+        }
+    }
 }
 
 with_key_id_diagnostic! {
@@ -212,10 +220,6 @@ with_key_id_diagnostic! {
         /// Builds the key of `entity` with these ids in `scope`.
         #[doc(hidden)]
         fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError>;
-
-        /// Calls `visit` with each id, in order: what an upsert writes to the id attributes.
-        #[doc(hidden)]
-        fn visit_segments(&self, visit: &mut dyn FnMut(Segment<'_>));
     }
 }
 
@@ -223,16 +227,18 @@ impl<T: KeySegment> KeyIds for T {
     fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError> {
         scope.partition_key(entity, &[self.segment().as_str()])
     }
-
-    fn visit_segments(&self, visit: &mut dyn FnMut(Segment<'_>)) {
-        visit(self.segment());
-    }
 }
 
 /// Defines [`KeyIds`], and its seal, for a tuple of ids.
 macro_rules! tuple_ids {
     ($($id:ident),+) => {
-        impl<$($id: KeySegment),+> seal::Ids for ($($id,)+) {}
+        impl<$($id: KeySegment),+> seal::Ids for ($($id,)+) {
+            fn visit_segments(&self, visit: &mut dyn FnMut(Segment<'_>)) {
+                #[allow(non_snake_case, reason = "the bindings are named after the type parameters")]
+                let ($($id,)+) = self;
+                $(visit($id.segment());)+
+            }
+        }
 
         impl<$($id: KeySegment),+> KeyIds for ($($id,)+) {
             fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError> {
@@ -241,11 +247,6 @@ macro_rules! tuple_ids {
                 scope.partition_key(entity, &[$($id.segment().as_str()),+])
             }
 
-            fn visit_segments(&self, visit: &mut dyn FnMut(Segment<'_>)) {
-                #[allow(non_snake_case, reason = "the bindings are named after the type parameters")]
-                let ($($id,)+) = self;
-                $(visit($id.segment());)+
-            }
         }
     };
 }
@@ -273,6 +274,8 @@ mod tests {
 
     #[test]
     fn integers_are_numbers_and_text_is_not() {
+        use seal::Ids as _;
+
         assert!(7_u32.segment().is_number() && (-3_i64).segment().is_number());
         assert!(!"7".segment().is_number());
         let mut numbers = Vec::new();

@@ -229,7 +229,13 @@ async fn other_scopes_items_in_the_table_are_filtered_out() {
         .send()
         .await
         .unwrap();
-    let found = notes.clone().segments(3).scan().try_collect().await.unwrap();
+    let found = notes
+        .clone()
+        .segments(3)
+        .scan()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(ids(&found), expected_ids(2));
     assert!(found.iter().all(|note| note.body != "sibling"));
     assert_eq!(notes.count().await.unwrap(), 2);

@@ -250,7 +250,7 @@ async fn conditions_apply_updates_only_when_they_hold() {
 }
 
 #[tokio::test]
-async fn conditions_cancel_transactions() {
+async fn transactions_take_conditions_versions_and_upserts() {
     scoped_tests::needs!(Transactions);
     let setup = setup().await;
     let tickets = setup.tickets();
@@ -290,6 +290,18 @@ async fn conditions_cancel_transactions() {
         .unwrap();
     let after = tickets.get("t1").await.unwrap().unwrap();
     assert_eq!((after.status.as_str(), after.version), ("open", 1));
+
+    // An upsert in a transaction creates the item, id attribute included.
+    setup
+        .crm
+        .transaction()
+        .upsert::<Ticket>("t3", Update::new().set("status", "new"))
+        .update::<Ticket>("t1", Update::new().expect_version("version", 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tickets.get("t3").await.unwrap(), Some(ticket("t3", "new")));
+    assert_eq!(tickets.get("t1").await.unwrap().unwrap().version, 2);
 }
 
 #[tokio::test]

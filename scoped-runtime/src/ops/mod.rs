@@ -157,8 +157,9 @@ impl<E: Entity> Items<E> {
         provision_table(&self.client, self.table.as_str()).await
     }
 
-    /// The entity in `item`, an item read through the SDK client ([`raw`](Self::raw)): a
-    /// scan, an index query, a stream record. Unlike deserializing it yourself, it needs no
+    /// The entity in `item`, an item read through the SDK client ([`raw`](Self::raw)): an
+    /// index query, a stream record, a scan of your own ([`scan`](Self::scan) does this check
+    /// for every item it returns). Unlike deserializing it yourself, it needs no
     /// `serde_dynamo` of your own, and checks that the item is one of this entity's in this
     /// scope before reading it: its `pk` must be a key of the scope, with this entity's tag,
     /// and equal to the key its id attributes make.

@@ -180,20 +180,19 @@ impl<E: Entity> Items<E> {
         E: ScannableEntity<<E as Table>::Scope>,
     {
         crate::tags::claim::<E>()?;
-        let counts = future::try_join_all(self.scan_segments(true).into_iter().map(
-            |segment| async move {
-                let mut total = 0_u64;
-                let mut start = None;
-                loop {
-                    let page = segment.fetch(start).await?;
-                    total += page.count;
-                    match page.next {
-                        Some(next) => start = Some(next),
-                        None => return Ok::<_, Error>(total),
-                    }
+        let segments = self.scan_segments(true);
+        let counts = future::try_join_all(segments.into_iter().map(|segment| async move {
+            let mut total = 0_u64;
+            let mut start = None;
+            loop {
+                let page = segment.fetch(start).await?;
+                total += page.count;
+                match page.next {
+                    Some(next) => start = Some(next),
+                    None => return Ok::<_, Error>(total),
                 }
-            },
-        ))
+            }
+        }))
         .await?;
         Ok(counts.into_iter().sum())
     }

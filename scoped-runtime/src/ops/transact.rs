@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::Update;
 use super::convert::{build_error, key_map, request_error, to_item};
 use super::item::ABSENT;
+use super::update::{UpdateExpression, id_attributes};
 use crate::entity::seal::InScope;
 use crate::entity::{Entity, Table};
 use crate::error::{CancellationReason, Error};
@@ -149,16 +150,21 @@ impl<S: Scope> Transaction<S> {
     {
         self.add_fallible::<E>("update", ids, move |table, key| {
             let expression = update.into_expression::<E>(table, &key)?;
-            let update = SdkUpdate::builder()
-                .table_name(table)
-                .set_key(Some(key_map(key)))
-                .set_update_expression(expression.update)
-                .set_expression_attribute_names(Some(expression.names))
-                .set_expression_attribute_values(expression.values)
-                .set_condition_expression(expression.condition)
-                .build()
-                .map_err(|err| build_error(TRANSACT, table, err))?;
-            Ok(TransactWriteItem::builder().update(update).build())
+            update_write(table, key, expression)
+        })
+    }
+
+    /// Applies `update` to the item of `E` with `ids`, creating it if it is absent, as
+    /// [`Items::upsert`](crate::Items::upsert) does; if a condition of `update` does not hold,
+    /// the transaction is cancelled.
+    pub fn upsert<E>(self, ids: E::Ids<'_>, update: Update) -> Self
+    where
+        E: Entity + EntityInScope<S, <E as Table>::Scope>,
+    {
+        let created = id_attributes::<E>(&ids);
+        self.add_fallible::<E>("upsert", ids, move |table, key| {
+            let expression = update.into_upsert_expression::<E>(table, &key, created)?;
+            update_write(table, key, expression)
         })
     }
 
@@ -330,6 +336,24 @@ impl<S: Scope> Transaction<S> {
         }
         self
     }
+}
+
+/// The transaction write of an update or upsert of the item with `key` in `table`.
+fn update_write(
+    table: &str,
+    key: String,
+    expression: UpdateExpression,
+) -> Result<TransactWriteItem, Error> {
+    let update = SdkUpdate::builder()
+        .table_name(table)
+        .set_key(Some(key_map(key)))
+        .set_update_expression(expression.update)
+        .set_expression_attribute_names(Some(expression.names))
+        .set_expression_attribute_values(expression.values)
+        .set_condition_expression(expression.condition)
+        .build()
+        .map_err(|err| build_error(TRANSACT, table, err))?;
+    Ok(TransactWriteItem::builder().update(update).build())
 }
 
 /// What one write of a transaction writes, for its [`CancellationReason`].

@@ -12,7 +12,7 @@ use super::condition::{ConditionExpression, Diagnosis, Expected, Version};
 use super::convert::Item;
 use crate::entity::Entity;
 use crate::error::Error;
-use crate::segment::KeyIds;
+use crate::segment::seal::Ids as _;
 
 /// Changes to the top-level, non-key attributes of one item, and the conditions under which
 /// they apply, for [`Items::update`], [`Items::upsert`] and [`Transaction::update`].
