@@ -543,7 +543,7 @@ async fn lists_append_and_sets_add_and_delete() {
         )
         .await
         .unwrap();
-    assert!(none.tags.is_empty());
+    assert!(none.tags.is_empty(), "{:?}", none.tags);
     let stored = setup
         .stored(tickets.table().as_str(), key.as_str())
         .await
