@@ -62,7 +62,9 @@ use crate::segment::seal::Ids as _;
 /// the item again. Version 0 stands for "never versioned": it matches an item whose version
 /// attribute is absent or 0, so the first versioned write of an item expects 0 and writes 1.
 /// The attribute must be an unsigned integer field of the entity (`u32`, `u64`…): its name is
-/// checked like any other, its type is not (a non-integer field never matches).
+/// checked like any other, its type is not. A stored non-number never matches (a conflict
+/// with `found: None`); on a field of another type, a write that does match (version 0 on an
+/// item without the attribute) stores a number the entity then fails to read ([`Error::Item`]).
 ///
 /// [`Items::update`]: crate::Items::update
 /// [`Items::upsert`]: crate::Items::upsert
