@@ -91,7 +91,8 @@
 //! ([`Items`]): `put`, `create` (if absent), `get`, `delete`, `update` of non-id attributes
 //! ([`Update`], names checked against the entity's serialized fields; conditions, optimistic
 //! locking with a version attribute, list appends and set deletes), `upsert` (an update that
-//! creates), `query` of the entity's partition as a stream ([`ItemStream`]), `scan` and
+//! creates), `put_versioned` (a whole-item write under optimistic locking), `query` of the
+//! entity's partition as a stream ([`ItemStream`]), `scan` and
 //! `count` of a tenant or platform entity's items in parallel segments (capsule tables are
 //! shared and may not be scanned: [`ScannableEntity`]), `batch_get`, `batch_put` and
 //! `batch_delete` (chunked, unprocessed parts retried with backoff), `provision` (create the

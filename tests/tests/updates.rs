@@ -554,3 +554,77 @@ async fn lists_append_and_sets_add_and_delete() {
         ["opened", "assigned", "closed"]
     );
 }
+
+#[tokio::test]
+async fn versioned_puts_replace_only_the_version_they_read() {
+    let setup = setup().await;
+    let tickets = setup.tickets();
+    // Version 0: the item must not exist (or carry no version).
+    let mut first = ticket("t1", "open");
+    first.version = tickets.put_versioned(&first, "version").await.unwrap();
+    assert_eq!(first.version, 1);
+    assert_eq!(tickets.get("t1").await.unwrap(), Some(first.clone()));
+    let err = tickets
+        .put_versioned(&ticket("t1", "again"), "version")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::VersionConflict {
+                expected: 0,
+                found: Some(1),
+                ..
+            }
+        ),
+        "{err}"
+    );
+
+    // Two writers that read version 1: exactly one replaces it.
+    let mut a = first.clone();
+    a.status = "a".into();
+    let mut b = first.clone();
+    b.status = "b".into();
+    let (ra, rb) = tokio::join!(
+        tickets.put_versioned(&a, "version"),
+        tickets.put_versioned(&b, "version")
+    );
+    let (winner, lost) = match (ra, rb) {
+        (Ok(2), Err(lost)) => ("a", lost),
+        (Err(lost), Ok(2)) => ("b", lost),
+        other => panic!("expected one winner at version 2, got {other:?}"),
+    };
+    assert!(
+        matches!(
+            lost,
+            Error::VersionConflict {
+                expected: 1,
+                found: Some(2),
+                ..
+            }
+        ),
+        "{lost}"
+    );
+    let stored = tickets.get("t1").await.unwrap().unwrap();
+    assert_eq!((stored.status.as_str(), stored.version), (winner, 2));
+
+    // The version attribute is checked like an update's names, before anything is sent.
+    let (result, sent) = setup.sent(tickets.put_versioned(&stored, "verison")).await;
+    assert!(
+        matches!(
+            &result,
+            Err(Error::UpdateAttribute {
+                rule: UpdateRule::Unknown,
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    assert!(sent.is_empty(), "{sent:?}");
+    let (result, sent) = setup.sent(tickets.put_versioned(&stored, "status")).await;
+    assert!(
+        matches!(&result, Err(Error::UpdateValue { attribute, .. }) if attribute == "status"),
+        "{result:?}"
+    );
+    assert!(sent.is_empty(), "{sent:?}");
+}

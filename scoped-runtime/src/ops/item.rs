@@ -231,7 +231,11 @@ impl<E: Entity> Items<E> {
 
     /// The item stored under `key_attributes` as it is (read consistently), to explain a
     /// failed condition.
-    async fn stored(&self, key_attributes: Item, key: &str) -> Result<Option<Item>, Error> {
+    pub(super) async fn stored(
+        &self,
+        key_attributes: Item,
+        key: &str,
+    ) -> Result<Option<Item>, Error> {
         let output = self
             .client
             .get_item()

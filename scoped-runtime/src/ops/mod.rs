@@ -24,6 +24,7 @@ mod query;
 mod scan;
 mod transact;
 mod update;
+mod versioned;
 
 use std::collections::HashMap;
 use std::fmt;
