@@ -155,7 +155,8 @@ impl<E: Entity> Items<E> {
     /// item as it is after (an "upsert").
     ///
     /// Creating writes the key and the item's id attributes (from `ids`, as serde stores them:
-    /// integers as numbers, other ids as strings) and the attributes `update` sets; every other
+    /// integers as numbers, other ids as strings; an existing item's are left as they are) and
+    /// the attributes `update` sets; every other
     /// attribute is left unset, so the created item reads back as `E` only if `E`'s other
     /// fields are `Option`s or `#[serde(default)]`, or `update` sets them. Otherwise the item is
     /// written and reading it back is [`Error::Item`]. The conditions of `update` still apply;

@@ -395,10 +395,11 @@ impl Update {
         for (i, (attribute, value)) in created.into_iter().flatten().enumerate() {
             let placeholder = format!("#k{i}");
             let value_placeholder = format!(":k{i}");
+            // An existing item keeps its own ids: only a created one gets them.
             set(
                 &mut clauses,
                 Action::Set,
-                &format!("{placeholder} = {value_placeholder}"),
+                &format!("{placeholder} = if_not_exists({placeholder}, {value_placeholder})"),
             );
             names.insert(placeholder, attribute.to_owned());
             values.insert(value_placeholder, value);
@@ -449,9 +450,10 @@ impl Update {
     }
 }
 
-/// The id attributes of the item with `ids`, as an upsert writes them: each `#[scoped(id)]`
-/// field's attribute in field order, with the id as a number (`N`) if it was formatted from
-/// an integer and as a string (`S`) otherwise — as serde stores those fields.
+/// The id attributes of the item with `ids`, as an upsert writes them to an item it creates:
+/// each `#[scoped(id)]` field's attribute in field order (the order of `E::Ids`), with the id
+/// as a number (`N`) if it was formatted from an integer and as a string (`S`) otherwise — as
+/// serde stores those fields.
 pub(crate) fn id_attributes<'a, E: Entity + 'a>(
     ids: &E::Ids<'a>,
 ) -> Vec<(&'static str, AttributeValue)> {
@@ -733,7 +735,7 @@ mod tests {
         assert_eq!(expression.condition, None);
         assert_eq!(
             expression.update.as_deref(),
-            Some("SET #k0 = :k0 ADD #u0 :u0")
+            Some("SET #k0 = if_not_exists(#k0, :k0) ADD #u0 :u0")
         );
         assert_eq!(expression.names["#k0"], "lead_id");
         assert!(!expression.names.contains_key("#pk"));
