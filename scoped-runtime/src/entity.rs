@@ -164,13 +164,7 @@ pub trait Entity: Table + seal::DerivedEntity {
         Self: Sized,
     {
         let (partition, sort) = Self::split_ids(ids);
-        let partition = Self::partition_key(scope, partition)?;
-        let sort = if Self::KEY_SCHEMA.has_sort_key() {
-            Some(sort.encode(&Self::TAG)?)
-        } else {
-            None
-        };
-        Ok(ItemKey { partition, sort })
+        item_key_of::<Self>(scope, partition, sort)
     }
 
     /// This value's own partition key in `scope`.
@@ -196,6 +190,21 @@ pub trait Entity: Table + seal::DerivedEntity {
     {
         Self::item_key(scope, self.ids())
     }
+}
+
+/// The key of the item of `E` with partition ids `partition` and sort ids `sort` in `scope`.
+pub(crate) fn item_key_of<E: Entity>(
+    scope: &E::Scope,
+    partition: E::PartitionIds<'_>,
+    sort: E::SortIds<'_>,
+) -> Result<ItemKey<E>, KeyError> {
+    let partition = E::partition_key(scope, partition)?;
+    let sort = if E::KEY_SCHEMA.has_sort_key() {
+        Some(sort.encode(&E::TAG)?)
+    } else {
+        None
+    };
+    Ok(ItemKey { partition, sort })
 }
 
 /// The key of one item of entity `E`: its [`PartitionKey`] and, in a table with sort keys,

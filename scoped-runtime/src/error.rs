@@ -566,6 +566,16 @@ pub enum Error {
         /// Why it is not one.
         reason: String,
     },
+    /// An upsert of an entity with sort ids: an item it created would lack their attributes.
+    #[error(
+        "`{entity}` cannot be upserted: it has sort ids, and an item an upsert creates would \
+         lack their attributes (a timestamp, a bool… cannot be written back from the key); \
+         create it with `create` or `put`, then `update` it"
+    )]
+    UpsertSortIds {
+        /// The entity, by type name.
+        entity: &'static str,
+    },
     /// A create-if-absent found an item under the key.
     #[error("item {key:?} already exists in table {table}: create writes only absent items")]
     AlreadyExists {
@@ -574,13 +584,65 @@ pub enum Error {
         /// The partition key.
         key: String,
     },
-    /// An update found no item under the key: updates never create items.
-    #[error("no item {key:?} in table {table}: update changes existing items only")]
+    /// An update found no item under the key: updates never create items (an upsert does).
+    #[error(
+        "no item {key:?} in table {table}: update changes existing items only; upsert creates \
+         absent ones"
+    )]
     NotFound {
         /// The table.
         table: String,
         /// The partition key.
         key: String,
+    },
+    /// An update's conditions ([`Update::when_equals`](crate::Update::when_equals)…) did not
+    /// hold for the item: it exists, but an attribute differs from what the update expected.
+    /// Nothing was written.
+    #[error(
+        "update of item {key:?} in table {table} not applied: its condition `{condition}` does \
+         not hold for the stored item"
+    )]
+    ConditionFailed {
+        /// The table.
+        table: String,
+        /// The partition key.
+        key: String,
+        /// The update's conditions, as `name = value`, `name exists`, `name not exists`
+        /// joined by `AND`.
+        condition: String,
+    },
+    /// An optimistic-locking update ([`Update::expect_version`](crate::Update::expect_version))
+    /// found another version: someone else wrote the item since it was read. Nothing was
+    /// written; read the item again and retry.
+    #[error(
+        "update of item {key:?} in table {table} not applied: it expected version {expected} in \
+         attribute {attribute:?}, but the item has {}; read it again and retry",
+        found.map_or_else(|| "none".to_owned(), |found| found.to_string())
+    )]
+    VersionConflict {
+        /// The table.
+        table: String,
+        /// The partition key.
+        key: String,
+        /// The version attribute.
+        attribute: String,
+        /// The version the update expected.
+        expected: u64,
+        /// The version the item had when the failure was diagnosed, `None` if it had no
+        /// integer version.
+        found: Option<u64>,
+    },
+    /// An update's value for an attribute cannot do what the update asks: a set to delete or
+    /// add that is empty, or holds anything but only strings or only numbers. Checked before
+    /// anything is sent.
+    #[error("update of `{entity}` rejected: the value for attribute {attribute:?} {rule}")]
+    UpdateValue {
+        /// The entity type.
+        entity: &'static str,
+        /// The attribute the update named.
+        attribute: String,
+        /// The rule the value broke.
+        rule: &'static str,
     },
     /// DynamoDB left part of a batch unprocessed through every retry.
     #[error(
@@ -664,7 +726,7 @@ impl std::fmt::Display for UpdateRule {
 pub struct CancellationReason {
     /// The write's 1-based position in the transaction, in the order the writes were added.
     pub position: usize,
-    /// The write: `put`, `create`, `update`, `delete` or `require_exists`.
+    /// The write: `put`, `create`, `update`, `upsert`, `delete` or `require_exists`.
     pub write: &'static str,
     /// The entity type written.
     pub entity: &'static str,

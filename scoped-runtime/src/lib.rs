@@ -135,15 +135,19 @@
 //!
 //! A scoped client's `items::<E>()` gives the operations on one entity in the client's scope
 //! ([`Items`]): `put`, `create` (if absent), `get`, `delete`, `update` of non-key attributes
-//! ([`Update`], names checked against the entity's serialized fields), `query` of a
+//! ([`Update`], names checked against the entity's serialized fields; conditions, optimistic
+//! locking with a version attribute, list appends and set deletes), `upsert` (an update that
+//! creates), `put_versioned` (a whole-item write under optimistic locking), `query` of a
 //! partition with sort-key conditions ([`Query`]: a stream, a page with a cursor, a count),
-//! `batch_get`, `batch_put` and `batch_delete` (chunked, unprocessed parts retried with
-//! backoff), `provision` (create the table with its declared key schema if absent, wait until
-//! active), and `from_item` (an item read through `raw()` back as the entity,
-//! ownership-checked). `collection::<C>(ids)` reads several entities of one partition
-//! ([`Collection`]); `transaction()` writes entities of the scope together ([`Transaction`]).
-//! Items are the entity serialized with serde ([`serde_dynamo`]) plus its key in the string
-//! attributes [`pk`](PARTITION_KEY_ATTRIBUTE) and, in tables with sort keys,
+//! `scan` and `count` of a tenant or platform entity's items in parallel segments (capsule
+//! tables are shared and may not be scanned: [`ScannableEntity`]), `batch_get`, `batch_put`
+//! and `batch_delete` (chunked, unprocessed parts retried with backoff), `provision` (create
+//! the table with its declared key schema if absent, wait until active), and `from_item` (an
+//! item read through `raw()` back as the entity, ownership-checked). `collection::<C>(ids)`
+//! reads several entities of one partition ([`Collection`]); `transaction()` writes entities
+//! of the scope together ([`Transaction`]). Items are the entity serialized with serde
+//! ([`serde_dynamo`]) plus its key in the string attributes
+//! [`pk`](PARTITION_KEY_ATTRIBUTE) and, in tables with sort keys,
 //! [`sk`](SORT_KEY_ATTRIBUTE), which the library writes. Every item read back is checked to be
 //! one of the entity's in the scope.
 //!
@@ -236,7 +240,7 @@ pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantNam
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use ops::{
     Attribute, Attributes, Collection, CollectionQuery, EntityInScope, ItemStream, Items, Page,
-    Query, Transaction, Update,
+    Query, ScannableEntity, Transaction, Update,
 };
 pub use range::{NextSortField, Position, SortAt, SortField};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};

@@ -45,13 +45,15 @@ enum Repr<'a> {
     Inline {
         buf: [u8; INLINE_CAPACITY],
         len: usize,
+        /// Formatted from an integer (not a UUID): stored as a number in items.
+        number: bool,
     },
 }
 
 impl Segment<'_> {
-    /// Formats `value` into the inline buffer. Only called for types whose output is known to
-    /// fit (integers, UUIDs).
-    fn inline(value: impl fmt::Display) -> Segment<'static> {
+    /// Formats `value` into the inline buffer; `number` if it is an integer. Only called for
+    /// types whose output is known to fit (integers, UUIDs).
+    fn inline(value: impl fmt::Display, number: bool) -> Segment<'static> {
         struct Buf {
             buf: [u8; INLINE_CAPACITY],
             len: usize,
@@ -77,7 +79,14 @@ impl Segment<'_> {
         Segment(Repr::Inline {
             buf: out.buf,
             len: out.len,
+            number,
         })
+    }
+
+    /// Whether the id was formatted from an integer, so serde stores its field as a number
+    /// (`N`) rather than a string: what an upsert writes the id's attribute as.
+    pub(crate) fn is_number(&self) -> bool {
+        matches!(self.0, Repr::Inline { number: true, .. })
     }
 
     /// The id as text, before escaping.
@@ -86,7 +95,7 @@ impl Segment<'_> {
         match &self.0 {
             Repr::Borrowed(s) => s,
             // Only whole `str`s are ever written to the buffer, so this never falls back.
-            Repr::Inline { buf, len } => std::str::from_utf8(&buf[..*len]).unwrap_or_default(),
+            Repr::Inline { buf, len, .. } => std::str::from_utf8(&buf[..*len]).unwrap_or_default(),
         }
     }
 }
@@ -160,12 +169,12 @@ key_segment!(|id| Segment::from(&**id); String, Box<str>, Arc<str>, Rc<str>, Cow
 
 // Numbers, formatted into the inline buffer.
 key_segment!(
-    |id| Segment::inline(id);
+    |id| Segment::inline(id, true);
     u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize,
 );
 
 #[cfg(feature = "uuid")]
-key_segment!(|id| Segment::inline(id); uuid::Uuid);
+key_segment!(|id| Segment::inline(id, false); uuid::Uuid);
 
 impl<T: KeySegment + ?Sized> KeySegment for &T {
     fn segment(&self) -> Segment<'_> {
@@ -175,18 +184,26 @@ impl<T: KeySegment + ?Sized> KeySegment for &T {
 
 /// The seal of [`KeyIds`]: implemented for exactly the [`KeySegment`]s and their tuples, so a
 /// key's ids are always escaped into it and no hand-written `encode` can write another scope's
-/// key.
-mod seal {
-    use super::KeySegment;
+/// key. It also hands the crate each id (an upsert writes them as attributes), which keeps
+/// that out of `KeyIds`'s surface.
+pub(crate) mod seal {
+    use super::{KeySegment, Segment};
 
     #[diagnostic::on_unimplemented(
         message = "`KeyIds` cannot be implemented by hand: `{Self}` is not a key id",
         label = "hand-written `KeyIds` impl",
         note = "key ids are `KeySegment`s or tuples of them; remove this impl and implement `scoped_runtime::KeySegment` for your id type instead: its text is escaped into the key"
     )]
-    pub trait Ids {}
+    pub trait Ids {
+        /// Calls `visit` with each id, in order.
+        fn visit_segments(&self, visit: &mut dyn FnMut(Segment<'_>));
+    }
 
-    impl<T: KeySegment> Ids for T {}
+    impl<T: KeySegment> Ids for T {
+        fn visit_segments(&self, visit: &mut dyn FnMut(Segment<'_>)) {
+            visit(self.segment());
+        }
+    }
 }
 
 with_key_id_diagnostic! {
@@ -215,7 +232,13 @@ impl<T: KeySegment> KeyIds for T {
 /// Defines [`KeyIds`], and its seal, for a tuple of ids.
 macro_rules! tuple_ids {
     ($($id:ident),+) => {
-        impl<$($id: KeySegment),+> seal::Ids for ($($id,)+) {}
+        impl<$($id: KeySegment),+> seal::Ids for ($($id,)+) {
+            fn visit_segments(&self, visit: &mut dyn FnMut(Segment<'_>)) {
+                #[allow(non_snake_case, reason = "the bindings are named after the type parameters")]
+                let ($($id,)+) = self;
+                $(visit($id.segment());)+
+            }
+        }
 
         impl<$($id: KeySegment),+> KeyIds for ($($id,)+) {
             fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError> {
@@ -223,6 +246,7 @@ macro_rules! tuple_ids {
                 let ($($id,)+) = self;
                 scope.partition_key(entity, &[$($id.segment().as_str()),+])
             }
+
         }
     };
 }
@@ -246,6 +270,23 @@ mod tests {
         assert_eq!(i128::MIN.segment().as_str(), i128::MIN.to_string());
         assert_eq!(u128::MAX.segment().as_str(), u128::MAX.to_string());
         assert_eq!(0_u8.segment().as_str(), "0");
+    }
+
+    #[test]
+    fn integers_are_numbers_and_text_is_not() {
+        use seal::Ids as _;
+
+        assert!(7_u32.segment().is_number() && (-3_i64).segment().is_number());
+        assert!(!"7".segment().is_number());
+        let mut numbers = Vec::new();
+        ("a", 7_u8).visit_segments(&mut |segment| numbers.push(segment.is_number()));
+        assert_eq!(numbers, [false, true]);
+    }
+
+    #[cfg(feature = "uuid")]
+    #[test]
+    fn uuids_are_text() {
+        assert!(!uuid::Uuid::nil().segment().is_number());
     }
 
     #[test]

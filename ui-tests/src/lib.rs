@@ -5,7 +5,7 @@
 //!
 //! | folder          | what must not compile                                                        |
 //! |-----------------|------------------------------------------------------------------------------|
-//! | `cross-scope/`  | an entity through another scope's client (all six pairings), generic code without a scope bound, the operator clients asked for a table, items or a transaction, items of a table without a key, a key built from the wrong scope |
+//! | `cross-scope/`  | an entity through another scope's client (all six pairings), generic code without a scope bound, the operator clients asked for a table, items or a transaction, items of a table without a key, a key built from the wrong scope, a capsule entity scanned or counted |
 //! | `keys/`         | one entity's key where another's is expected or where an id is, a key turned into text implicitly, a string where a key is, an id of the wrong type or of a type that cannot be a key id |
 //! | `sealed/`       | hand-written impls of the traits that bind types to scopes and ids to keys (`Table`, `Entity`, the client scope checks, `EntityInScope`, `OperatorEntity`, `KeyIds`) |
 //! | `construction/` | scoped clients, scopes and keys built without the factory or the validating constructors; bad `from_static` literals and `base_name!`/`entity_tag!` literals, failing `cargo check` |

@@ -1,10 +1,12 @@
 //! Single-item operations: put, create-if-absent, get, delete, update.
 
-use aws_sdk_dynamodb::types::ReturnValue;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::convert::{is_condition_failure, item_key_map, request_error, to_item};
+use super::convert::{Item, is_condition_failure, item_key_map, request_error, to_item};
+use super::update::upsert_ids;
 use super::{Items, Update};
 use crate::entity::Entity;
 use crate::error::Error;
@@ -124,7 +126,7 @@ impl<E: Entity> Items<E> {
 
     /// Applies `update` to the existing item with `ids` and returns the item as it is after.
     /// `update` names the entity's serialized attributes and may not name its ids or the key
-    /// attributes (see [`Update`]); an absent item is not created.
+    /// attributes (see [`Update`]); an absent item is not created (see [`Self::upsert`]).
     ///
     /// ```no_run
     /// # use scoped_runtime::{capsule_table, ScopedKey, Items, Update};
@@ -141,39 +143,118 @@ impl<E: Entity> Items<E> {
     /// # Errors
     ///
     /// [`Error::UpdateAttribute`] if `update` names an attribute the entity does not serialize,
-    /// an id's attribute, `pk` or `sk` (before anything is sent), [`Error::NotFound`] if there
-    /// is no such item, [`Error::Item`] if a value does not serialize or the result does not
+    /// an id's attribute, `pk` or `sk`, [`Error::UpdateValue`] for a set that is not one
+    /// (before anything is sent); [`Error::NotFound`] if there is no such item;
+    /// [`Error::VersionConflict`] if the item's version is not the one
+    /// [`Update::expect_version`] expects; [`Error::ConditionFailed`] if another condition
+    /// does not hold; [`Error::Item`] if a value does not serialize or the result does not
     /// deserialize, [`Error::DynamoDb`] if the request fails.
     pub async fn update(&self, ids: E::Ids<'_>, update: Update) -> Result<E, Error>
     where
         E: DeserializeOwned,
     {
-        let key = self.item_key(ids)?;
-        let expression = update.into_expression::<E>(self.table.as_str(), &key.to_string())?;
+        self.update_item(ids, update, false).await
+    }
+
+    /// Applies `update` to the item with `ids`, creating it if it is absent, and returns the
+    /// item as it is after (an "upsert").
+    ///
+    /// Creating writes the key and the item's id attributes (from `ids`, as serde stores them:
+    /// integers as numbers, other ids as strings; an existing item's are left as they are) and
+    /// the attributes `update` sets; every other
+    /// attribute is left unset, so the created item reads back as `E` only if `E`'s other
+    /// fields are `Option`s or `#[serde(default)]`, or `update` sets them. Otherwise the item is
+    /// written and reading it back is [`Error::Item`]. The conditions of `update` still apply;
+    /// on an absent item, [`Update::when_exists`] and [`Update::when_equals`] fail and
+    /// [`Update::expect_version`]`(_, 0)` matches.
+    ///
+    /// ```no_run
+    /// # use scoped_runtime::{capsule_table, ScopedKey, Items, Update};
+    /// # #[capsule_table("crm")]
+    /// # #[derive(ScopedKey, serde::Serialize, serde::Deserialize)]
+    /// # pub struct PageViews { #[scoped(id)] pub page: String, #[serde(default)] pub views: u64 }
+    /// # async fn demo(views: Items<PageViews>) -> Result<(), scoped_runtime::Error> {
+    /// let counted = views.upsert("/pricing", Update::new().add("views", 1)).await?;
+    /// assert_eq!(counted.page, "/pricing");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::update`], without [`Error::NotFound`].
+    pub async fn upsert(&self, ids: E::Ids<'_>, update: Update) -> Result<E, Error>
+    where
+        E: DeserializeOwned,
+    {
+        self.update_item(ids, update, true).await
+    }
+
+    async fn update_item(&self, ids: E::Ids<'_>, update: Update, upsert: bool) -> Result<E, Error>
+    where
+        E: DeserializeOwned,
+    {
+        let (partition, sort) = E::split_ids(ids);
+        let created = if upsert {
+            Some(upsert_ids::<E>(&partition)?)
+        } else {
+            None
+        };
+        let key = crate::entity::item_key_of::<E>(&self.scope, partition, sort)?;
+        let shown = key.to_string();
+        let table = self.table.as_str();
+        let expression = match created {
+            Some(ids) => update.into_upsert_expression::<E>(table, &shown, ids)?,
+            None => update.into_expression::<E>(table, &shown)?,
+        };
+        let key_attributes = item_key_map(&key);
         let sent = self
             .client
             .update_item()
-            .table_name(self.table.as_str())
-            .set_key(Some(item_key_map(&key)))
+            .table_name(table)
+            .set_key(Some(key_attributes.clone()))
             .set_update_expression(expression.update)
             .set_expression_attribute_names(Some(expression.names))
             .set_expression_attribute_values(expression.values)
-            .condition_expression(expression.condition)
+            .set_condition_expression(expression.condition)
             .return_values(ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
         match sent {
             Ok(output) => self.check_item(output.attributes.unwrap_or_default(), None),
-            Err(err) if is_condition_failure(&err) => Err(Error::NotFound {
-                table: self.table.to_string(),
-                key: key.to_string(),
-            }),
-            Err(err) => Err(request_error(
-                "UpdateItem",
-                self.table.as_str(),
-                Some(&key.to_string()),
-                err,
-            )),
+            Err(err) if is_condition_failure(&err) => {
+                let returned = match err.into_service_error() {
+                    UpdateItemError::ConditionalCheckFailedException(failed) => failed.item,
+                    _ => None,
+                };
+                // DynamoDB returns the item that failed the condition, if there was one; a
+                // backend that does not is asked for it (the answer may be a later version).
+                let stored = match returned {
+                    Some(item) => Some(item),
+                    None => self.stored(key_attributes, &shown).await?,
+                };
+                Err(expression.diagnosis.explain(table, &shown, stored.as_ref()))
+            }
+            Err(err) => Err(request_error("UpdateItem", table, Some(&shown), err)),
         }
+    }
+
+    /// The item stored under `key_attributes` as it is (read consistently), to explain a
+    /// failed condition.
+    pub(super) async fn stored(
+        &self,
+        key_attributes: Item,
+        key: &str,
+    ) -> Result<Option<Item>, Error> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(self.table.as_str())
+            .set_key(Some(key_attributes))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|err| request_error("GetItem", self.table.as_str(), Some(key), err))?;
+        Ok(output.item)
     }
 }

@@ -20,14 +20,17 @@ mod attributes;
 mod batch;
 mod check;
 mod collection;
+mod condition;
 mod convert;
 mod item;
 mod plan;
 mod provision;
 mod query;
+mod scan;
 mod stream;
 mod transact;
 mod update;
+mod versioned;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -49,6 +52,7 @@ pub use collection::{
 pub use plan::Page;
 pub(crate) use provision::provision_table;
 pub use query::Query;
+pub use scan::ScannableEntity;
 pub use stream::ItemStream;
 pub use transact::{EntityInScope, Transaction};
 pub use update::Update;
@@ -93,6 +97,8 @@ pub struct Items<E: Entity> {
     table: TableName,
     consistent: bool,
     page_size: Option<i32>,
+    /// Parallel scan segments, at least 1.
+    segments: u32,
     entity: PhantomData<fn() -> E>,
 }
 
@@ -104,6 +110,7 @@ impl<E: Entity> Items<E> {
             client,
             consistent: false,
             page_size: None,
+            segments: 1,
             entity: PhantomData,
         }
     }
@@ -172,8 +179,9 @@ impl<E: Entity> Items<E> {
         provision_table(&self.client, self.table.as_str(), E::KEY_SCHEMA).await
     }
 
-    /// The entity in `item`, an item read through the SDK client ([`raw`](Self::raw)): a
-    /// scan, an index query, a stream record. Unlike deserializing it yourself, it needs no
+    /// The entity in `item`, an item read through the SDK client ([`raw`](Self::raw)): an
+    /// index query, a stream record, a scan of your own ([`scan`](Self::scan) does this check
+    /// for every item it returns). Unlike deserializing it yourself, it needs no
     /// `serde_dynamo` of your own, and checks that the item is one of this entity's in this
     /// scope before reading it: its `pk` must be a key of the scope, with this entity's tag,
     /// and equal to the key its id attributes make.
@@ -257,6 +265,7 @@ impl<E: Entity> Clone for Items<E> {
             table: self.table.clone(),
             consistent: self.consistent,
             page_size: self.page_size,
+            segments: self.segments,
             entity: PhantomData,
         }
     }

@@ -37,9 +37,17 @@ use crate::range::{Bound, NextSortField, Position, SortAt, SortCondition, SortRa
 /// #[capsule_table("crm", sort_key)]
 /// pub struct Crm;
 ///
+/// /// A lead.
+/// #[derive(ScopedKey, Serialize, Deserialize)]
+/// #[scoped(table = Crm, entity = "LEAD")]
+/// pub struct Lead {
+///     #[scoped(id)]
+///     pub lead_id: String,
+/// }
+///
 /// /// A note on a lead, kept in the lead's partition, ordered by creation time.
 /// #[derive(ScopedKey, Serialize, Deserialize)]
-/// #[scoped(table = Crm, entity = "NOTE", partition_tag = "LEAD")]
+/// #[scoped(partition = Lead, entity = "NOTE")]
 /// pub struct Note {
 ///     #[scoped(id)]
 ///     pub lead_id: String,

@@ -12,9 +12,10 @@ use serde::Serialize;
 use super::Update;
 use super::convert::{Item, build_error, item_key_map, request_error, to_item};
 use super::item::ABSENT;
+use super::update::{UpdateExpression, upsert_ids};
 use crate::entity::seal::InScope;
-use crate::entity::{Entity, Table};
-use crate::error::{CancellationReason, Error};
+use crate::entity::{Entity, ItemKey, Table};
+use crate::error::{CancellationReason, Error, KeyError};
 use crate::ident::EntityTag;
 use crate::scope::Scope;
 use crate::table::TableName;
@@ -139,24 +140,35 @@ impl<S: Scope> Transaction<S> {
         })
     }
 
-    /// Applies `update` to the existing item of `E` with `ids`; if there is none, the
-    /// transaction is cancelled.
+    /// Applies `update` to the existing item of `E` with `ids`; if there is none, or a
+    /// condition of `update` ([`Update::when_equals`], [`Update::expect_version`]…) does not
+    /// hold, the transaction is cancelled ([`Error::TransactionCanceled`] with reason
+    /// `ConditionalCheckFailed`).
     pub fn update<E>(self, ids: E::Ids<'_>, update: Update) -> Self
     where
         E: Entity + EntityInScope<S, <E as Table>::Scope>,
     {
         self.add_fallible::<E>("update", ids, move |table, key, shown| {
             let expression = update.into_expression::<E>(table, shown)?;
-            let update = SdkUpdate::builder()
-                .table_name(table)
-                .set_key(Some(key))
-                .set_update_expression(expression.update)
-                .set_expression_attribute_names(Some(expression.names))
-                .set_expression_attribute_values(expression.values)
-                .condition_expression(expression.condition)
-                .build()
-                .map_err(|err| build_error(TRANSACT, table, err))?;
-            Ok(TransactWriteItem::builder().update(update).build())
+            update_write(table, key, expression)
+        })
+    }
+
+    /// Applies `update` to the item of `E` with `ids`, creating it if it is absent, as
+    /// [`Items::upsert`](crate::Items::upsert) does; if a condition of `update` does not hold,
+    /// the transaction is cancelled. An entity with sort ids cannot be upserted
+    /// ([`Error::UpsertSortIds`]).
+    pub fn upsert<E>(self, ids: E::Ids<'_>, update: Update) -> Self
+    where
+        E: Entity + EntityInScope<S, <E as Table>::Scope>,
+    {
+        let scope = E::scope_of(&self.scope);
+        let (partition, sort) = E::split_ids(ids);
+        let created = upsert_ids::<E>(&partition);
+        let key = crate::entity::item_key_of::<E>(scope, partition, sort);
+        self.add_key_fallible::<E>("upsert", key, move |table, key, shown| {
+            let expression = update.into_upsert_expression::<E>(table, shown, created?)?;
+            update_write(table, key, expression)
         })
     }
 
@@ -301,15 +313,27 @@ impl<S: Scope> Transaction<S> {
     where
         E: Entity + EntityInScope<S, <E as Table>::Scope>,
     {
+        let key = E::item_key(E::scope_of(&self.scope), ids);
+        self.add_key_fallible::<E>(kind, key, build)
+    }
+
+    /// Adds the write `build` makes from `E`'s table and `key`.
+    fn add_key_fallible<E>(
+        self,
+        kind: &'static str,
+        key: Result<ItemKey<E>, KeyError>,
+        build: impl FnOnce(&str, Item, &str) -> Result<TransactWriteItem, Error>,
+    ) -> Self
+    where
+        E: Entity + EntityInScope<S, <E as Table>::Scope>,
+    {
         let scope = E::scope_of(&self.scope);
         let table = E::table_name(scope);
-        let write = E::item_key(scope, ids)
-            .map_err(Error::from)
-            .and_then(|key| {
-                let shown = key.to_string();
-                let item = build(table.as_str(), item_key_map(&key), &shown)?;
-                Ok((item, Write::of::<E>(kind, &table, shown)))
-            });
+        let write = key.map_err(Error::from).and_then(|key| {
+            let shown = key.to_string();
+            let item = build(table.as_str(), item_key_map(&key), &shown)?;
+            Ok((item, Write::of::<E>(kind, &table, shown)))
+        });
         self.push(table, write)
     }
 
@@ -328,6 +352,24 @@ impl<S: Scope> Transaction<S> {
         }
         self
     }
+}
+
+/// The transaction write of an update or upsert of the item with `key` in `table`.
+fn update_write(
+    table: &str,
+    key: Item,
+    expression: UpdateExpression,
+) -> Result<TransactWriteItem, Error> {
+    let update = SdkUpdate::builder()
+        .table_name(table)
+        .set_key(Some(key))
+        .set_update_expression(expression.update)
+        .set_expression_attribute_names(Some(expression.names))
+        .set_expression_attribute_values(expression.values)
+        .set_condition_expression(expression.condition)
+        .build()
+        .map_err(|err| build_error(TRANSACT, table, err))?;
+    Ok(TransactWriteItem::builder().update(update).build())
 }
 
 /// What one write of a transaction writes, for its [`CancellationReason`].
