@@ -865,6 +865,75 @@ async fn an_empty_sort_key_is_never_stored() {
     assert_eq!(found, 1 + CREATED.len() as u64);
 }
 
+/// `count` reads no items: DynamoDB counts them (`Select: COUNT`). A planted item inside the
+/// counted range must not make the count differ from what the same query returns: either the
+/// count is the scope's own, or it is the error the query gives.
+#[tokio::test]
+async fn a_count_meeting_a_planted_item_is_not_inflated() {
+    let world = world().await;
+    let lead = lead_id(&world);
+    let client = world.factory.capsule_dynamodb(&world.capsules[0]);
+    write_scope!(client, capsule_name(&world, 0), lead, Lead, Note);
+    let notes = client.items::<Note>().consistent_reads();
+    let table = client.table::<Note>().to_string();
+    let pk = client.key::<Note>(lead.as_str()).unwrap().into_string();
+    let at0 = |id: &str| {
+        notes
+            .item_key((lead.as_str(), 0, id))
+            .unwrap()
+            .sort()
+            .unwrap()
+            .to_owned()
+    };
+    let forgery = forgeries(&lead, at0)
+        .into_iter()
+        .find(|f| f.what == "the entity's key with extra segments")
+        .unwrap();
+    unscoped(&world.factory)
+        .put_item()
+        .table_name(&table)
+        .set_item(Some(planted(&pk, &forgery)))
+        .send()
+        .await
+        .unwrap();
+    assert_stranger("query", notes.query(lead.as_str()).try_collect().await);
+    let mut wrong = Vec::new();
+    for (what, count) in [
+        ("count", notes.query(lead.as_str()).count().await),
+        (
+            "count, between -1 and 1",
+            notes
+                .query(lead.as_str())
+                .between(Note::CREATED, -1, 1)
+                .count()
+                .await,
+        ),
+        (
+            "collection count",
+            client
+                .collection::<LeadFile>(lead.as_str())
+                .consistent_reads()
+                .count()
+                .await,
+        ),
+    ] {
+        let own = match what {
+            "count" => CREATED.len() as u64,
+            "count, between -1 and 1" => 3,
+            _ => 1 + CREATED.len() as u64,
+        };
+        match count {
+            Ok(count) if count == own => {}
+            Err(Error::ForeignItem { .. } | Error::Isolation(_)) => {}
+            other => wrong.push(format!("{what}: {other:?}, own items: {own}")),
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "counts that include an item the same query refuses: {wrong:#?}"
+    );
+}
+
 /// Forged sort keys and partitions sent through a scope's own guarded SDK client, to the
 /// `{CODE}_sales` table the prefix-sibling tenant's capsule shares: each is rejected before
 /// anything is sent, and the sibling's partition is as it wrote it.
@@ -1241,4 +1310,129 @@ async fn a_cursor_of_one_scope_is_refused_in_every_other() {
         replay!(client, capsule_name(&world, i), Note, LeadFile);
     }
     assert_eq!(scopes.len(), 7);
+}
+
+/// Which bound of a range query's key condition a planted sort key is.
+#[derive(Debug, Clone, Copy)]
+enum Bound {
+    /// `NOTE#`: the lower bound of every range not bounded below.
+    Prefix,
+    /// `NOTE#{t}`: the upper bound `lt t` sends (BETWEEN is inclusive) and then excludes.
+    Exclusive,
+    /// `NOTE#{t}$`: the upper bound of `le t` and `between _ and t`.
+    After,
+    /// `NOTE$`: the upper bound of every range not bounded above.
+    End,
+}
+
+/// Items planted exactly at the bounds a range query sends (`NOTE#`, `NOTE#{t}`, `NOTE#{t}$`,
+/// `NOTE$`): no note has such a sort key, DynamoDB returns them to the queries whose bounds
+/// they are, and each such query must report them, not drop them.
+#[tokio::test]
+async fn forged_sort_keys_at_the_bounds_of_a_range_are_errors() {
+    let world = world().await;
+    let lead = lead_id(&world);
+    let client = world.factory.capsule_dynamodb(&world.capsules[0]);
+    let name = capsule_name(&world, 0);
+    write_scope!(client, name, lead, Lead, Note);
+    let lead = lead.as_str();
+    let notes = client.items::<Note>().consistent_reads();
+    let table = client.table::<Note>().to_string();
+    let pk = client.key::<Note>(lead).unwrap().into_string();
+    let raw = unscoped(&world.factory);
+    // `NOTE#{t}` of time `t`: the note key without its note id.
+    let at = |created: i64| {
+        let sk = notes
+            .item_key((lead, created, "x"))
+            .unwrap()
+            .sort()
+            .unwrap()
+            .to_owned();
+        sk.strip_suffix("#x").unwrap().to_owned()
+    };
+    let q = || notes.query(lead);
+    let mut dropped = Vec::new();
+    // Each bound, and the queries that send it.
+    for (sk, bound) in [
+        ("NOTE#".to_owned(), Bound::Prefix),
+        (at(1), Bound::Exclusive),
+        (format!("{}$", at(0)), Bound::After),
+        ("NOTE$".to_owned(), Bound::End),
+    ] {
+        let forgery = Forgery {
+            what: "a range bound",
+            sk: sk.clone(),
+            lead_id: lead.to_owned(),
+            created: 0,
+            note_id: "n3".into(),
+            in_note_range: true,
+            read_by_get: None,
+        };
+        raw.put_item()
+            .table_name(&table)
+            .set_item(Some(planted(&pk, &forgery)))
+            .send()
+            .await
+            .unwrap();
+        let outcomes: Vec<(&str, Result<Vec<Note>, Error>)> = match bound {
+            Bound::Prefix => vec![
+                ("every note", q().try_collect().await),
+                ("lt 1", q().lt(Note::CREATED, 1).try_collect().await),
+                ("le 1", q().le(Note::CREATED, 1).try_collect().await),
+            ],
+            Bound::Exclusive => vec![
+                ("lt 1", q().lt(Note::CREATED, 1).try_collect().await),
+                (
+                    "lt 1, descending",
+                    q().lt(Note::CREATED, 1).descending().try_collect().await,
+                ),
+                ("le 1", q().le(Note::CREATED, 1).try_collect().await),
+                ("ge 1", q().ge(Note::CREATED, 1).try_collect().await),
+                ("every note", q().try_collect().await),
+            ],
+            Bound::After => vec![
+                ("le 0", q().le(Note::CREATED, 0).try_collect().await),
+                (
+                    "between -1 and 0",
+                    q().between(Note::CREATED, -1, 0).try_collect().await,
+                ),
+            ],
+            Bound::End => vec![
+                ("ge 0", q().ge(Note::CREATED, 0).try_collect().await),
+                ("gt 0", q().gt(Note::CREATED, 0).try_collect().await),
+                (
+                    "ge MIN",
+                    q().ge(Note::CREATED, i64::MIN).try_collect().await,
+                ),
+                (
+                    "gt MAX",
+                    q().gt(Note::CREATED, i64::MAX)
+                        .descending()
+                        .try_collect()
+                        .await,
+                ),
+            ],
+        };
+        for (what, outcome) in outcomes {
+            match outcome {
+                Err(Error::ForeignItem { .. } | Error::Isolation(_)) => {}
+                Ok(found) => dropped.push(format!(
+                    "{what} with a planted {sk:?}: Ok with {} notes, the planted item dropped",
+                    found.len()
+                )),
+                Err(other) => panic!("{what} with a planted {sk:?}: {other:?}"),
+            }
+        }
+        raw.delete_item()
+            .table_name(&table)
+            .key(PK, AttributeValue::S(pk.clone()))
+            .key(SK, AttributeValue::S(sk.clone()))
+            .send()
+            .await
+            .unwrap();
+    }
+    assert!(
+        dropped.is_empty(),
+        "range queries that met a planted item and skipped it silently: {dropped:#?}"
+    );
 }
