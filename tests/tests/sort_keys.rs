@@ -17,7 +17,7 @@ use scoped_tests::{factory, unique, unscoped};
 /// at `created` (note ids `n{created}`) and one task.
 async fn crm_with_notes(created: &[i64]) -> (CapsuleClient<DynamoDb>, Items<Note>) {
     let factory = factory().await;
-    let capsule = Capsule::new(&format!("t-{}", unique()), "caps-1", "PRODUS").unwrap();
+    let capsule = Capsule::new(format!("t-{}", unique()), "caps-1", "PRODUS").unwrap();
     let crm = factory.capsule_dynamodb(&capsule);
     crm.items::<Lead>().provision().await.unwrap();
     crm.items::<Lead>()
@@ -70,7 +70,7 @@ async fn entities_of_one_partition_have_their_own_sort_keys() {
     .unwrap();
     assert_eq!(lead, "TENANT#tenant-123#CAPSULE#caps-456#LEAD#lead-789");
     let note = Note::item_key(&capsule, "lead-789", 7, "n#1").unwrap();
-    assert_eq!(note.partition(), &*lead.as_str());
+    assert_eq!(note.partition(), lead.as_str());
     let sk = note.sort().unwrap();
     assert!(sk.starts_with("NOTE#"), "{sk}");
     assert!(sk.ends_with("#n%231"), "ids are escaped: {sk}");

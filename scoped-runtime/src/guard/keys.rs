@@ -164,6 +164,10 @@ impl<S: GuardedScope> Check<'_, S> {
                  ({}); `{SK}` is reserved for sort keys in every scoped table",
                 KeySchema::Partition
             ),
+            (_, Some(AttributeValue::S(sk))) if sk.is_empty() => format!(
+                "its `{SK}` is empty, but every sort key the library writes starts with an \
+                 entity tag (and DynamoDB rejects empty key strings)"
+            ),
             (_, Some(AttributeValue::S(_))) | (None | Some(KeySchema::Partition), None) => {
                 return Ok(());
             }

@@ -311,16 +311,24 @@ impl<C: Collection> CollectionQuery<C> {
         Ok(Page { items, cursor })
     }
 
-    /// How many items the partition holds (of every tag), counted by DynamoDB.
+    /// How many items the partition holds, up to the limit if one is set: the collection's
+    /// items, each checked as [`stream`](Self::stream) checks them, counted (an item of a tag
+    /// outside the collection is an error, never a number).
     ///
     /// # Errors
     ///
-    /// [`Error::Key`] if an id is empty, [`Error::DynamoDb`] if a request fails.
-    pub async fn count(self) -> Result<u64, Error> {
-        let count = self.plan()?.count().await?;
-        Ok(self.limit.map_or(count, |limit| {
-            count.min(u64::try_from(limit).unwrap_or(u64::MAX))
-        }))
+    /// As [`try_collect`](Self::try_collect).
+    pub async fn count(self) -> Result<u64, Error>
+    where
+        C: Send + 'static,
+    {
+        let mut items = self.stream();
+        let mut count = 0_u64;
+        while let Some(item) = items.next().await {
+            item?;
+            count += 1;
+        }
+        Ok(count)
     }
 }
 

@@ -174,44 +174,6 @@ impl Plan {
         ))
     }
 
-    /// Every page's count, summed, minus the excluded item if it exists.
-    pub(crate) async fn count(&self) -> Result<u64, Error> {
-        let mut start = None;
-        let mut count = 0_u64;
-        loop {
-            let (_, page_count, next) = self.fetch_counted(start, Select::Count).await?;
-            count += page_count;
-            start = next;
-            if start.is_none() {
-                break;
-            }
-        }
-        if let Some(exclude) = &self.exclude
-            && count > 0
-            && self.exists(exclude).await?
-        {
-            count -= 1;
-        }
-        Ok(count)
-    }
-
-    /// Whether the item with sort key `sk` exists in the partition.
-    async fn exists(&self, sk: &str) -> Result<bool, Error> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(PK, AttributeValue::S(self.partition.clone()))
-            .key(SK, AttributeValue::S(sk.to_owned()))
-            .projection_expression("#pk")
-            .expression_attribute_names("#pk", PK)
-            .consistent_read(self.consistent)
-            .send()
-            .await
-            .map_err(|err| request_error("GetItem", &self.table, Some(&self.partition), err))?;
-        Ok(output.item.is_some())
-    }
-
     /// Whether `item` is one of the query's (`Ok(true)`), the one item a `<` range reads but
     /// excludes (`Ok(false)`), or a stranger outside the range (an error). Its entity and ids
     /// are checked by the caller.
