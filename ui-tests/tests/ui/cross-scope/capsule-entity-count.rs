@@ -2,7 +2,7 @@ use scoped_runtime::{CapsuleClient, DynamoDb, ScopedKey, capsule_table};
 
 /// A sales lead, kept per capsule.
 #[capsule_table("crm")]
-#[derive(ScopedKey)]
+#[derive(ScopedKey, serde::Serialize, serde::Deserialize)]
 pub struct Lead {
     /// Its id.
     #[scoped(id)]

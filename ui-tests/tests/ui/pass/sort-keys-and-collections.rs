@@ -8,8 +8,8 @@ use scoped_runtime::{
 };
 use serde::{Deserialize, Serialize};
 
-/// The CRM table of each capsule.
-#[capsule_table("crm", sort_key)]
+/// The sales table of each capsule.
+#[capsule_table("sales", sort_key)]
 pub(crate) struct Crm;
 
 /// A lead.
@@ -37,7 +37,7 @@ pub(crate) struct Note {
 }
 
 /// An audit event of the platform, in a table it declares itself.
-#[platform_table("audit", sort_key)]
+#[platform_table("ledger", sort_key)]
 #[derive(ScopedKey, Serialize, Deserialize, Debug)]
 #[scoped(entity = "EVENT")]
 pub(crate) struct Event {
@@ -87,7 +87,7 @@ pub(crate) fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(Crm::KEY_SCHEMA, KeySchema::PartitionAndSort);
     assert_eq!(<Lead as Table>::KEY_SCHEMA, KeySchema::PartitionAndSort);
     let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
-    assert_eq!(Lead::table_name(&capsule), "PRODUS_crm");
+    assert_eq!(Lead::table_name(&capsule), "PRODUS_sales");
     let lead = Lead::partition_key(&capsule, "lead-789")?;
     let note = Note::item_key(&capsule, "lead-789", 42, "n#1")?;
     assert_eq!(note.partition().as_str(), lead.as_str());
