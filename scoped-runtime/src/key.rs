@@ -52,6 +52,47 @@ fn push_escaped(out: &mut String, id: &str) {
     out.push_str(rest);
 }
 
+/// `key` after the escaped form of `id` (`%` as `%25`, `#` as `%23`), if `key` starts with it:
+/// compares without building the escaped text.
+fn strip_escaped_id<'k>(key: &'k str, id: &str) -> Option<&'k str> {
+    let mut rest = key.as_bytes();
+    for &b in id.as_bytes() {
+        let expected: &[u8] = match b {
+            b'#' => b"%23",
+            ESCAPE => b"%25",
+            _ => std::slice::from_ref(&b),
+        };
+        rest = rest.strip_prefix(expected)?;
+    }
+    key.get(key.len() - rest.len()..)
+}
+
+/// Whether `key` is exactly the key of `entity` with `ids` in `scope`, what [`encode`] would
+/// build, compared in place: the check of every item read back, which must not allocate.
+pub(crate) fn matches<S: Scope>(
+    scope: &S,
+    entity: &EntityTag,
+    ids: &dyn Fn(&mut dyn FnMut(&str)),
+    key: &str,
+) -> bool {
+    let Some(rest) = scope
+        .strip_key_prefix(key)
+        .and_then(|rest| rest.strip_prefix(entity.as_str()))
+    else {
+        return false;
+    };
+    let mut rest = Some(rest);
+    let mut count = 0;
+    ids(&mut |id| {
+        count += 1;
+        rest = rest
+            .filter(|_| !id.is_empty())
+            .and_then(|rest| rest.strip_prefix(SEPARATOR))
+            .and_then(|rest| strip_escaped_id(rest, id));
+    });
+    count > 0 && rest == Some("")
+}
+
 /// Builds the key of `entity` with `ids` in `scope`, allocating once with exact capacity.
 pub(crate) fn encode<S: Scope>(
     scope: &S,
@@ -307,6 +348,41 @@ fn unescape(id: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_match_exactly_what_encode_builds() {
+        let capsule = crate::Capsule::new("t1", "c1", "PRODUS").unwrap();
+        let tag = EntityTag::from_static("LEAD");
+        let cases: [&[&str]; 4] = [&["l1"], &["a#b%c", "x"], &["ünï"], &["%23"]];
+        for ids in cases {
+            let key = encode(&capsule, &tag, ids).unwrap();
+            let visit = |f: &mut dyn FnMut(&str)| ids.iter().for_each(|id| f(id));
+            assert!(matches(&capsule, &tag, &visit, &key), "{key}");
+            for other in [
+                format!("{key}x"),
+                format!("{key}#y"),
+                key.replace("%23", "#"),
+                key.replacen("LEAD", "LEAF", 1),
+                key.replacen("t1", "t10", 1),
+                {
+                    let mut shorter = key.clone();
+                    shorter.pop();
+                    shorter
+                },
+            ] {
+                if other != key {
+                    assert!(!matches(&capsule, &tag, &visit, &other), "{other}");
+                }
+            }
+        }
+        let empty = |f: &mut dyn FnMut(&str)| f("");
+        assert!(!matches(
+            &capsule,
+            &tag,
+            &empty,
+            "TENANT#t1#CAPSULE#c1#LEAD#"
+        ));
+    }
     use crate::{Capsule, IsolationViolation, Platform, Tenant};
 
     const LEAD: EntityTag = EntityTag::from_static("LEAD");

@@ -8,8 +8,10 @@ use super::convert::{self, Item};
 use super::{PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRIBUTE};
 use crate::entity::Entity;
 use crate::error::{Error, IsolationViolation};
-use crate::key::DecodedKey;
+use crate::key::{self, DecodedKey};
 use crate::scope::Scope;
+use crate::segment::seal::Ids as _;
+use crate::sort::{self, SortIds as _};
 
 /// The entity in `item`, read back from `table` of `scope`, after checking that the item is
 /// one of `E`'s in the scope: its `pk` a key of the scope with the tag of `E`'s partition
@@ -97,11 +99,33 @@ pub(crate) fn check_item<E: Entity + DeserializeOwned>(
         }
     }
     let entity: E = convert::from_attributes(item, table, shown)?;
-    let own = entity.to_item_key(scope)?;
-    if own.partition() != pk.as_str() || own.sort() != sk.as_deref() {
+    if !key_is_own(scope, &entity, &pk, sk.as_deref()) {
+        let own = entity.to_item_key(scope)?;
         return Err(foreign(format!(
             "its id attributes make the key {own}, not its own"
         )));
     }
     Ok(entity)
+}
+
+/// Whether `entity`'s ids make exactly the key `pk` (and `sk`), compared in place: building
+/// the key anew for every item read back would cost two allocations each.
+fn key_is_own<E: Entity>(scope: &E::Scope, entity: &E, pk: &str, sk: Option<&str>) -> bool {
+    let (partition, sort) = E::split_ids(entity.ids());
+    let partition_tag = <E::Partition as Entity>::TAG;
+    let pk_matches = key::matches(
+        scope,
+        &partition_tag,
+        &|visit| partition.visit_segments(&mut |segment| visit(segment.as_str())),
+        pk,
+    );
+    let sk_matches = match sk {
+        None => !E::KEY_SCHEMA.has_sort_key(),
+        Some(sk) => {
+            let tag = E::TAG;
+            sort.with_sort_values(|values| sort::matches(&tag, values, sk))
+                .unwrap_or(false)
+        }
+    };
+    pk_matches && sk_matches
 }

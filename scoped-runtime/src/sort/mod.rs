@@ -113,6 +113,27 @@ fn write_sort_key(tag: &EntityTag, values: &[SortValue<'_>], trailing: bool, len
     key
 }
 
+/// Whether `sk` is exactly the sort key [`encode`] builds of `tag` with `values`, compared in
+/// place without building it.
+pub(crate) fn matches(tag: &EntityTag, values: &[SortValue<'_>], sk: &str) -> bool {
+    let Some(mut rest) = sk.strip_prefix(tag.as_str()) else {
+        return false;
+    };
+    for value in values {
+        if value.is_empty() {
+            return false;
+        }
+        let Some(after) = rest
+            .strip_prefix(char::from(SEPARATOR))
+            .and_then(|after| value.strip_encoded(after))
+        else {
+            return false;
+        };
+        rest = after;
+    }
+    rest.is_empty()
+}
+
 /// Builds the sort key `{TAG}` or `{TAG}#{c1}#…` of `tag` with `values`, allocating once
 /// with exact capacity.
 pub(crate) fn encode(tag: &EntityTag, values: &[SortValue<'_>]) -> Result<String, KeyError> {
@@ -165,6 +186,34 @@ mod tests {
     use crate::sort::SortIds;
 
     const NOTE: EntityTag = EntityTag::from_static("NOTE");
+
+    #[test]
+    fn sort_keys_match_exactly_what_encode_builds() {
+        let cases: [(i64, &str); 4] = [(0, "n1"), (-5, "a b#$%"), (i64::MAX, "ünï"), (7, "%20")];
+        for (time, id) in cases {
+            let values = [SortValue::from(time), SortValue::text(id)];
+            let sk = encode(&NOTE, &values).unwrap();
+            assert!(matches(&NOTE, &values, &sk), "{sk}");
+            for other in [
+                format!("{sk}x"),
+                format!("{sk}#y"),
+                sk.to_lowercase(),
+                sk.replacen("NOTE", "NOTA", 1),
+                {
+                    let mut shorter = sk.clone();
+                    shorter.pop();
+                    shorter
+                },
+            ] {
+                if other != sk {
+                    assert!(!matches(&NOTE, &values, &other), "{other}");
+                }
+            }
+        }
+        assert!(matches(&NOTE, &[], "NOTE"));
+        assert!(!matches(&NOTE, &[], "NOTE#"));
+        assert!(!matches(&NOTE, &[SortValue::text("")], "NOTE#"));
+    }
 
     fn sk(ids: impl SortIds) -> String {
         ids.encode(&NOTE).unwrap()

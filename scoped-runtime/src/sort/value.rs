@@ -135,6 +135,29 @@ impl<'a> SortValue<'a> {
         matches!(self.0, Repr::Text(""))
     }
 
+    /// `s` after this encoded component, if `s` starts with it.
+    pub(super) fn strip_encoded<'s>(&self, s: &'s str) -> Option<&'s str> {
+        match &self.0 {
+            Repr::Text(text) => {
+                let mut rest = s.as_bytes();
+                for &b in text.as_bytes() {
+                    if escaped(b) {
+                        let escape = [ESCAPE, HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xF)]];
+                        rest = rest.strip_prefix(&escape[..])?;
+                    } else {
+                        rest = rest.strip_prefix(std::slice::from_ref(&b))?;
+                    }
+                }
+                s.get(s.len() - rest.len()..)
+            }
+            Repr::Encoded { buf, len } => {
+                let encoded = buf.get(..usize::from(*len))?;
+                let rest = s.as_bytes().strip_prefix(encoded)?;
+                s.get(s.len() - rest.len()..)
+            }
+        }
+    }
+
     /// Appends the encoded component.
     pub(super) fn push_encoded(&self, out: &mut String) {
         match &self.0 {

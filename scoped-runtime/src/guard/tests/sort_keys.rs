@@ -432,7 +432,7 @@ fn items_and_keys_carry_the_sort_key_their_table_declares() {
             [
                 ("KeyShape", "KeyShape"),
                 ("allowed", "allowed"),
-                ("allowed", "allowed"),
+                ("KeyShape", "KeyShape"),
                 ("KeyShape", "KeyShape"),
                 ("KeyShape", "KeyShape"),
                 ("allowed", "KeyShape"),
@@ -454,7 +454,7 @@ fn items_and_keys_carry_the_sort_key_their_table_declares() {
             [
                 ("allowed", "allowed"),
                 ("allowed", "allowed"),
-                ("allowed", "allowed"),
+                ("KeyShape", "KeyShape"),
                 ("KeyShape", "KeyShape"),
                 ("KeyShape", "KeyShape"),
                 ("allowed", "KeyShape"),
