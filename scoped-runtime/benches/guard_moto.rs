@@ -16,15 +16,14 @@
 )]
 
 mod guard_support;
+mod paired;
 #[allow(dead_code, reason = "only the shared capsule is needed here")]
 mod support;
-
-use std::future::Future;
-use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use criterion::{Criterion, criterion_group, criterion_main};
 use guard_support::Lead;
+use paired::{Timed, alternating, paired};
 use scoped_runtime::AwsClientFactory;
 
 fn moto(c: &mut Criterion) {
@@ -101,91 +100,13 @@ fn moto(c: &mut Criterion) {
     // machine the load changes in between by more than the overhead. Pairs timed back to back
     // (in alternating order) cancel that out: the median of their differences is the overhead.
     if std::env::args().any(|arg| arg == "--bench") {
-        runtime.block_on(paired("put", &raw_put, &typed_put));
-        runtime.block_on(paired("get", &raw_get, &typed_get));
+        runtime.block_on(paired("guard/moto/paired_put", PAIRS, &raw_put, &typed_put));
+        runtime.block_on(paired("guard/moto/paired_get", PAIRS, &raw_get, &typed_get));
     }
 }
 
-/// How many back-to-back pairs [`paired`] times.
+/// How many back-to-back pairs `paired` times.
 const PAIRS: usize = 1000;
-
-/// Times [`PAIRS`] pairs of `raw` and `typed`, each pair back to back in alternating order, and
-/// prints the medians and the median per-pair difference.
-async fn paired<F1, Fut1, F2, Fut2>(name: &str, raw: F1, typed: F2)
-where
-    F1: Fn() -> Fut1,
-    Fut1: Future<Output = ()>,
-    F2: Fn() -> Fut2,
-    Fut2: Future<Output = ()>,
-{
-    let mut raws = Vec::with_capacity(PAIRS);
-    let mut typeds = Vec::with_capacity(PAIRS);
-    let mut differences = Vec::with_capacity(PAIRS);
-    for i in 0..PAIRS {
-        let (r, t) = if i % 2 == 0 {
-            let r = micros(raw()).await;
-            (r, micros(typed()).await)
-        } else {
-            let t = micros(typed()).await;
-            (micros(raw()).await, t)
-        };
-        raws.push(r);
-        typeds.push(t);
-        differences.push(t - r);
-    }
-    let (raw, typed, difference) = (median(raws), median(typeds), median(differences));
-    println!(
-        "guard/moto/paired_{name}: {PAIRS} pairs, raw median {raw:.0} µs, typed median {typed:.0} \
-         µs, median per-pair difference {difference:+.1} µs ({:+.2}% of raw)",
-        100.0 * difference / raw
-    );
-}
-
-/// How long `call` takes, in microseconds.
-async fn micros(call: impl Future<Output = ()>) -> f64 {
-    let start = Instant::now();
-    call.await;
-    start.elapsed().as_secs_f64() * 1e6
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or_default()
-}
-
-/// Which call of a pair [`alternating`] times.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Timed {
-    First,
-    Second,
-}
-
-/// Runs `first` then `second`, `iters` times; the time the `timed` one took.
-async fn alternating<F1, Fut1, F2, Fut2>(
-    iters: u64,
-    timed: Timed,
-    first: F1,
-    second: F2,
-) -> Duration
-where
-    F1: Fn() -> Fut1,
-    Fut1: Future<Output = ()>,
-    F2: Fn() -> Fut2,
-    Fut2: Future<Output = ()>,
-{
-    let mut total = Duration::ZERO;
-    for _ in 0..iters {
-        let start = Instant::now();
-        first().await;
-        let between = Instant::now();
-        second().await;
-        total += match timed {
-            Timed::First => between - start,
-            Timed::Second => between.elapsed(),
-        };
-    }
-    total
-}
 
 criterion_group!(benches, moto);
 criterion_main!(benches);

@@ -15,16 +15,16 @@
     reason = "a benchmark whose setup fails must stop with the cause"
 )]
 
+mod paired;
 #[allow(dead_code, reason = "only the shared capsule is needed here")]
 mod support;
 
 use std::collections::HashMap;
-use std::future::Future;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use criterion::{Criterion, criterion_group, criterion_main};
+use paired::{Timed, alternating, paired};
 use scoped_runtime::{AwsClientFactory, Collection, ScopedKey, capsule_table};
 use serde::{Deserialize, Serialize};
 
@@ -262,87 +262,21 @@ fn moto(c: &mut Criterion) {
     let mut group = c.benchmark_group("sort_key/moto");
     group.bench_function("raw_query", |b| {
         b.to_async(&runtime)
-            .iter_custom(|iters| alternating(iters, true, &raw_query, &typed_query));
+            .iter_custom(|iters| alternating(iters, Timed::First, &raw_query, &typed_query));
     });
     group.bench_function("typed_query", |b| {
         b.to_async(&runtime)
-            .iter_custom(|iters| alternating(iters, false, &raw_query, &typed_query));
+            .iter_custom(|iters| alternating(iters, Timed::Second, &raw_query, &typed_query));
     });
     group.finish();
     if std::env::args().any(|arg| arg == "--bench") {
-        runtime.block_on(paired(&raw_query, &typed_query));
+        runtime.block_on(paired(
+            "sort_key/moto/paired_range_query",
+            500,
+            &raw_query,
+            &typed_query,
+        ));
     }
-}
-
-/// Runs `raw` and `typed` alternately `iters` times each and returns the time of one side.
-async fn alternating<F1, Fut1, F2, Fut2>(
-    iters: u64,
-    time_raw: bool,
-    raw: &F1,
-    typed: &F2,
-) -> Duration
-where
-    F1: Fn() -> Fut1,
-    Fut1: Future<Output = ()>,
-    F2: Fn() -> Fut2,
-    Fut2: Future<Output = ()>,
-{
-    let mut timed = Duration::ZERO;
-    for _ in 0..iters {
-        let start = Instant::now();
-        raw().await;
-        let raw_time = start.elapsed();
-        let start = Instant::now();
-        typed().await;
-        let typed_time = start.elapsed();
-        timed += if time_raw { raw_time } else { typed_time };
-    }
-    timed
-}
-
-/// Times 500 back-to-back pairs and prints the medians and the median per-pair difference.
-async fn paired<F1, Fut1, F2, Fut2>(raw: &F1, typed: &F2)
-where
-    F1: Fn() -> Fut1,
-    Fut1: Future<Output = ()>,
-    F2: Fn() -> Fut2,
-    Fut2: Future<Output = ()>,
-{
-    const PAIRS: usize = 500;
-    let micros = |elapsed: Duration| elapsed.as_secs_f64() * 1e6;
-    let (mut raws, mut typeds, mut differences) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..PAIRS {
-        let (r, t) = if i % 2 == 0 {
-            let start = Instant::now();
-            raw().await;
-            let r = micros(start.elapsed());
-            let start = Instant::now();
-            typed().await;
-            (r, micros(start.elapsed()))
-        } else {
-            let start = Instant::now();
-            typed().await;
-            let t = micros(start.elapsed());
-            let start = Instant::now();
-            raw().await;
-            (micros(start.elapsed()), t)
-        };
-        raws.push(r);
-        typeds.push(t);
-        differences.push(t - r);
-    }
-    let median = |mut values: Vec<f64>| {
-        values.sort_by(f64::total_cmp);
-        values[values.len() / 2]
-    };
-    let (raw, typed, difference) = (median(raws), median(typeds), median(differences));
-    println!(
-        "sort_key/moto/paired_range_query: {PAIRS} pairs, raw median {raw:.0} µs, typed median \
-         {typed:.0} µs, median per-pair difference {difference:+.1} µs ({:+.2}% of raw, ratio \
-         {:.3})",
-        100.0 * difference / raw,
-        (raw + difference) / raw
-    );
 }
 
 criterion_group!(offline, item_key, collection_decode);

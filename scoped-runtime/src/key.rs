@@ -67,12 +67,15 @@ fn strip_escaped_id<'k>(key: &'k str, id: &str) -> Option<&'k str> {
     key.get(key.len() - rest.len()..)
 }
 
+/// Calls its argument with each id of a key, in order.
+pub(crate) type VisitIds<'a> = dyn Fn(&mut dyn FnMut(&str)) + 'a;
+
 /// Whether `key` is exactly the key of `entity` with `ids` in `scope`, what [`encode`] would
 /// build, compared in place: the check of every item read back, which must not allocate.
 pub(crate) fn matches<S: Scope>(
     scope: &S,
     entity: &EntityTag,
-    ids: &dyn Fn(&mut dyn FnMut(&str)),
+    ids: &VisitIds<'_>,
     key: &str,
 ) -> bool {
     let Some(rest) = scope

@@ -322,13 +322,7 @@ impl<C: Collection> CollectionQuery<C> {
     where
         C: Send + 'static,
     {
-        let mut items = self.stream();
-        let mut count = 0_u64;
-        while let Some(item) = items.next().await {
-            item?;
-            count += 1;
-        }
-        Ok(count)
+        self.stream().count().await
     }
 }
 

@@ -228,13 +228,7 @@ impl<E: Entity, P> Query<E, P> {
     where
         E: DeserializeOwned + Send + 'static,
     {
-        let mut items = self.stream();
-        let mut count = 0_u64;
-        while let Some(item) = items.next().await {
-            item?;
-            count += 1;
-        }
-        Ok(count)
+        self.stream().count().await
     }
 
     /// The requests' shape, or `None` when nothing can match.

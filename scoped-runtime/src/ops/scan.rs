@@ -198,13 +198,7 @@ impl<E: Entity> Items<E> {
     where
         E: ScannableEntity<<E as Table>::Scope> + DeserializeOwned + Send + 'static,
     {
-        let mut items = self.scan();
-        let mut count = 0_u64;
-        while let Some(item) = items.next().await {
-            item?;
-            count += 1;
-        }
-        Ok(count)
+        self.scan().count().await
     }
 
     /// One request template per segment.
@@ -280,47 +274,15 @@ impl ScanSegment {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ident::{BaseName, EntityTag};
-    use crate::ops::Attributes;
 
-    struct Hook;
-
-    impl crate::entity::seal::BoundTable for Hook {}
-    impl crate::entity::seal::DerivedEntity for Hook {}
-
-    impl Table for Hook {
-        type Scope = Tenant;
-        type Declaration = Self;
-        const BASE_NAME: BaseName = BaseName::from_static("notifications");
-        const KEY_SCHEMA: crate::schema::KeySchema = crate::schema::KeySchema::Partition;
-    }
-
-    impl Entity for Hook {
-        const TAG: EntityTag = EntityTag::from_static("HOOK");
-        const ATTRIBUTES: Attributes = Attributes::new(&[], false);
-        const SORT_ID_COUNT: usize = 0;
-        type Partition = Self;
-        type Ids<'a> = &'a str;
-        type PartitionIds<'a> = &'a str;
-        type SortIds<'a> = ();
-        type FirstSort = crate::range::Done;
-
-        fn split_ids<'a>(ids: &'a str) -> (&'a str, ())
-        where
-            Self: 'a,
-        {
-            (ids, ())
-        }
-
-        fn ids(&self) -> &str {
-            "1"
-        }
-
-        fn registration() -> &'static crate::tags::Registration {
-            static REGISTRATION: crate::tags::Registration = crate::tags::Registration::new();
-            &REGISTRATION
-        }
-    }
+    crate::entity::test_entity!(
+        Hook,
+        Tenant,
+        "notifications",
+        "HOOK",
+        attributes = [],
+        id = "1"
+    );
 
     #[test]
     fn the_filter_is_the_scope_prefix_and_the_tag() {

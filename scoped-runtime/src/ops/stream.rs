@@ -34,6 +34,20 @@ impl<E> ItemStream<E> {
     pub async fn try_collect(self) -> Result<Vec<E>, Error> {
         self.inner.try_collect().await
     }
+
+    /// How many items remain, each read (and so checked) as the stream reads it.
+    ///
+    /// # Errors
+    ///
+    /// The first error the stream yields.
+    pub async fn count(mut self) -> Result<u64, Error> {
+        let mut count = 0_u64;
+        while let Some(item) = self.inner.next().await {
+            item?;
+            count += 1;
+        }
+        Ok(count)
+    }
 }
 
 impl<E> Stream for ItemStream<E> {

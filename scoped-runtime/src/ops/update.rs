@@ -503,58 +503,24 @@ impl fmt::Debug for Update {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ident::{BaseName, EntityTag};
-    use crate::ops::attributes::{Attribute, Attributes};
+    use crate::UpdateRule;
+    use crate::ops::attributes::Attribute;
     use crate::scope::Capsule;
-    use crate::{Table, UpdateRule};
 
-    struct Lead;
-
-    impl crate::entity::seal::BoundTable for Lead {}
-    impl crate::entity::seal::DerivedEntity for Lead {}
-
-    impl Table for Lead {
-        type Scope = Capsule;
-        type Declaration = Self;
-        const BASE_NAME: BaseName = BaseName::from_static("crm");
-        const KEY_SCHEMA: crate::schema::KeySchema = crate::schema::KeySchema::Partition;
-    }
-
-    impl Entity for Lead {
-        const TAG: EntityTag = EntityTag::from_static("LEAD");
-        const ATTRIBUTES: Attributes = Attributes::new(
-            &[
-                Attribute::new("lead_id", "lead_id", true),
-                Attribute::new("name", "name", false),
-                Attribute::new("visits", "visits", false),
-                Attribute::new("nickname", "nickname", false),
-                Attribute::new("status", "status", false),
-            ],
-            false,
-        );
-        const SORT_ID_COUNT: usize = 0;
-        type Partition = Self;
-        type Ids<'a> = &'a str;
-        type PartitionIds<'a> = &'a str;
-        type SortIds<'a> = ();
-        type FirstSort = crate::range::Done;
-
-        fn split_ids<'a>(ids: &'a str) -> (&'a str, ())
-        where
-            Self: 'a,
-        {
-            (ids, ())
-        }
-
-        fn ids(&self) -> &str {
-            "1"
-        }
-
-        fn registration() -> &'static crate::tags::Registration {
-            static REGISTRATION: crate::tags::Registration = crate::tags::Registration::new();
-            &REGISTRATION
-        }
-    }
+    crate::entity::test_entity!(
+        Lead,
+        Capsule,
+        "crm",
+        "LEAD",
+        attributes = [
+            Attribute::new("lead_id", "lead_id", true),
+            Attribute::new("name", "name", false),
+            Attribute::new("visits", "visits", false),
+            Attribute::new("nickname", "nickname", false),
+            Attribute::new("status", "status", false),
+        ],
+        id = "1",
+    );
 
     fn rule_of(update: Update) -> UpdateRule {
         match update.into_expression::<Lead>("crm", "LEAD#1") {
