@@ -77,7 +77,9 @@ struct Declared {
     by: &'static str,
 }
 
-type Declarations = BTreeMap<(ScopeKind, String), Declared>;
+/// By scope kind, then base name: looked up with a borrowed base name, so the guard's lookup on
+/// every request allocates nothing.
+type Declarations = BTreeMap<ScopeKind, BTreeMap<String, Declared>>;
 
 /// Every table declaration used in this process. Written once per declaration, read by the
 /// guard on requests for tables of a declared base name.
@@ -100,7 +102,7 @@ pub(crate) fn declare(
         return check(kind, base, schema, declaration, declared);
     }
     let mut declarations = DECLARATIONS.write().unwrap_or_else(PoisonError::into_inner);
-    match declarations.entry((kind, base.to_owned())) {
+    match declarations.entry(kind).or_default().entry(base.to_owned()) {
         Entry::Vacant(vacant) => {
             vacant.insert(Declared {
                 schema,
@@ -138,11 +140,8 @@ fn declared_entry(kind: ScopeKind, base: &str) -> Option<Declared> {
 
 /// The schema declared for the tables `base` of scope kind `kind`, if a declaration of them
 /// has been used in this process.
+#[cfg(test)]
 #[must_use]
-#[allow(
-    dead_code,
-    reason = "read by the guard once its sort-key rules land (issue 13)"
-)]
 pub(crate) fn declared(kind: ScopeKind, base: &str) -> Option<KeySchema> {
     declarations().schema(kind, base)
 }
@@ -160,7 +159,7 @@ impl DeclarationsRead {
     }
 
     fn entry(&self, kind: ScopeKind, base: &str) -> Option<Declared> {
-        self.0.get(&(kind, base.to_owned())).copied()
+        self.0.get(&kind)?.get(base).copied()
     }
 }
 
