@@ -4,11 +4,14 @@
 //! by `#[derive(ScopedKey)]`. The scoped clients only accept entities of their own scope, which
 //! the `*Entity` traits below check with errors that name the fix.
 
-use std::fmt;
-use std::hash::{Hash, Hasher};
-use std::marker::PhantomData;
-
 use crate::error::KeyError;
+
+mod checks;
+mod keys;
+mod table;
+#[cfg(test)]
+mod test_entity;
+
 use crate::ident::{BaseName, EntityTag};
 use crate::ops::Attributes;
 use crate::range::Position;
@@ -18,6 +21,12 @@ use crate::segment::KeyIds;
 use crate::sort::SortIds;
 use crate::table::TableName;
 use crate::tags::{self, Registration};
+pub use checks::{SortKeyTable, require_sort_key, same_partition_ids};
+pub(crate) use keys::item_key_of;
+pub use keys::{ItemKey, PartitionKey};
+pub use table::EntityTable;
+#[cfg(test)]
+pub(crate) use test_entity::test_entity;
 
 /// A type bound to one scope and one base table, by `#[platform_table("…")]`,
 /// `#[tenant_table("…")]` or `#[capsule_table("…")]`.
@@ -192,279 +201,6 @@ pub trait Entity: Table + seal::DerivedEntity {
     }
 }
 
-/// The key of the item of `E` with partition ids `partition` and sort ids `sort` in `scope`.
-pub(crate) fn item_key_of<E: Entity>(
-    scope: &E::Scope,
-    partition: E::PartitionIds<'_>,
-    sort: E::SortIds<'_>,
-) -> Result<ItemKey<E>, KeyError> {
-    let partition = E::partition_key(scope, partition)?;
-    let sort = if E::KEY_SCHEMA.has_sort_key() {
-        Some(sort.encode(&E::TAG)?)
-    } else {
-        None
-    };
-    Ok(ItemKey { partition, sort })
-}
-
-/// The key of one item of entity `E`: its [`PartitionKey`] and, in a table with sort keys,
-/// its sort key.
-///
-/// Built only by the key builders ([`Entity::item_key`], [`Items::item_key`](crate::Items::item_key)),
-/// so it always holds a valid key of `E`'s scope, partition and tag. Like [`PartitionKey`],
-/// it never turns into text by itself.
-pub struct ItemKey<E: ?Sized> {
-    partition: PartitionKey<E>,
-    sort: Option<String>,
-}
-
-impl<E: ?Sized> ItemKey<E> {
-    /// A key from its parts, for the crate's own tests.
-    #[cfg(test)]
-    pub(crate) fn from_parts(pk: &str, sk: Option<&str>) -> Self {
-        Self {
-            partition: PartitionKey::new(pk.to_owned()),
-            sort: sk.map(str::to_owned),
-        }
-    }
-
-    /// The partition key, `pk`.
-    #[must_use]
-    pub fn partition(&self) -> &PartitionKey<E> {
-        &self.partition
-    }
-
-    /// The sort key, `sk`: `None` in a table keyed by `pk` alone.
-    #[must_use]
-    pub fn sort(&self) -> Option<&str> {
-        self.sort.as_deref()
-    }
-}
-
-impl<E: ?Sized> Clone for ItemKey<E> {
-    fn clone(&self) -> Self {
-        Self {
-            partition: self.partition.clone(),
-            sort: self.sort.clone(),
-        }
-    }
-}
-
-impl<E: ?Sized> fmt::Debug for ItemKey<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ItemKey")
-            .field("pk", &self.partition.key)
-            .field("sk", &self.sort)
-            .finish()
-    }
-}
-
-/// `pk`, or `pk / sk` in a table with sort keys: how errors name an item.
-impl<E: ?Sized> fmt::Display for ItemKey<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.partition.key)?;
-        if let Some(sort) = &self.sort {
-            write!(f, " / {sort}")?;
-        }
-        Ok(())
-    }
-}
-
-impl<E: ?Sized> PartialEq for ItemKey<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.partition == other.partition && self.sort == other.sort
-    }
-}
-
-impl<E: ?Sized> Eq for ItemKey<E> {}
-
-impl<E: ?Sized> Hash for ItemKey<E> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.partition.hash(state);
-        self.sort.hash(state);
-    }
-}
-
-/// The partition key of one entity type: a `PartitionKey<Lead>` is not a
-/// `PartitionKey<Account>`, so a key cannot be handed to code expecting another entity's.
-///
-/// Built only by the key builders ([`Entity::partition_key`], the clients' `key::<E>()`, the
-/// generated `Lead::partition_key`), so it always holds a valid key of `E`'s scope and tag.
-///
-/// It never turns into text by itself: it does not dereference to `str` and does not convert
-/// `Into<String>`, so a key cannot pass where an id (`&str`) or other text is expected, where
-/// it would be escaped into one id of some other key. Ask for the text with
-/// [`as_str`](Self::as_str), [`as_ref`](AsRef::as_ref) or [`into_string`](Self::into_string).
-pub struct PartitionKey<E: ?Sized> {
-    key: String,
-    entity: PhantomData<fn() -> E>,
-}
-
-impl<E: ?Sized> PartitionKey<E> {
-    fn new(key: String) -> Self {
-        Self {
-            key,
-            entity: PhantomData,
-        }
-    }
-
-    /// The key as a string slice.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.key
-    }
-
-    /// The key as an owned `String`, as the SDK's `AttributeValue::S` takes it.
-    #[must_use]
-    pub fn into_string(self) -> String {
-        self.key
-    }
-}
-
-impl<E: ?Sized> Clone for PartitionKey<E> {
-    fn clone(&self) -> Self {
-        Self::new(self.key.clone())
-    }
-}
-
-impl<E: ?Sized> fmt::Debug for PartitionKey<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("PartitionKey").field(&self.key).finish()
-    }
-}
-
-impl<E: ?Sized> fmt::Display for PartitionKey<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.key)
-    }
-}
-
-impl<E: ?Sized> PartialEq for PartitionKey<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-
-impl<E: ?Sized> Eq for PartitionKey<E> {}
-
-impl<E: ?Sized> Hash for PartitionKey<E> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.key.hash(state);
-    }
-}
-
-impl<E: ?Sized> PartialEq<str> for PartitionKey<E> {
-    fn eq(&self, other: &str) -> bool {
-        self.key == other
-    }
-}
-
-impl<E: ?Sized> PartialEq<&str> for PartitionKey<E> {
-    fn eq(&self, other: &&str) -> bool {
-        self.key == *other
-    }
-}
-
-impl<E: ?Sized> AsRef<str> for PartitionKey<E> {
-    fn as_ref(&self) -> &str {
-        &self.key
-    }
-}
-
-/// The table of entity type `E` in one scope, from a scoped client's `table::<E>()`.
-pub struct EntityTable<E: ?Sized> {
-    name: TableName,
-    entity: PhantomData<fn() -> E>,
-}
-
-impl<E: Table + ?Sized> EntityTable<E> {
-    pub(crate) fn new(scope: &E::Scope) -> Self {
-        Self {
-            name: scope.table(&E::BASE_NAME),
-            entity: PhantomData,
-        }
-    }
-}
-
-impl<E: ?Sized> EntityTable<E> {
-    /// The table's name: `PRODUS_crm`.
-    #[must_use]
-    pub fn name(&self) -> &TableName {
-        &self.name
-    }
-
-    /// The table's name, owned, as the SDK's builders take it.
-    #[must_use]
-    pub fn into_name(self) -> TableName {
-        self.name
-    }
-}
-
-impl<E: ?Sized> Clone for EntityTable<E> {
-    fn clone(&self) -> Self {
-        Self {
-            name: self.name.clone(),
-            entity: PhantomData,
-        }
-    }
-}
-
-impl<E: ?Sized> fmt::Debug for EntityTable<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("EntityTable").field(&self.name).finish()
-    }
-}
-
-impl<E: ?Sized> fmt::Display for EntityTable<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name.as_str())
-    }
-}
-
-/// Implemented by the table attributes for a table declared with `sort_key`
-/// (`#[capsule_table("crm", sort_key)]`): the tables whose entities may have sort ids and
-/// share partitions. `#[derive(ScopedKey)]` requires it of an entity's declaration when the
-/// entity has `#[scoped(sort)]` fields or `#[scoped(partition = …)]`.
-#[doc(hidden)]
-#[diagnostic::on_unimplemented(
-    message = "the table declared by `{Self}` is keyed by `pk` alone, so its entities cannot have sort ids or share a partition",
-    label = "needs a table with sort keys",
-    note = "declare the table with `sort_key`: `#[capsule_table(\"…\", sort_key)]` (or the tenant or platform form) on its declaration, and have its entities refer to it with `#[scoped(table = …)]`"
-)]
-pub trait SortKeyTable: Table {}
-
-/// Compiles only if `T` declares a table with sort keys. Called by the code
-/// `#[derive(ScopedKey)]` generates.
-#[doc(hidden)]
-pub fn require_sort_key<T: SortKeyTable + ?Sized>() {}
-
-/// Compiles only if entity `E` takes the same partition ids as entity `P`, whose partitions
-/// hold its items (`#[scoped(partition = P)]`). Called by the code `#[derive(ScopedKey)]`
-/// generates.
-#[doc(hidden)]
-pub fn same_partition_ids<P, E>()
-where
-    P: Entity + ?Sized,
-    E: for<'a> SamePartitionIds<'a, P> + ?Sized,
-{
-}
-
-/// `Self`'s partition ids are `P`'s.
-#[doc(hidden)]
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot live in `{P}`'s partitions: its `#[scoped(id)]` fields differ from `{P}`'s",
-    label = "partition ids differ",
-    note = "an entity in another's partition (`#[scoped(partition = …)]`) has the same `#[scoped(id)]` fields as that entity, of the same types and in the same order; its other key fields are `#[scoped(sort)]`"
-)]
-pub trait SamePartitionIds<'a, P: ?Sized> {}
-
-impl<'a, P, E> SamePartitionIds<'a, P> for E
-where
-    P: Entity + ?Sized + 'a,
-    E: Entity<PartitionIds<'a> = P::PartitionIds<'a>> + ?Sized + 'a,
-{
-}
-
 /// The seals of the entity traits: supertraits user code cannot implement by accident, so
 /// that no hand-written impl can put an entity into another scope, forge its tag or base name,
 /// or let a client reach an entity of another scope.
@@ -608,60 +344,6 @@ pub trait OperatorTransaction: seal::NoTables {
     #[doc(hidden)]
     fn no_transaction<T>() -> T;
 }
-
-/// A hand-written entity for the crate's unit tests, keyed by one text id in a table without
-/// sort keys: what `#[derive(ScopedKey)]` would generate, in the crate itself (which cannot use
-/// its own macros). `test_entity!(Lead, Capsule, "crm", "LEAD", attributes = [..], id = "1")`.
-#[cfg(test)]
-macro_rules! test_entity {
-    (
-        $name:ident, $scope:ty, $base:literal, $tag:literal,
-        attributes = [$($attribute:expr),* $(,)?], id = $id:literal $(,)?
-    ) => {
-        struct $name;
-
-        impl $crate::entity::seal::BoundTable for $name {}
-        impl $crate::entity::seal::DerivedEntity for $name {}
-
-        impl $crate::entity::Table for $name {
-            type Scope = $scope;
-            type Declaration = Self;
-            const BASE_NAME: $crate::ident::BaseName = $crate::ident::BaseName::from_static($base);
-            const KEY_SCHEMA: $crate::schema::KeySchema = $crate::schema::KeySchema::Partition;
-        }
-
-        impl $crate::entity::Entity for $name {
-            const TAG: $crate::ident::EntityTag = $crate::ident::EntityTag::from_static($tag);
-            const ATTRIBUTES: $crate::ops::Attributes =
-                $crate::ops::Attributes::new(&[$($attribute),*], false);
-            const SORT_ID_COUNT: usize = 0;
-            type Partition = Self;
-            type Ids<'a> = &'a str;
-            type PartitionIds<'a> = &'a str;
-            type SortIds<'a> = ();
-            type FirstSort = $crate::range::Done;
-
-            fn ids(&self) -> &str {
-                $id
-            }
-
-            fn split_ids<'a>(ids: &'a str) -> (&'a str, ())
-            where
-                Self: 'a,
-            {
-                (ids, ())
-            }
-
-            fn registration() -> &'static $crate::tags::Registration {
-                static REGISTRATION: $crate::tags::Registration = $crate::tags::Registration::new();
-                &REGISTRATION
-            }
-        }
-    };
-}
-
-#[cfg(test)]
-pub(crate) use test_entity;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,55 @@
+//! A hand-written entity for the crate's own unit tests.
+
+/// A hand-written entity for the crate's unit tests, keyed by one text id in a table without
+/// sort keys: what `#[derive(ScopedKey)]` would generate, in the crate itself (which cannot use
+/// its own macros). `test_entity!(Lead, Capsule, "crm", "LEAD", attributes = [..], id = "1")`.
+#[cfg(test)]
+macro_rules! test_entity {
+    (
+        $name:ident, $scope:ty, $base:literal, $tag:literal,
+        attributes = [$($attribute:expr),* $(,)?], id = $id:literal $(,)?
+    ) => {
+        struct $name;
+
+        impl $crate::entity::seal::BoundTable for $name {}
+        impl $crate::entity::seal::DerivedEntity for $name {}
+
+        impl $crate::entity::Table for $name {
+            type Scope = $scope;
+            type Declaration = Self;
+            const BASE_NAME: $crate::ident::BaseName = $crate::ident::BaseName::from_static($base);
+            const KEY_SCHEMA: $crate::schema::KeySchema = $crate::schema::KeySchema::Partition;
+        }
+
+        impl $crate::entity::Entity for $name {
+            const TAG: $crate::ident::EntityTag = $crate::ident::EntityTag::from_static($tag);
+            const ATTRIBUTES: $crate::ops::Attributes =
+                $crate::ops::Attributes::new(&[$($attribute),*], false);
+            const SORT_ID_COUNT: usize = 0;
+            type Partition = Self;
+            type Ids<'a> = &'a str;
+            type PartitionIds<'a> = &'a str;
+            type SortIds<'a> = ();
+            type FirstSort = $crate::range::Done;
+
+            fn ids(&self) -> &str {
+                $id
+            }
+
+            fn split_ids<'a>(ids: &'a str) -> (&'a str, ())
+            where
+                Self: 'a,
+            {
+                (ids, ())
+            }
+
+            fn registration() -> &'static $crate::tags::Registration {
+                static REGISTRATION: $crate::tags::Registration = $crate::tags::Registration::new();
+                &REGISTRATION
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+pub(crate) use test_entity;
