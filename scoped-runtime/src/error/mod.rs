@@ -1,0 +1,328 @@
+//! Errors: each names the offending value and the rule it broke.
+//!
+//! One file per layer: scopes (`scope`), keys (`key`), the isolation guard (`isolation`),
+//! credentials (`credential`); [`Error`], the crate's error, wraps them all.
+
+mod credential;
+mod isolation;
+mod key;
+mod scope;
+
+pub use credential::CredentialError;
+pub use isolation::IsolationViolation;
+pub use key::KeyError;
+pub use scope::ScopeError;
+
+use crate::cursor::CursorError;
+use crate::ident::EntityTag;
+use crate::schema::KeySchema;
+
+/// Any error of this crate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// See [`ScopeError`].
+    #[error(transparent)]
+    Scope(#[from] ScopeError),
+    /// See [`KeyError`].
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// See [`IsolationViolation`].
+    #[error(transparent)]
+    Isolation(#[from] IsolationViolation),
+    /// See [`CredentialError`].
+    #[error(transparent)]
+    Credentials(#[from] CredentialError),
+    /// See [`CursorError`].
+    #[error(transparent)]
+    Cursor(#[from] CursorError),
+    /// The AWS configuration cannot build clients.
+    #[error("AWS configuration is incomplete: {0}")]
+    Config(&'static str),
+    /// A DynamoDB request failed; the SDK's error is the source.
+    #[error(
+        "DynamoDB {operation} on table {table}{} failed: {detail}",
+        key.as_deref().map(|key| format!(", key {key:?},")).unwrap_or_default()
+    )]
+    DynamoDb {
+        /// The DynamoDB operation: `GetItem`, `Query`…
+        operation: &'static str,
+        /// The table (several, comma-separated, for a transaction).
+        table: String,
+        /// The partition key the request was about, if one.
+        key: Option<String>,
+        /// The service's error code and message, or what failed on the way.
+        detail: String,
+        /// The SDK's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// An entity could not be converted to or from a DynamoDB item.
+    #[error("item {key:?} in table {table}: {direction} `{entity}` failed: {source}")]
+    Item {
+        /// The table.
+        table: String,
+        /// The item's partition key.
+        key: String,
+        /// The entity type.
+        entity: &'static str,
+        /// `"writing"` or `"reading"`.
+        direction: &'static str,
+        /// serde_dynamo's error.
+        #[source]
+        source: serde_dynamo::Error,
+    },
+    /// An entity serializes an attribute the library reserves for keys.
+    #[error(
+        "`{entity}` has an attribute named {attribute:?}: `pk` and `sk` are the key attributes \
+         the library writes; rename the field (`#[serde(rename = \"…\")]`)"
+    )]
+    ReservedAttribute {
+        /// The entity type.
+        entity: &'static str,
+        /// The attribute: `pk` or `sk`.
+        attribute: String,
+    },
+    /// An [`Update`](crate::Update) names an attribute it may not change: one the entity does
+    /// not serialize (a typo, or the Rust name of a renamed field), one holding an id, or a key
+    /// attribute. Checked before anything is sent.
+    #[error(
+        "update of `{entity}` rejected: attribute {attribute:?} {rule}{}",
+        suggestion.as_deref().map(|name| format!("; did you mean `{name}`?")).unwrap_or_default()
+    )]
+    UpdateAttribute {
+        /// The entity type.
+        entity: &'static str,
+        /// The attribute the update named.
+        attribute: String,
+        /// The rule it broke.
+        rule: UpdateRule,
+        /// The entity's attribute the name is closest to, if one is close.
+        suggestion: Option<String>,
+    },
+    /// An item read through the raw SDK client (a scan…) is not an item of the entity in this
+    /// scope: its key is another entity's, or its id attributes make another key than its
+    /// `pk`. (An item of another scope is an [`IsolationViolation`].)
+    #[error("item {key:?} in table {table} is not a `{entity}` of this scope: {reason}")]
+    ForeignItem {
+        /// The table the item was read from.
+        table: String,
+        /// The item's partition key.
+        key: String,
+        /// The entity type it was to be read as.
+        entity: &'static str,
+        /// Why it is not one.
+        reason: String,
+    },
+    /// An upsert of an entity with sort ids: an item it created would lack their attributes.
+    #[error(
+        "`{entity}` cannot be upserted: it has sort ids, and an item an upsert creates would \
+         lack their attributes (a timestamp, a bool… cannot be written back from the key); \
+         create it with `create` or `put`, then `update` it"
+    )]
+    UpsertSortIds {
+        /// The entity, by type name.
+        entity: &'static str,
+    },
+    /// A create-if-absent found an item under the key.
+    #[error("item {key:?} already exists in table {table}: create writes only absent items")]
+    AlreadyExists {
+        /// The table.
+        table: String,
+        /// The partition key.
+        key: String,
+    },
+    /// An update found no item under the key: updates never create items (an upsert does).
+    #[error(
+        "no item {key:?} in table {table}: update changes existing items only; upsert creates \
+         absent ones"
+    )]
+    NotFound {
+        /// The table.
+        table: String,
+        /// The partition key.
+        key: String,
+    },
+    /// An update's conditions ([`Update::when_equals`](crate::Update::when_equals)…) did not
+    /// hold for the item: it exists, but an attribute differs from what the update expected.
+    /// Nothing was written.
+    #[error(
+        "update of item {key:?} in table {table} not applied: its condition `{condition}` does \
+         not hold for the stored item"
+    )]
+    ConditionFailed {
+        /// The table.
+        table: String,
+        /// The partition key.
+        key: String,
+        /// The update's conditions, as `name = value`, `name exists`, `name not exists`
+        /// joined by `AND`.
+        condition: String,
+    },
+    /// An optimistic-locking update ([`Update::expect_version`](crate::Update::expect_version))
+    /// found another version: someone else wrote the item since it was read. Nothing was
+    /// written; read the item again and retry.
+    #[error(
+        "update of item {key:?} in table {table} not applied: it expected version {expected} in \
+         attribute {attribute:?}, but the item has {}; read it again and retry",
+        found.map_or_else(|| "none".to_owned(), |found| found.to_string())
+    )]
+    VersionConflict {
+        /// The table.
+        table: String,
+        /// The partition key.
+        key: String,
+        /// The version attribute.
+        attribute: String,
+        /// The version the update expected.
+        expected: u64,
+        /// The version the item had when the failure was diagnosed, `None` if it had no
+        /// integer version.
+        found: Option<u64>,
+    },
+    /// An update's value for an attribute cannot do what the update asks: a set to delete or
+    /// add that is empty, or holds anything but only strings or only numbers. Checked before
+    /// anything is sent.
+    #[error("update of `{entity}` rejected: the value for attribute {attribute:?} {rule}")]
+    UpdateValue {
+        /// The entity type.
+        entity: &'static str,
+        /// The attribute the update named.
+        attribute: String,
+        /// The rule the value broke.
+        rule: &'static str,
+    },
+    /// DynamoDB left part of a batch unprocessed through every retry.
+    #[error(
+        "DynamoDB {operation} on table {table} left {remaining} requests unprocessed after \
+         {attempts} attempts with backoff"
+    )]
+    Unprocessed {
+        /// `BatchGetItem` or `BatchWriteItem`.
+        operation: &'static str,
+        /// The table.
+        table: String,
+        /// How many keys or writes were still unprocessed.
+        remaining: usize,
+        /// How many requests were sent for them.
+        attempts: u32,
+    },
+    /// A transaction was cancelled; `reasons` has one entry per write, in order, naming the
+    /// write's entity, table and key next to DynamoDB's code (`None` for the writes that were
+    /// not the cause). The message lists the writes that were.
+    #[error(
+        "transaction on table {table} was cancelled: {}",
+        CancellationReason::causes(reasons)
+    )]
+    TransactionCanceled {
+        /// The tables the transaction wrote, comma-separated.
+        table: String,
+        /// One reason per write, in the order the writes were added.
+        reasons: Vec<CancellationReason>,
+        /// The SDK's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A table exists with another key schema than its declaration gives it.
+    #[error("table {table} has key schema {found}, but its declaration keys it by {expected}")]
+    KeySchema {
+        /// The table.
+        table: String,
+        /// The key schema its declaration gives it.
+        expected: KeySchema,
+        /// Its key schema, as `attribute (KEY_TYPE)` pairs.
+        found: String,
+    },
+}
+
+/// Why an [`Update`](crate::Update) may not name an attribute, in [`Error::UpdateAttribute`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UpdateRule {
+    /// `pk` or `sk`: the key attributes the library writes.
+    Reserved,
+    /// The attribute of an `#[scoped(id)]` field: the item's partition key is built from it.
+    Id,
+    /// The entity serializes no top-level attribute of that name.
+    Unknown,
+}
+
+impl std::fmt::Display for UpdateRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Reserved => {
+                "is reserved: `pk` and `sk` are the key attributes the library writes from the \
+                 entity's ids"
+            }
+            Self::Id => {
+                "holds one of the entity's ids, which make up the item's partition key: an \
+                 update would leave the item under its old key with a new id; put the item \
+                 under its new ids and delete the old one"
+            }
+            Self::Unknown => {
+                "is not one the entity serializes: updates name the entity's serialized \
+                 top-level field names (after `#[serde(rename…)]`), not Rust field names"
+            }
+        })
+    }
+}
+
+/// One write of a cancelled transaction and why DynamoDB cancelled it, in
+/// [`Error::TransactionCanceled`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CancellationReason {
+    /// The write's 1-based position in the transaction, in the order the writes were added.
+    pub position: usize,
+    /// The write: `put`, `create`, `update`, `upsert`, `delete` or `require_exists`.
+    pub write: &'static str,
+    /// The entity type written.
+    pub entity: &'static str,
+    /// The entity's tag in partition keys: `LEAD`.
+    pub tag: EntityTag,
+    /// The table written.
+    pub table: String,
+    /// The item's partition key.
+    pub key: String,
+    /// DynamoDB's code: `ConditionalCheckFailed`, `TransactionConflict`…, or `None` for a write
+    /// that was not the cause.
+    pub code: String,
+    /// DynamoDB's message, if it gave one.
+    pub message: Option<String>,
+}
+
+impl CancellationReason {
+    /// Whether this write caused the cancellation (its code is not `None`).
+    #[must_use]
+    pub fn is_cause(&self) -> bool {
+        self.code != "None"
+    }
+
+    /// The writes that caused the cancellation, for the error message.
+    fn causes(reasons: &[Self]) -> String {
+        let causes: Vec<String> = reasons
+            .iter()
+            .filter(|reason| reason.is_cause())
+            .map(Self::to_string)
+            .collect();
+        if causes.is_empty() {
+            "DynamoDB named no write as the cause".to_owned()
+        } else {
+            causes.join("; ")
+        }
+    }
+}
+
+impl std::fmt::Display for CancellationReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "write {} ({} of `{}` {}, key {:?} in table {}): {}",
+            self.position, self.write, self.entity, self.tag, self.key, self.table, self.code
+        )?;
+        match &self.message {
+            Some(message) => write!(f, " ({message})"),
+            None => Ok(()),
+        }
+    }
+}
