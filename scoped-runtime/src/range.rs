@@ -24,7 +24,7 @@ use std::marker::PhantomData;
 use crate::entity::Entity;
 use crate::error::KeyError;
 use crate::ident::EntityTag;
-use crate::sort::{SortSegment, push_component};
+use crate::sort::{MAX_SORT_KEY_BYTES, SortSegment, UPPER_BOUND, check_len, push_component};
 
 /// Marks a position in an entity's sort ids, for [`SortField`] and typed queries: the first
 /// to sixth sort id, or [`Done`] when every sort id is fixed.
@@ -203,7 +203,7 @@ impl SortRange {
         if self.fixed < self.total {
             self.prefix.push('#');
         }
-        Ok(())
+        check_len(&self.prefix)
     }
 
     /// Encodes `value` as the next sort id, for a bound.
@@ -211,6 +211,10 @@ impl SortRange {
         let value = value.sort_value()?;
         let mut out = String::new();
         push_component(&mut out, &self.tag, self.fixed + 1, &value)?;
+        // The longest bound a condition makes of it: the prefix, the id and `$`.
+        if self.prefix.len() + out.len() + 1 > MAX_SORT_KEY_BYTES {
+            check_len(&format!("{}{out}{UPPER_BOUND}", self.prefix))?;
+        }
         Ok(out)
     }
 
@@ -226,9 +230,9 @@ impl SortRange {
             return SortCondition::Equals(prefix.clone());
         }
         // `P'$`: after every key starting with `P`, before any other entity's.
-        let end = format!("{}$", &prefix[..prefix.len() - 1]);
+        let end = format!("{}{UPPER_BOUND}", &prefix[..prefix.len() - 1]);
         let at = |value: &str| format!("{prefix}{value}");
-        let after = |value: &str| format!("{prefix}{value}$");
+        let after = |value: &str| format!("{prefix}{value}{UPPER_BOUND}");
         let between = |lo: String, hi: String| SortCondition::Between {
             lo,
             hi,
@@ -316,6 +320,22 @@ mod tests {
                 assert!(!range.contains(stranger), "{bound:?} holds {stranger}");
             }
         }
+    }
+
+    #[test]
+    fn bounds_past_the_sort_key_limit_are_key_errors() {
+        let long = "x".repeat(1100);
+        let mut fixed = note();
+        assert!(matches!(
+            fixed.fix(long.as_str()),
+            Err(KeyError::SortKeyTooLong { .. })
+        ));
+        assert!(matches!(
+            note().encode(long.as_str()),
+            Err(KeyError::SortKeyTooLong { .. })
+        ));
+        let fits = "x".repeat(1000);
+        assert!(note().encode(fits.as_str()).is_ok());
     }
 
     #[test]

@@ -60,8 +60,9 @@ pub enum IsolationViolation {
     /// An item or key has no string partition key attribute `pk`, so the guard cannot tell
     /// which partition it touches.
     #[error(
-        "{what} for table {table:?} has no string attribute `pk`: every item and key a scoped \
-         client sends carries its scope's partition key in `pk`"
+        "{what} for table {table:?} has no string attribute `{pk}`: every item and key a scoped \
+         client sends carries its scope's partition key in `{pk}`",
+        pk = crate::schema::PARTITION_KEY_ATTRIBUTE
     )]
     MissingPartitionKey {
         /// The table the item or key was sent to.

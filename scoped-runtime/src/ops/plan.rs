@@ -1,7 +1,7 @@
 //! The requests of one query within one partition: its key condition, order, page size and
 //! consistency, page by page; shared by entity queries and collections.
 
-use aws_sdk_dynamodb::types::{AttributeValue, Select};
+use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::convert::{Item, request_error};
 use super::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
@@ -117,16 +117,6 @@ impl Plan {
         &self,
         start: Option<Item>,
     ) -> Result<(Vec<Item>, Option<Item>), Error> {
-        let (items, _, next) = self.fetch_counted(start, Select::AllAttributes).await?;
-        Ok((items, next))
-    }
-
-    /// One page from `start`: its items, DynamoDB's count and the key to continue from.
-    pub(crate) async fn fetch_counted(
-        &self,
-        start: Option<Item>,
-        select: Select,
-    ) -> Result<(Vec<Item>, u64, Option<Item>), Error> {
         let mut request = self
             .client
             .query()
@@ -136,7 +126,6 @@ impl Plan {
             .set_exclusive_start_key(start)
             .consistent_read(self.consistent)
             .scan_index_forward(!self.descending)
-            .select(select)
             .set_limit(self.limit);
         let expression = match &self.condition {
             None => "#pk = :pk",
@@ -156,7 +145,7 @@ impl Plan {
                     .expression_attribute_values(":hi", AttributeValue::S(hi.clone()));
                 "#pk = :pk AND #sk BETWEEN :lo AND :hi"
             }
-            Some(SortCondition::Empty) => return Ok((Vec::new(), 0, None)),
+            Some(SortCondition::Empty) => return Ok((Vec::new(), None)),
         };
         if self.condition.is_some() {
             request = request.expression_attribute_names("#sk", SK);
@@ -166,12 +155,7 @@ impl Plan {
             .send()
             .await
             .map_err(|err| request_error("Query", &self.table, Some(&self.partition), err))?;
-        let count = u64::try_from(output.count).unwrap_or(0);
-        Ok((
-            output.items.unwrap_or_default(),
-            count,
-            output.last_evaluated_key,
-        ))
+        Ok((output.items.unwrap_or_default(), output.last_evaluated_key))
     }
 
     /// Whether `item` is one of the query's (`Ok(true)`), the one item a `<` range reads but

@@ -54,10 +54,6 @@ const ESCAPE: u8 = b'%';
 const LAST_ESCAPED: u8 = 0x25;
 /// One above the separator; never part of a well-formed sort key, so `{prefix}$` is an
 /// exclusive upper bound for every sort key that starts with `{prefix}#`.
-#[allow(
-    dead_code,
-    reason = "range bounds use it once queries are wired in (issue 13)"
-)]
 pub(crate) const UPPER_BOUND: char = '$';
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -139,19 +135,6 @@ pub(crate) fn matches(tag: &EntityTag, values: &[SortValue<'_>], sk: &str) -> bo
 pub(crate) fn encode(tag: &EntityTag, values: &[SortValue<'_>]) -> Result<String, KeyError> {
     let len = sort_key_len(tag, values, false)?;
     let key = write_sort_key(tag, values, false, len);
-    check_len(&key)?;
-    Ok(key)
-}
-
-/// `{TAG}#{c1}#…#{ck}#`: the prefix of every sort key of `tag` whose leading sort ids are
-/// `leading` (`{TAG}#` when `leading` is empty), for `begins_with`.
-#[allow(
-    dead_code,
-    reason = "range queries use it once they are wired in (issue 13)"
-)]
-pub(crate) fn prefix(tag: &EntityTag, leading: &[SortValue<'_>]) -> Result<String, KeyError> {
-    let len = sort_key_len(tag, leading, true)?;
-    let key = write_sort_key(tag, leading, true, len);
     check_len(&key)?;
     Ok(key)
 }
@@ -271,9 +254,9 @@ mod tests {
     #[test]
     fn prefixes_and_bounds() {
         let leading = [SortValue::from(3_u8), SortValue::text("a#")];
-        assert_eq!(prefix(&NOTE, &leading).unwrap(), "NOTE#003#a%23#");
-        assert_eq!(prefix(&NOTE, &[]).unwrap(), "NOTE#");
-        let mut bound = prefix(&NOTE, &leading[..1]).unwrap();
+        let mut bound = String::from("NOTE#");
+        push_component(&mut bound, &NOTE, 1, &leading[0]).unwrap();
+        bound.push('#');
         push_component(&mut bound, &NOTE, 2, &leading[1]).unwrap();
         bound.push(UPPER_BOUND);
         assert_eq!(bound, "NOTE#003#a%23$");
