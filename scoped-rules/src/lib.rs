@@ -28,6 +28,8 @@ enum Charset {
     UpperAlnum,
     /// `A-Z`, `0-9`, `_`.
     UpperAlnumUnderscore,
+    /// `a-z`, `0-9`, `_`.
+    LowerAlnumUnderscore,
 }
 
 impl Charset {
@@ -41,6 +43,7 @@ impl Charset {
             Self::Upper => b.is_ascii_uppercase(),
             Self::UpperAlnum => b.is_ascii_uppercase() || b.is_ascii_digit(),
             Self::UpperAlnumUnderscore => b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_',
+            Self::LowerAlnumUnderscore => b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_',
         }
     }
 
@@ -52,6 +55,7 @@ impl Charset {
             Self::Upper => "uppercase ASCII letters",
             Self::UpperAlnum => "uppercase ASCII letters and digits",
             Self::UpperAlnumUnderscore => "uppercase ASCII letters, digits and `_`",
+            Self::LowerAlnumUnderscore => "lowercase ASCII letters, digits and `_`",
         }
     }
 }
@@ -107,8 +111,20 @@ const ENTITY_TAG: Spec = Spec {
 };
 
 /// Key segment markers that an entity tag may not be, so a key's scope is read from its
-/// segments alone.
-const RESERVED_ENTITY_TAGS: [&str; 2] = ["TENANT", "CAPSULE"];
+/// segments alone, and the tag of the library's own uniqueness items (`#[scoped(unique)]`), so
+/// that no entity's key is ever one of theirs.
+const RESERVED_ENTITY_TAGS: [&str; 3] = ["TENANT", "CAPSULE", "UNIQUE"];
+
+/// Secondary index names: `by_email`. 3–64 of `a-z 0-9 _`, starting with a letter: a valid
+/// DynamoDB index name (3–255 of `A-Za-z0-9_.-`), a valid key id (no `#`, no `%`), and the
+/// suffix of the index's key attributes `pk_{name}` and `sk_{name}`, which then need no
+/// quoting in expressions.
+const INDEX_NAME: Spec = Spec {
+    min: 3,
+    max: 64,
+    first: Charset::LowerAlnum,
+    rest: Charset::LowerAlnumUnderscore,
+};
 
 /// The rule an identifier broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +178,7 @@ impl Rule {
             Self::TooLong { .. } => "is too long",
             Self::InvalidStart { .. } => "starts with a character that is not allowed",
             Self::InvalidChar { .. } => "contains a character that is not allowed",
-            Self::Reserved => "is reserved by the key format (TENANT, CAPSULE)",
+            Self::Reserved => "is reserved by the key format (TENANT, CAPSULE, UNIQUE)",
             Self::Format(what) => what,
         }
     }
@@ -186,7 +202,8 @@ impl fmt::Display for Rule {
                 "may contain only {allowed}, found {ch:?} at byte {index}"
             ),
             Self::Reserved => f.write_str(
-                "is reserved by the key format (`TENANT` and `CAPSULE` mark key segments)",
+                "is reserved by the key format (`TENANT` and `CAPSULE` mark key segments, \
+                 `UNIQUE` tags uniqueness items)",
             ),
             Self::Format(what) => f.write_str(what),
         }
@@ -227,6 +244,16 @@ pub const fn check_capsule_code(value: &str) -> Result<(), Rule> {
 /// The [`Rule`] the value breaks.
 pub const fn check_base_name(value: &str) -> Result<(), Rule> {
     check(value, BASE_NAME)
+}
+
+/// Checks a secondary index name: 3–64 of `a-z 0-9 _`, starting with a lowercase letter or
+/// digit.
+///
+/// # Errors
+///
+/// The [`Rule`] the value breaks.
+pub const fn check_index_name(value: &str) -> Result<(), Rule> {
+    check(value, INDEX_NAME)
 }
 
 /// Checks `value` against `spec`.
@@ -272,7 +299,7 @@ const fn check(value: &str, spec: Spec) -> Result<(), Rule> {
 }
 
 /// Checks an entity tag: 1–64 of `A-Z 0-9 _`, starting with a letter, and not one of the
-/// reserved segment markers `TENANT` and `CAPSULE`.
+/// reserved tags `TENANT`, `CAPSULE` (segment markers) and `UNIQUE` (uniqueness items).
 ///
 /// # Errors
 ///
@@ -379,7 +406,35 @@ mod tests {
     fn reserved_entity_tags() {
         assert_eq!(check_entity_tag("TENANT"), Err(Rule::Reserved));
         assert_eq!(check_entity_tag("CAPSULE"), Err(Rule::Reserved));
+        assert_eq!(check_entity_tag("UNIQUE"), Err(Rule::Reserved));
+        assert_eq!(check_entity_tag("UNIQUES"), Ok(()));
         assert_eq!(check_entity_tag("CAPSULES"), Ok(()));
         assert_eq!(check_entity_tag("LEAD_NOTE"), Ok(()));
+    }
+
+    #[test]
+    fn index_names() {
+        assert_eq!(check_index_name("by_email"), Ok(()));
+        assert_eq!(check_index_name("all"), Ok(()));
+        assert_eq!(
+            check_index_name("ab"),
+            Err(Rule::TooShort { min: 3, len: 2 })
+        );
+        assert!(matches!(
+            check_index_name("_all"),
+            Err(Rule::InvalidStart { .. })
+        ));
+        assert!(matches!(
+            check_index_name("ByEmail"),
+            Err(Rule::InvalidStart { .. })
+        ));
+        assert!(matches!(
+            check_index_name("by-email"),
+            Err(Rule::InvalidChar { .. })
+        ));
+        assert!(matches!(
+            check_index_name("by#email"),
+            Err(Rule::InvalidChar { .. })
+        ));
     }
 }

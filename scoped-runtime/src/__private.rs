@@ -8,7 +8,7 @@ pub use crate::entity::{
     require_sort_key, same_partition_ids,
 };
 pub use crate::range::{SortAt, SortField};
-pub use crate::schema::KeySchema;
+pub use crate::schema::{IndexSchema, KeySchema, Projection, TableSchema};
 
 /// The positions of sort ids.
 pub mod position {
@@ -54,6 +54,24 @@ pub fn declare_table(
     kind: crate::scope::ScopeKind,
     base: &str,
     schema: crate::schema::KeySchema,
+    declaration: &'static str,
+) -> Result<(), KeyError> {
+    let schema = TableSchema {
+        key: schema,
+        indexes: &[],
+    };
+    crate::schema::declare(kind, base, schema, declaration)
+}
+
+/// As [`declare_table`], with secondary indexes.
+///
+/// # Errors
+///
+/// As [`declare_table`].
+pub fn declare_table_schema(
+    kind: crate::scope::ScopeKind,
+    base: &str,
+    schema: TableSchema,
     declaration: &'static str,
 ) -> Result<(), KeyError> {
     crate::schema::declare(kind, base, schema, declaration)

@@ -244,7 +244,10 @@ pub use ops::{
 };
 pub use range::{NextSortField, Position, SortAt, SortField};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
-pub use schema::{KeySchema, PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRIBUTE};
+pub use schema::{
+    INDEX_PARTITION_PREFIX, INDEX_SORT_PREFIX, IndexSchema, KeySchema, PARTITION_KEY_ATTRIBUTE,
+    Projection, SORT_KEY_ATTRIBUTE, TableSchema, is_key_attribute,
+};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
 pub use scoped_rules::Rule;
 pub use segment::{KeyIds, KeySegment, Segment};

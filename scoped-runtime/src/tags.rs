@@ -67,7 +67,7 @@ pub(crate) fn claim<E: Entity>() -> Result<(), KeyError> {
             crate::schema::declare(
                 <E::Scope as Scope>::KIND,
                 E::BASE_NAME.as_str(),
-                E::KEY_SCHEMA,
+                E::schema(),
                 std::any::type_name::<E::Declaration>(),
             )?;
             claim_in(

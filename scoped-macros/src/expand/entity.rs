@@ -105,6 +105,7 @@ pub(super) fn scoped_key(key: &EntityKey) -> TokenStream {
                 type Declaration = #table::Declaration;
                 const BASE_NAME: ::scoped_runtime::__private::BaseName = #table::BASE_NAME;
                 const KEY_SCHEMA: ::scoped_runtime::__private::KeySchema = #table::KEY_SCHEMA;
+                const INDEXES: &'static [::scoped_runtime::__private::IndexSchema] = #table::INDEXES;
             }
         }
     });

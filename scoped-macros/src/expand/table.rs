@@ -83,6 +83,7 @@ pub(super) fn table(input: &TableInput, checked: darling::Result<String>) -> Tok
                 const BASE_NAME: ::scoped_runtime::__private::BaseName =
                     ::scoped_runtime::__private::BaseName::from_static(#base_lit);
                 const KEY_SCHEMA: ::scoped_runtime::__private::KeySchema = #schema;
+                const INDEXES: &'static [::scoped_runtime::__private::IndexSchema] = &[];
             }
 
             #sorted

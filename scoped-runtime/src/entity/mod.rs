@@ -15,7 +15,7 @@ mod test_entity;
 use crate::ident::{BaseName, EntityTag};
 use crate::ops::Attributes;
 use crate::range::Position;
-use crate::schema::KeySchema;
+use crate::schema::{IndexSchema, KeySchema, TableSchema};
 use crate::scope::{Capsule, Platform, Scope, Tenant};
 use crate::segment::KeyIds;
 use crate::sort::SortIds;
@@ -54,6 +54,19 @@ pub trait Table: seal::BoundTable {
     /// The table's key schema: `pk` alone, or `pk` and `sk` for a table declared with
     /// `sort_key` (`#[capsule_table("crm", sort_key)]`).
     const KEY_SCHEMA: KeySchema;
+
+    /// The table's global secondary indexes, as its declaration lists them
+    /// (`#[capsule_table("crm", sort_key, index(ByEmail))]`), in order.
+    const INDEXES: &'static [IndexSchema];
+
+    /// The table's whole schema: key and indexes.
+    #[must_use]
+    fn schema() -> TableSchema {
+        TableSchema {
+            key: Self::KEY_SCHEMA,
+            indexes: Self::INDEXES,
+        }
+    }
 
     /// The name of this type's table in `scope`.
     #[must_use]

@@ -19,6 +19,7 @@ macro_rules! test_entity {
             type Declaration = Self;
             const BASE_NAME: $crate::ident::BaseName = $crate::ident::BaseName::from_static($base);
             const KEY_SCHEMA: $crate::schema::KeySchema = $crate::schema::KeySchema::Partition;
+            const INDEXES: &'static [$crate::schema::IndexSchema] = &[];
         }
 
         impl $crate::entity::Entity for $name {

@@ -1,7 +1,7 @@
 //! [`KeyError`]: a key that cannot be built or parsed.
 
 use crate::key::MAX_PARTITION_KEY_BYTES;
-use crate::schema::KeySchema;
+use crate::schema::TableSchema;
 use crate::scope::ScopeKind;
 use crate::sort::MAX_SORT_KEY_BYTES;
 
@@ -55,13 +55,14 @@ pub enum KeyError {
         /// The entity that claimed the tag first, by type name.
         other: String,
     },
-    /// Two declarations of the same tables (scope and base name) give them different key
-    /// schemas: one of them would read and write items the table cannot hold. Reported from
-    /// the second declaration's first use in the process on.
+    /// Two declarations of the same tables (scope and base name) give them different
+    /// schemas (key or secondary indexes): one of them would read and write items the table
+    /// cannot hold, or query indexes it does not have. Reported from the second declaration's
+    /// first use in the process on.
     #[error(
-        "`{declaration}` declares the {scope} table {base:?} keyed by {schema}, but \
-         `{other}` already declared it keyed by {other_schema}; declare each table once and \
-         have its entities refer to that declaration with `#[scoped(table = …)]`"
+        "`{declaration}` declares the {scope} table {base:?} as {schema}, but `{other}` \
+         already declared it as {other_schema}; declare each table once and have its \
+         entities refer to that declaration with `#[scoped(table = …)]`"
     )]
     SchemaConflict {
         /// The scope of the tables.
@@ -71,11 +72,11 @@ pub enum KeyError {
         /// The declaration refused, by type name.
         declaration: String,
         /// The schema it declares.
-        schema: KeySchema,
+        schema: TableSchema,
         /// The declaration that recorded the tables' schema first, by type name.
         other: String,
         /// The schema it declared.
-        other_schema: KeySchema,
+        other_schema: TableSchema,
     },
     /// The text is not a key this codec produces.
     #[error("malformed partition key {key:?}: {reason}")]

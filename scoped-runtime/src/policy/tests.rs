@@ -251,7 +251,10 @@ fn declare_sorted_tables() {
         crate::schema::declare(
             kind,
             "policy-sorted",
-            crate::KeySchema::PartitionAndSort,
+            crate::schema::TableSchema {
+                key: crate::KeySchema::PartitionAndSort,
+                indexes: &[],
+            },
             "policy::tests::Sorted",
         )
         .unwrap();

@@ -10,7 +10,7 @@
 use std::sync::Once;
 
 use super::*;
-use crate::schema::{KeySchema, SORT_KEY_ATTRIBUTE as SK, declare};
+use crate::schema::{KeySchema, SORT_KEY_ATTRIBUTE as SK, TableSchema, declare};
 use crate::scope::ScopeKind;
 
 /// `PRODUS_guard-sorted`, `t1_guard-sorted`, `guard-sorted`: declared with a sort key.
@@ -26,8 +26,18 @@ fn declare_tables() {
     static DECLARED: Once = Once::new();
     DECLARED.call_once(|| {
         for kind in [ScopeKind::Capsule, ScopeKind::Tenant, ScopeKind::Platform] {
-            declare(kind, SORTED, KeySchema::PartitionAndSort, "tests::Sorted").unwrap();
-            declare(kind, PLAIN, KeySchema::Partition, "tests::Plain").unwrap();
+            let (sorted, plain) = (
+                TableSchema {
+                    key: KeySchema::PartitionAndSort,
+                    indexes: &[],
+                },
+                TableSchema {
+                    key: KeySchema::Partition,
+                    indexes: &[],
+                },
+            );
+            declare(kind, SORTED, sorted, "tests::Sorted").unwrap();
+            declare(kind, PLAIN, plain, "tests::Plain").unwrap();
         }
     });
 }
