@@ -30,6 +30,8 @@ pub(crate) struct TableInput {
     pub(crate) base: syn::Result<LitStr>,
     /// `sort_key` after the base name: the table is keyed by `pk` and `sk`.
     pub(crate) sort_key: bool,
+    /// Its global secondary indexes, `index(..)`, in order.
+    pub(crate) indexes: Vec<IndexDecl>,
     /// The struct, with any further table attributes taken off (they are reported instead of
     /// expanded, so a conflict is one error, not a cascade).
     pub(crate) item: ItemStruct,
@@ -55,9 +57,13 @@ impl TableInput {
         item: TokenStream,
     ) -> darling::Result<Self> {
         let mut item = parse_struct(kind, item)?;
-        let (base, sort_key) = match parse_args(kind, args) {
-            Ok(TableArgs { base, sort_key }) => (Ok(base), sort_key),
-            Err(error) => (Err(error), false),
+        let (base, sort_key, indexes) = match parse_args(kind, args) {
+            Ok(TableArgs {
+                base,
+                sort_key,
+                indexes,
+            }) => (Ok(base), sort_key, indexes),
+            Err(error) => (Err(error), false, Vec::new()),
         };
         let mut other_tables = Vec::new();
         let mut bound = None;
@@ -89,6 +95,7 @@ impl TableInput {
             kind,
             base,
             sort_key,
+            indexes,
             item,
             other_tables,
             bound,
@@ -101,17 +108,100 @@ impl TableInput {
 fn usage(kind: ScopeKind) -> String {
     format!(
         "`#[{}]` takes the base table name as one string literal, optionally followed by \
-         `sort_key` for a table keyed by `pk` and `sk`: `#[{}(\"crm\")]`, `#[{}(\"crm\", sort_key)]`",
+         `sort_key` for a table keyed by `pk` and `sk` and by its global secondary indexes: \
+         `#[{}(\"crm\")]`, `#[{}(\"crm\", sort_key, index(ByEmail), index(Recent, sort_key))]`",
         kind.attribute(),
         kind.attribute(),
         kind.attribute()
     )
 }
 
-/// A table attribute's arguments: `"crm"` or `"crm", sort_key`.
+/// The usage line of an index declaration.
+const INDEX_USAGE: &str = "an index is declared as `index(TypeName)`, optionally with \
+    `name = \"by_email\"` (default: the type name in snake_case), `sort_key`, \
+    `shards = N` (1 to 64) and `projection = all` or `projection = keys_only`";
+
+/// A table attribute's arguments: `"crm"`, `"crm", sort_key`, then any `index(..)`.
 pub(crate) struct TableArgs {
     pub(crate) base: LitStr,
     pub(crate) sort_key: bool,
+    pub(crate) indexes: Vec<IndexDecl>,
+}
+
+/// One `index(..)` of a table attribute: a global secondary index of the table, and the unit
+/// struct that names it in typed code.
+pub(crate) struct IndexDecl {
+    /// The type the attribute generates for the index: `ByEmail`.
+    pub(crate) ident: Ident,
+    /// `name = "…"`: the DynamoDB index name, default the type's name in snake_case.
+    pub(crate) name: Option<LitStr>,
+    /// `sort_key`: the index is keyed by `sk_{name}` too.
+    pub(crate) sort_key: bool,
+    /// `shards = N`.
+    pub(crate) shards: Option<syn::LitInt>,
+    /// `projection = all | keys_only`.
+    pub(crate) projection: Option<Ident>,
+}
+
+impl syn::parse::Parse for IndexDecl {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let ident: Ident = input
+            .parse()
+            .map_err(|error| syn::Error::new(error.span(), INDEX_USAGE))?;
+        let mut decl = Self {
+            ident,
+            name: None,
+            sort_key: false,
+            shards: None,
+            projection: None,
+        };
+        while input.peek(syn::Token![,]) {
+            input.parse::<syn::Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let option: Ident = input
+                .parse()
+                .map_err(|error| syn::Error::new(error.span(), INDEX_USAGE))?;
+            let repeated = || {
+                syn::Error::new(
+                    option.span(),
+                    format!("`{option}` is given twice in one index declaration"),
+                )
+            };
+            match option.to_string().as_str() {
+                "sort_key" if decl.sort_key => return Err(repeated()),
+                "sort_key" => decl.sort_key = true,
+                "name" if decl.name.is_some() => return Err(repeated()),
+                "name" => {
+                    input.parse::<syn::Token![=]>()?;
+                    decl.name = Some(input.parse()?);
+                }
+                "shards" if decl.shards.is_some() => return Err(repeated()),
+                "shards" => {
+                    input.parse::<syn::Token![=]>()?;
+                    decl.shards = Some(input.parse()?);
+                }
+                "projection" if decl.projection.is_some() => return Err(repeated()),
+                "projection" => {
+                    input.parse::<syn::Token![=]>()?;
+                    decl.projection = Some(input.parse()?);
+                }
+                other => {
+                    return Err(syn::Error::new(
+                        option.span(),
+                        format!("unknown index option `{other}`; {INDEX_USAGE}"),
+                    ));
+                }
+            }
+        }
+        if !input.is_empty() {
+            return Err(input.error(format!(
+                "unexpected tokens in the index declaration; {INDEX_USAGE}"
+            )));
+        }
+        Ok(decl)
+    }
 }
 
 pub(crate) fn parse_args(kind: ScopeKind, args: TokenStream) -> syn::Result<TableArgs> {
@@ -120,25 +210,37 @@ pub(crate) fn parse_args(kind: ScopeKind, args: TokenStream) -> syn::Result<Tabl
             .parse::<LitStr>()
             .map_err(|error| syn::Error::new(error.span(), usage(kind)))?;
         let mut sort_key = false;
-        if input.peek(syn::Token![,]) {
+        let mut indexes = Vec::new();
+        while input.peek(syn::Token![,]) {
             input.parse::<syn::Token![,]>()?;
-            if !input.is_empty() {
-                let option: Ident = input.parse().map_err(|error| {
-                    syn::Error::new(
-                        error.span(),
-                        format!("expected `sort_key`; {}", usage(kind)),
-                    )
-                })?;
-                if option != "sort_key" {
-                    return Err(syn::Error::new(
-                        option.span(),
-                        format!("unknown table option `{option}`; {}", usage(kind)),
-                    ));
-                }
+            if input.is_empty() {
+                break;
+            }
+            let option: Ident = input.parse().map_err(|error| {
+                syn::Error::new(
+                    error.span(),
+                    format!("expected `sort_key` or `index(..)`; {}", usage(kind)),
+                )
+            })?;
+            if option == "sort_key" && !sort_key && indexes.is_empty() {
                 sort_key = true;
-                if input.peek(syn::Token![,]) {
-                    input.parse::<syn::Token![,]>()?;
-                }
+            } else if option == "sort_key" {
+                return Err(syn::Error::new(
+                    option.span(),
+                    format!(
+                        "`sort_key` comes once, right after the base name; {}",
+                        usage(kind)
+                    ),
+                ));
+            } else if option == "index" {
+                let content;
+                syn::parenthesized!(content in input);
+                indexes.push(content.parse::<IndexDecl>()?);
+            } else {
+                return Err(syn::Error::new(
+                    option.span(),
+                    format!("unknown table option `{option}`; {}", usage(kind)),
+                ));
             }
         }
         if !input.is_empty() {
@@ -147,7 +249,11 @@ pub(crate) fn parse_args(kind: ScopeKind, args: TokenStream) -> syn::Result<Tabl
                 usage(kind)
             )));
         }
-        Ok(TableArgs { base, sort_key })
+        Ok(TableArgs {
+            base,
+            sort_key,
+            indexes,
+        })
     };
     parser.parse2(args)
 }

@@ -7,7 +7,28 @@ pub use crate::entity::{
     Entity, ItemKey, OperatorEntity, OperatorTransaction, PartitionKey, SortKeyTable, Table,
     require_sort_key, same_partition_ids,
 };
+pub use crate::index::seal::{DeclaredIndex, DerivedTemplate};
+pub use crate::index::{
+    FullProjection, Index, IndexAttributes, IndexSortKey, IndexedBy, index_of,
+    require_index_sort_key,
+};
 pub use crate::range::{SortAt, SortField};
+pub use crate::segment::Segment;
+
+/// Appends an entity's attributes for one index: called by the generated
+/// `Entity::index_attributes` for each of the entity's index templates.
+///
+/// # Errors
+///
+/// [`KeyError`] if a template value is empty or a key is too long.
+pub fn write_index_attributes<E: IndexedBy<I>, I: Index>(
+    entity: &E,
+    scope: &E::Scope,
+    key: &ItemKey<E>,
+    out: &mut IndexAttributes,
+) -> Result<(), KeyError> {
+    crate::index::write_index_attributes::<E, I>(entity, scope, key, out)
+}
 pub use crate::schema::{IndexSchema, KeySchema, Projection, TableSchema};
 
 /// The positions of sort ids.

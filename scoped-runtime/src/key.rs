@@ -134,6 +134,51 @@ pub(crate) fn encode<S: Scope>(
     Ok(key)
 }
 
+/// As [`encode`], with the ids visited rather than listed: an index key's ids are its index
+/// name, its template's fields and its shard, which need no slice of their own.
+pub(crate) fn encode_visited<S: Scope>(
+    scope: &S,
+    entity: &EntityTag,
+    ids: &VisitIds<'_>,
+) -> Result<String, KeyError> {
+    let mut len = scope.key_prefix_len() + entity.as_str().len();
+    let mut count = 0;
+    let mut empty = None;
+    ids(&mut |id| {
+        count += 1;
+        if id.is_empty() && empty.is_none() {
+            empty = Some(count);
+        }
+        len += 1 + escaped_len(id);
+    });
+    if count == 0 {
+        return Err(KeyError::NoIds {
+            entity: entity.to_string(),
+        });
+    }
+    if let Some(position) = empty {
+        return Err(KeyError::EmptyId {
+            entity: entity.to_string(),
+            position,
+        });
+    }
+    let mut key = String::with_capacity(len);
+    scope.write_key_prefix(&mut key);
+    key.push_str(entity.as_str());
+    ids(&mut |id| {
+        key.push(SEPARATOR);
+        push_escaped(&mut key, id);
+    });
+    debug_assert_eq!(key.len(), len, "key capacity must be exact");
+    if len > MAX_PARTITION_KEY_BYTES {
+        return Err(KeyError::TooLong {
+            prefix: key.chars().take(ERROR_PREFIX_CHARS).collect(),
+            len,
+        });
+    }
+    Ok(key)
+}
+
 /// The scope segments of a decoded key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyScope<'a> {

@@ -211,6 +211,7 @@ mod error;
 mod factory;
 mod guard;
 mod ident;
+mod index;
 mod key;
 mod ops;
 mod policy;
@@ -237,6 +238,7 @@ pub use error::{
 };
 pub use factory::{AwsClientFactory, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
+pub use index::{FullProjection, Index, IndexAttributes, IndexPartitionIds, IndexedBy, shard_of};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use ops::{
     Attribute, Attributes, Collection, CollectionQuery, EntityInScope, ItemStream, Items, Page,

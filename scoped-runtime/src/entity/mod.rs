@@ -13,11 +13,12 @@ mod table;
 mod test_entity;
 
 use crate::ident::{BaseName, EntityTag};
+use crate::index::IndexAttributes;
 use crate::ops::Attributes;
 use crate::range::Position;
 use crate::schema::{IndexSchema, KeySchema, TableSchema};
 use crate::scope::{Capsule, Platform, Scope, Tenant};
-use crate::segment::KeyIds;
+use crate::segment::{KeyIds, Segment};
 use crate::sort::SortIds;
 use crate::table::TableName;
 use crate::tags::{self, Registration};
@@ -153,6 +154,26 @@ pub trait Entity: Table + seal::DerivedEntity {
     /// [`KeyError::TagInUse`]).
     #[doc(hidden)]
     fn registration() -> &'static Registration;
+
+    /// This value's index attributes (`pk_{index}`, `sk_{index}`) for every index template of
+    /// the entity it is in; `key` is its table key, which picks its shard on sharded indexes.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] if a template value is empty or an index key is too long.
+    #[doc(hidden)]
+    fn index_attributes(
+        &self,
+        scope: &Self::Scope,
+        key: &ItemKey<Self>,
+    ) -> Result<IndexAttributes, KeyError>
+    where
+        Self: Sized;
+
+    /// Calls `visit` with the attribute name and value of each `#[scoped(unique)]` field that
+    /// holds a value (an optional one that is `None` claims nothing).
+    #[doc(hidden)]
+    fn visit_unique(&self, visit: &mut dyn FnMut(&'static str, Segment<'_>));
 
     /// The partition key with `ids` in `scope`.
     ///

@@ -48,6 +48,20 @@ macro_rules! test_entity {
                 static REGISTRATION: $crate::tags::Registration = $crate::tags::Registration::new();
                 &REGISTRATION
             }
+
+            fn index_attributes(
+                &self,
+                _: &$scope,
+                _: &$crate::entity::ItemKey<Self>,
+            ) -> Result<$crate::index::IndexAttributes, $crate::error::KeyError> {
+                Ok(Vec::new())
+            }
+
+            fn visit_unique(
+                &self,
+                _: &mut dyn FnMut(&'static str, $crate::segment::Segment<'_>),
+            ) {
+            }
         }
     };
 }
