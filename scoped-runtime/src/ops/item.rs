@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::convert::{Item, is_condition_failure, item_key_map, request_error, to_item};
+use super::unique;
 use super::update::upsert_ids;
 use super::{Items, Update};
 use crate::entity::Entity;
@@ -47,6 +48,17 @@ impl<E: Entity> Items<E> {
     {
         let key = self.key_of(item)?;
         let attributes = to_item(item, self.table.as_str(), &key)?;
+        if unique::has_unique::<E>() {
+            let claims = unique::claims_of(&self.scope, item, &attributes)?;
+            return match condition {
+                Some(_) => self.create_claiming(&key, attributes, &claims).await,
+                None => {
+                    let write = unique::ItemWrite::Put(attributes);
+                    self.replace_claiming(&key, &write, &claims, None, |_| Ok(()))
+                        .await
+                }
+            };
+        }
         let sent = self
             .client
             .put_item()
@@ -61,6 +73,7 @@ impl<E: Entity> Items<E> {
                 Err(Error::AlreadyExists {
                     table: self.table.to_string(),
                     key: key.to_string(),
+                    unique: None,
                 })
             }
             Err(err) => Err(request_error(
@@ -107,6 +120,12 @@ impl<E: Entity> Items<E> {
     /// [`Error::Key`] if an id is empty, [`Error::DynamoDb`] if the request fails.
     pub async fn delete(&self, ids: E::Ids<'_>) -> Result<(), Error> {
         let key = self.item_key(ids)?;
+        if unique::has_unique::<E>() {
+            let write = unique::ItemWrite::Delete;
+            return self
+                .replace_claiming(&key, &write, &[], None, |_| Ok(()))
+                .await;
+        }
         self.client
             .delete_item()
             .table_name(self.table.as_str())
