@@ -298,6 +298,7 @@ impl KeyInput {
         };
         let templates = template_inputs
             .into_iter()
+            .flat_map(|templates| templates.0)
             .filter_map(|input| check_template(ident, input, &all_fields, &mut errors))
             .collect();
         let unique = all_fields

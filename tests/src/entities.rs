@@ -132,9 +132,11 @@ pub struct Contacts;
 /// email, in `recent` by creation time, and in `owner` by owner when it has one.
 #[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[scoped(table = Contacts, entity = "CONTACT")]
-#[scoped(index(ByEmail, partition(email)))]
-#[scoped(index(Recent, sort(created, contact_id)))]
-#[scoped(index(ByOwner, partition(owner), sort(created)))]
+#[scoped(index(
+    ByEmail(partition(email)),
+    Recent(sort(created, contact_id)),
+    ByOwner(partition(owner), sort(created))
+))]
 pub struct Contact {
     /// The contact's id.
     #[scoped(id)]

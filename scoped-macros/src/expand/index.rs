@@ -112,7 +112,7 @@ fn index_doc(kind: ScopeKind, table: &Ident, base: &str, index: &CheckedIndex) -
         "The global secondary index `{name}` of the {scope} table {table_doc}, declared by \
          [`{table}`]: keyed by {keys}, projecting {projection}.{shards}\n\n\
          Entities appear in it through a template of their fields, \
-         `#[scoped(index({ident}, partition(…), sort(…)))]`; every value they write to \
+         `#[scoped(index({ident}(partition(…), sort(…))))]`; every value they write to \
          `pk_{name}` is a key of their scope (`{prefix}{{ENTITY}}#{name}#…`), so a query of the \
          index never reaches another scope's items.",
         scope = kind.noun(),
