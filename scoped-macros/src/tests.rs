@@ -339,7 +339,11 @@ fn expansion_snapshots() {
     assert_snapshot("platform", &platform);
     let indexed = expand_entity(
         ScopeKind::Tenant,
-        quote!("hooks", index(AllHooks), index(ByOwner, name = "owner", sort_key, shards = 2)),
+        quote!(
+            "hooks",
+            index(AllHooks),
+            index(ByOwner, name = "owner", sort_key, shards = 2)
+        ),
         quote! {
             /// A webhook, listed in `all_hooks` and, when it has an owner, in `owner`.
             #[derive(ScopedKey)]
