@@ -47,7 +47,7 @@ impl<E: Entity> Items<E> {
         E: Serialize,
     {
         let key = self.key_of(item)?;
-        let attributes = to_item(item, self.table.as_str(), &key)?;
+        let attributes = to_item(item, &self.scope, self.table.as_str(), &key)?;
         if unique::has_unique::<E>() {
             let claims = unique::claims_of(&self.scope, item, &attributes)?;
             return match condition {

@@ -309,7 +309,7 @@ impl<S: Scope> Transaction<S> {
             .to_item_key(scope)
             .map_err(Error::from)
             .and_then(|key| {
-                let attributes = to_item(item, table.as_str(), &key)?;
+                let attributes = to_item(item, scope, table.as_str(), &key)?;
                 if unique::has_unique::<E>() {
                     let shown = key.to_string();
                     for claim in unique::claims_of(scope, item, &attributes)? {
