@@ -181,6 +181,11 @@ fn stored_claims<E: Entity>(scope: &E::Scope, stored: &Item) -> Vec<Claim> {
         .collect()
 }
 
+/// A condition's `#name` placeholders.
+type Names = HashMap<String, String>;
+/// A condition's `:value` placeholders.
+type Values = HashMap<String, AttributeValue>;
+
 /// A condition expression under construction: clauses joined by `AND`, with the placeholders
 /// they bind.
 #[derive(Debug, Default, Clone)]
@@ -254,13 +259,7 @@ impl Condition {
         (!self.clauses.is_empty()).then(|| self.clauses.join(" AND "))
     }
 
-    fn into_parts(
-        self,
-    ) -> (
-        Option<String>,
-        Option<HashMap<String, String>>,
-        Option<HashMap<String, AttributeValue>>,
-    ) {
+    fn into_parts(self) -> (Option<String>, Option<Names>, Option<Values>) {
         let expression = self.expression();
         let names = (!self.names.is_empty()).then_some(self.names);
         let values = (!self.values.is_empty()).then_some(self.values);
@@ -566,13 +565,7 @@ fn claim_release<E: ?Sized>(
 }
 
 /// The condition "the uniqueness item is absent or `owner`'s", with its placeholders.
-fn free_or_own<E: ?Sized>(
-    owner: &ItemKey<E>,
-) -> (
-    &'static str,
-    HashMap<String, String>,
-    HashMap<String, AttributeValue>,
-) {
+fn free_or_own<E: ?Sized>(owner: &ItemKey<E>) -> (&'static str, Names, Values) {
     let mut names = HashMap::with_capacity(3);
     let mut values = HashMap::with_capacity(2);
     names.insert("#pk".to_owned(), PK.to_owned());
