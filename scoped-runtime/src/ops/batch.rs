@@ -130,7 +130,8 @@ impl<E: Entity> Items<E> {
     ///
     /// [`Error::UniqueWrite`] if `E` has `#[scoped(unique)]` fields (a batch cannot release
     /// their uniqueness items; use [`delete`](Self::delete)), [`Error::Key`] for an empty id
-    /// (both before anything is sent), [`Error::Unprocessed`] if deletes stay unprocessed through every retry, [`Error::DynamoDb`] if a request fails.
+    /// (both before anything is sent), [`Error::Unprocessed`] if deletes stay unprocessed
+    /// through every retry, [`Error::DynamoDb`] if a request fails.
     pub async fn batch_delete<'a, I>(&self, ids: I) -> Result<(), Error>
     where
         I: IntoIterator<Item = E::Ids<'a>>,

@@ -42,7 +42,7 @@ impl<E: Entity> Items<E> {
     /// [`Error::UpdateAttribute`] if `attribute` is not a non-id attribute of the entity,
     /// [`Error::UpdateValue`] if `item`'s value of it is not an unsigned integer (before
     /// anything is sent); [`Error::VersionConflict`] if the stored version is another;
-    /// otherwise as [`Self::put`].
+    /// otherwise as [`Self::put`], which also says how unique values are kept.
     pub async fn put_versioned(&self, item: &E, attribute: &str) -> Result<u64, Error>
     where
         E: Serialize,
