@@ -21,8 +21,8 @@ use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use scoped_runtime::{
-    Capsule, Error, IsolationViolation, ScopedKey, Tenant, Update, UpdateRule, capsule_table,
-    tenant_table,
+    Capsule, Error, IsolationViolation, KeySegment, ScopedKey, Segment, Tenant, Update, UpdateRule,
+    capsule_table, tenant_table,
 };
 use scoped_tests::entities::{Contact, Contacts};
 use scoped_tests::{factory, unique, unscoped};
@@ -666,4 +666,55 @@ async fn writes_that_cannot_keep_uniqueness_items_are_refused_before_sending() {
         }])
         .await
         .unwrap();
+}
+
+/// An email that serializes as a map, though its key segment is its text: a unique value
+/// stored unlike its key text, whose uniqueness item a later put could not find.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    address: String,
+}
+
+impl KeySegment for Address {
+    fn segment(&self) -> Segment<'_> {
+        Segment::from(self.address.as_str())
+    }
+}
+
+/// A subscriber whose unique field is an [`Address`].
+#[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[scoped(table = Members, entity = "SUBSCRIBER")]
+pub struct Subscriber {
+    /// The subscriber's id.
+    #[scoped(id)]
+    pub subscriber_id: String,
+    /// Its address.
+    #[scoped(unique)]
+    pub address: Address,
+}
+
+#[tokio::test]
+async fn a_unique_value_stored_unlike_its_key_text_is_refused_before_sending() {
+    let factory = factory().await;
+    let subscribers = factory.tenant_dynamodb(&new_tenant()).items::<Subscriber>();
+    subscribers.provision().await.unwrap();
+    let subscriber = Subscriber {
+        subscriber_id: "s1".into(),
+        address: Address {
+            address: "a@x".into(),
+        },
+    };
+    let err = subscribers.create(&subscriber).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::UniqueValue { attribute: "address", value, .. } if value == "a@x"),
+        "{err}"
+    );
+    let raw = unscoped(&factory);
+    let all = raw
+        .scan()
+        .table_name(subscribers.table().as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(all.items().len(), 0, "nothing was written");
 }
