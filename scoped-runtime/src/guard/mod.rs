@@ -29,6 +29,8 @@
 
 pub(crate) mod bench;
 mod condition;
+mod index_tables;
+mod indexes;
 mod keys;
 mod query;
 mod scope;
@@ -57,7 +59,7 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemInput;
 use aws_sdk_dynamodb::operation::update_table::UpdateTableInput;
 use aws_sdk_dynamodb::operation::update_time_to_live::UpdateTimeToLiveInput;
-use aws_sdk_dynamodb::types::AttributeValueUpdate;
+use aws_sdk_dynamodb::types::{AttributeValue, AttributeValueUpdate};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::Input;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
@@ -168,6 +170,7 @@ pub(crate) fn check_request<'a, S: GuardedScope>(
             table,
             input.update_expression(),
             input.expression_attribute_names(),
+            input.expression_attribute_values(),
             input.attribute_updates(),
         );
     }
@@ -244,11 +247,15 @@ impl<S: GuardedScope> Check<'_, S> {
             .scope
             .base_name(name)
             .ok_or_else(|| self.cross_table(name))?;
-        let schema = self
+        let declared = self
             .declarations
             .get_or_init(schema::declarations)
-            .schema(S::KIND, base);
-        Ok(Table { name, schema })
+            .table(S::KIND, base);
+        Ok(Table {
+            name,
+            schema: declared.map(|declared| declared.key),
+            indexes: declared.map_or(&[], |declared| declared.indexes),
+        })
     }
 
     fn cross_table(&self, table: &str) -> IsolationViolation {
@@ -283,23 +290,29 @@ impl<S: GuardedScope> Check<'_, S> {
         )
     }
 
-    /// An update (`UpdateItem`, a transaction's `Update`) writes neither `pk` nor `sk`.
+    /// An update (`UpdateItem`, a transaction's `Update`) writes neither `pk` nor `sk`, and
+    /// index key attributes only with values the guard checks ([`indexes`]).
     fn update(
         &self,
         table: Table<'_>,
         expression: Option<&str>,
         names: Option<&HashMap<String, String>>,
+        values: Option<&HashMap<String, AttributeValue>>,
         attribute_updates: Option<&HashMap<String, AttributeValueUpdate>>,
     ) -> Result<(), IsolationViolation> {
-        let checked = expression
-            .map_or(Ok(()), |expression| {
-                update::check_update_expression(expression, names)
-            })
-            .and_then(|()| attribute_updates.map_or(Ok(()), update::check_attribute_updates));
-        checked.map_err(|reason| IsolationViolation::KeyUpdate {
+        let key_update = |reason| IsolationViolation::KeyUpdate {
             table: table.name.to_owned(),
             reason,
-        })
+        };
+        if let Some(expression) = expression {
+            let writes = update::check_update_expression(expression, names).map_err(key_update)?;
+            self.index_writes(table, &writes, values)?;
+        }
+        if let Some(updates) = attribute_updates {
+            update::check_attribute_updates(updates).map_err(key_update)?;
+            self.index_attribute_updates(table, updates)?;
+        }
+        Ok(())
     }
 
     fn batch_get(&self, input: &BatchGetItemInput) -> Result<(), IsolationViolation> {
@@ -363,6 +376,7 @@ impl<S: GuardedScope> Check<'_, S> {
                     table,
                     Some(update.update_expression()),
                     update.expression_attribute_names(),
+                    update.expression_attribute_values(),
                     None,
                 )?;
                 parts += 1;
