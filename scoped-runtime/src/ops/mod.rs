@@ -176,7 +176,7 @@ impl<E: Entity> Items<E> {
     /// in the table.
     pub async fn provision(&self) -> Result<(), Error> {
         crate::tags::claim::<E>()?;
-        provision_table(&self.client, self.table.as_str(), E::KEY_SCHEMA).await
+        provision_table(&self.client, self.table.as_str(), E::schema()).await
     }
 
     /// The entity in `item`, an item read through the SDK client ([`raw`](Self::raw)): an
