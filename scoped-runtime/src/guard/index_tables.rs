@@ -183,13 +183,10 @@ impl IndexCheck<'_, '_> {
                 .is_some_and(|attributes| !attributes.is_empty());
             non_key || leftover(&rest).is_some()
         });
-        let wanted = match declared {
-            Some(declared) => Some(match declared.projection {
-                crate::schema::Projection::All => ProjectionType::All,
-                crate::schema::Projection::KeysOnly => ProjectionType::KeysOnly,
-            }),
-            None => None,
-        };
+        let wanted = declared.map(|declared| match declared.projection {
+            crate::schema::Projection::All => ProjectionType::All,
+            crate::schema::Projection::KeysOnly => ProjectionType::KeysOnly,
+        });
         let allowed = match (wanted.as_ref(), found) {
             (Some(wanted), Some(found)) => wanted == found && !extra,
             (Some(_), None) => false,
