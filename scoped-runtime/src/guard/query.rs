@@ -82,7 +82,7 @@ impl<S: GuardedScope> Check<'_, S> {
                     )));
                 }
                 for conjunct in &condition.others {
-                    if is_partition_attribute(conjunct.attribute) {
+                    if index && is_partition_attribute(conjunct.attribute) {
                         match (conjunct.comparison, conjunct.values.as_slice()) {
                             (condition::Comparison::Compare("="), [placeholder]) => {
                                 self.bound_partition(
@@ -173,9 +173,9 @@ impl<S: GuardedScope> Check<'_, S> {
             table: table.name.to_owned(),
             reason,
         };
-        let Some(partition) = partitions
+        let Some((partition, partition_condition)) = partitions
             .iter()
-            .find(|attribute| conditions.contains_key(**attribute))
+            .find_map(|attribute| conditions.get_key_value(*attribute))
         else {
             return Err(unbound(format!(
                 "KeyConditions has no condition on {}",
@@ -188,7 +188,7 @@ impl<S: GuardedScope> Check<'_, S> {
         };
         let mut others = conditions
             .iter()
-            .filter(|(attribute, _)| attribute.as_str() != *partition);
+            .filter(|(attribute, _)| *attribute != partition);
         let other = others.next();
         if let (Some((first, _)), Some((second, _))) = (other, others.next()) {
             return Err(unbound(format!(
@@ -196,10 +196,13 @@ impl<S: GuardedScope> Check<'_, S> {
                  condition compares at most one attribute besides the partition key"
             )));
         }
-        for (attribute, condition) in std::iter::once((*partition, &conditions[*partition]))
-            .chain(other.map(|(attribute, condition)| (attribute.as_str(), condition)))
+        for (at, (attribute, condition)) in std::iter::once((partition, partition_condition))
+            .chain(other)
+            .enumerate()
         {
-            if is_partition_attribute(attribute) {
+            // The partition, and on an index another partition attribute besides (`pk` and
+            // `pk_N` both bound): each `EQ` a key of the scope.
+            if at == 0 || (index && is_partition_attribute(attribute)) {
                 match (
                     condition.comparison_operator(),
                     condition.attribute_value_list(),

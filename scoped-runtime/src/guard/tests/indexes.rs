@@ -616,6 +616,11 @@ fn index_queries_of_shared_tables_bind_the_index_partition() {
         message.contains("\"by_phone\"") && message.contains("`by_email`, `recent`"),
         "{message}"
     );
+    // A query of the table itself compares nothing but `sk` besides `pk`, index attributes
+    // neither.
+    let mut base = index_query(&declared, "by_email", "pk = :pk AND pk_by_email = :own");
+    base.index_name = None;
+    assert_eq!(violation_name(&check(&capsule, base)), "UnboundQuery");
     // Unshared tables: any key condition of their own indexes.
     let tenant = Tenant::new("t1", "One").unwrap();
     let mut own_table = index_query("t1_guard-indexed", "by_phone", "phone = :own");
