@@ -181,12 +181,7 @@ impl HttpConnector for Serialized {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn exactly_one_of_fifty_concurrent_creates_of_one_email_succeeds() {
     scoped_tests::needs!(Transactions);
-    scoped_tests::require_endpoint();
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .http_client(one_request_at_a_time())
-        .load()
-        .await;
-    let factory = scoped_runtime::AwsClientFactory::from_conf(config).unwrap();
+    let factory = serialized_factory().await;
     let capsule = new_capsule();
     let contacts = factory.capsule_dynamodb(&capsule).items::<Contact>();
     contacts.provision().await.unwrap();
@@ -243,6 +238,62 @@ async fn exactly_one_of_fifty_concurrent_creates_of_one_email_succeeds() {
     let winner = contacts.item_key(winners[0].as_str()).unwrap();
     assert_eq!(string(&claimed, "owner_pk"), winner.partition().as_str());
     assert_eq!(string(&claimed, "owner_sk"), "CONTACT");
+}
+
+/// A factory whose requests reach the backend one at a time (see [`one_request_at_a_time`]).
+async fn serialized_factory() -> scoped_runtime::AwsClientFactory {
+    scoped_tests::require_endpoint();
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(one_request_at_a_time())
+        .load()
+        .await;
+    scoped_runtime::AwsClientFactory::from_conf(config).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_changes_of_one_item_leave_exactly_its_final_value_claimed() {
+    scoped_tests::needs!(Transactions);
+    let factory = serialized_factory().await;
+    let capsule = new_capsule();
+    let contacts = factory.capsule_dynamodb(&capsule).items::<Contact>();
+    contacts.provision().await.unwrap();
+    contacts.create(&contact("c1", "start@x")).await.unwrap();
+    // Ten writers change c1's email at once: each reads c1, then writes it only if its email
+    // is still the one read, so most of them find it changed and read again.
+    let emails: Vec<String> = (0..10).map(|i| format!("e{i}@x")).collect();
+    let tasks: Vec<_> = emails
+        .iter()
+        .map(|email| {
+            let contacts = contacts.clone();
+            let email = email.clone();
+            tokio::spawn(async move { contacts.put(&contact("c1", &email)).await })
+        })
+        .collect();
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(()) | Err(Error::UniqueConflict { .. }) => {}
+            Err(err) => panic!("{err}"),
+        }
+    }
+    let last = contacts
+        .clone()
+        .consistent_reads()
+        .get("c1")
+        .await
+        .unwrap()
+        .unwrap()
+        .email;
+    // c1's final email is claimed by c1; every other one is free again.
+    let err = contacts.create(&contact("c2", &last)).await.unwrap_err();
+    assert!(is_duplicate(&err, "email", &last), "{err}");
+    for (i, email) in emails.iter().chain([&"start@x".to_owned()]).enumerate() {
+        if *email != last {
+            contacts
+                .create(&contact(&format!("other{i}"), email))
+                .await
+                .unwrap();
+        }
+    }
 }
 
 #[tokio::test]
