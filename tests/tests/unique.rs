@@ -20,12 +20,13 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use scoped_runtime::CredentialCacheConfig;
 use scoped_runtime::{
     Capsule, Error, IsolationViolation, KeySegment, ScopedKey, Segment, Tenant, Update, UpdateRule,
     capsule_table, tenant_table,
 };
 use scoped_tests::entities::{Contact, Contacts};
-use scoped_tests::{factory, unique, unscoped};
+use scoped_tests::{StsTap, factory, factory_with_tap, unique, unscoped};
 use serde::{Deserialize, Serialize};
 
 /// A supplier, in the contacts table beside `Contact` under another tag, with a unique email
@@ -768,4 +769,30 @@ async fn a_unique_value_stored_unlike_its_key_text_is_refused_before_sending() {
         .await
         .unwrap();
     assert_eq!(all.items().len(), 0, "nothing was written");
+}
+
+#[tokio::test]
+async fn each_write_sends_what_the_patterns_guide_says() {
+    scoped_tests::needs!(Transactions);
+    let tap = StsTap::new();
+    let factory = factory_with_tap(&tap, CredentialCacheConfig::default()).await;
+    let members = factory.tenant_dynamodb(&new_tenant()).items::<Member>();
+    members.provision().await.unwrap();
+    let sent = |from: usize| tap.dynamodb_operations()[from..].to_vec();
+
+    let start = tap.dynamodb_operations().len();
+    members
+        .create(&member("m1", "a@x", Some("+1")))
+        .await
+        .unwrap();
+    assert_eq!(sent(start), ["TransactWriteItems"]);
+    let start = tap.dynamodb_operations().len();
+    members.put(&member("m1", "b@x", None)).await.unwrap();
+    assert_eq!(sent(start), ["GetItem", "TransactWriteItems"]);
+    let start = tap.dynamodb_operations().len();
+    members.delete("m1").await.unwrap();
+    assert_eq!(sent(start), ["GetItem", "TransactWriteItems"]);
+    let start = tap.dynamodb_operations().len();
+    members.delete("m1").await.unwrap();
+    assert_eq!(sent(start), ["GetItem"], "an absent item: nothing to write");
 }
