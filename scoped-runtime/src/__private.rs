@@ -9,7 +9,7 @@ pub use crate::entity::{
 };
 pub use crate::index::seal::{DeclaredIndex, DerivedTemplate};
 pub use crate::index::{
-    FullProjection, Index, IndexAttributes, IndexSortKey, IndexedBy, index_of,
+    FullProjection, Index, IndexAttributes, IndexSortAt, IndexSortKey, IndexedBy, index_of,
     require_index_sort_key,
 };
 pub use crate::range::{SortAt, SortField};
