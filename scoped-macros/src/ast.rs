@@ -328,6 +328,132 @@ pub(crate) struct KeyInput {
     /// table is this one's.
     #[darling(default)]
     pub(crate) partition: Option<syn::Path>,
+    /// `#[scoped(index(ByEmail(partition(email)), Recent(sort(created))))]`: the entity's
+    /// template for each index it appears in.
+    #[darling(default, multiple, rename = "index")]
+    pub(crate) indexes: Vec<IndexTemplates>,
+}
+
+/// The usage line of an index template.
+const TEMPLATE_USAGE: &str = "index templates are written `index(IndexType(partition(field, …), \
+    sort(field, …)))`: the index type its table declares, then the fields whose values make \
+    the index partition (after the scope's prefix, the entity tag and the index name) and the \
+    index sort key; either list may be left out (`index(AllHooks)` lists every item of the \
+    entity in one partition), and one `index(..)` may hold several templates";
+
+/// One `index(..)` of `#[scoped(..)]`: the templates it holds.
+///
+/// The index type is the name of each template's list (`Recent(sort(created))`), not a first
+/// argument (`Recent, sort(created)`), so that two templates reading the same field are
+/// different attribute paths and clippy's `duplicated_attributes` stays quiet in users' code.
+pub(crate) struct IndexTemplates(pub(crate) Vec<IndexTemplateInput>);
+
+/// One template: which fields make an index's keys.
+pub(crate) struct IndexTemplateInput {
+    /// The index type: `ByEmail`.
+    pub(crate) index: syn::Path,
+    /// `partition(..)`: the fields of the index partition value, in order.
+    pub(crate) partition: Vec<Ident>,
+    /// `sort(..)`: the fields of the index sort value, in order.
+    pub(crate) sort: Vec<Ident>,
+}
+
+impl darling::FromMeta for IndexTemplates {
+    fn from_list(items: &[darling::ast::NestedMeta]) -> darling::Result<Self> {
+        use darling::ast::NestedMeta;
+        let mut errors = darling::Error::accumulator();
+        let mut templates = Vec::new();
+        if items.is_empty() {
+            errors.push(darling::Error::custom(TEMPLATE_USAGE));
+        }
+        for item in items {
+            match item {
+                NestedMeta::Meta(syn::Meta::Path(path)) => templates.push(IndexTemplateInput {
+                    index: path.clone(),
+                    partition: Vec::new(),
+                    sort: Vec::new(),
+                }),
+                NestedMeta::Meta(syn::Meta::List(list)) => {
+                    if let Some(template) = errors.handle(template(list)) {
+                        templates.push(template);
+                    }
+                }
+                other => errors.push(darling::Error::custom(TEMPLATE_USAGE).with_span(other)),
+            }
+        }
+        errors.finish_with(Self(templates))
+    }
+}
+
+/// `IndexType(partition(..), sort(..))`.
+fn template(list: &syn::MetaList) -> darling::Result<IndexTemplateInput> {
+    let mut out = IndexTemplateInput {
+        index: list.path.clone(),
+        partition: Vec::new(),
+        sort: Vec::new(),
+    };
+    let mut errors = darling::Error::accumulator();
+    let (mut seen_partition, mut seen_sort) = (false, false);
+    let options = list
+        .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+        .map_err(|error| {
+            darling::Error::custom(format!("{error}; {TEMPLATE_USAGE}")).with_span(&list.tokens)
+        })?;
+    for option in options {
+        let list = match option {
+            syn::Meta::List(list) => list,
+            syn::Meta::NameValue(name_value)
+                if name_value.path.is_ident("partition") || name_value.path.is_ident("sort") =>
+            {
+                errors.push(
+                    darling::Error::custom(
+                        "an index key is built from fields, never from a written value or \
+                         template string: the library puts the scope's key prefix, the entity \
+                         tag and the index name in front of the fields' values, so no template \
+                         can leave the scope; write `partition(field, …)`",
+                    )
+                    .with_span(&name_value.value),
+                );
+                continue;
+            }
+            other => {
+                errors.push(darling::Error::custom(TEMPLATE_USAGE).with_span(&other));
+                continue;
+            }
+        };
+        let (target, seen) = if list.path.is_ident("partition") {
+            (&mut out.partition, &mut seen_partition)
+        } else if list.path.is_ident("sort") {
+            (&mut out.sort, &mut seen_sort)
+        } else {
+            errors.push(
+                darling::Error::custom(format!(
+                    "unknown template option `{}`; {TEMPLATE_USAGE}",
+                    list.path
+                        .get_ident()
+                        .map(Ident::to_string)
+                        .unwrap_or_default()
+                ))
+                .with_span(&list.path),
+            );
+            continue;
+        };
+        if std::mem::replace(seen, true) {
+            errors
+                .push(darling::Error::custom("given twice in one template").with_span(&list.path));
+            continue;
+        }
+        match list
+            .parse_args_with(syn::punctuated::Punctuated::<Ident, syn::Token![,]>::parse_terminated)
+        {
+            Ok(fields) => target.extend(fields),
+            Err(error) => errors.push(
+                darling::Error::custom(format!("expected field names: {error}; {TEMPLATE_USAGE}"))
+                    .with_span(&list.tokens),
+            ),
+        }
+    }
+    errors.finish_with(out)
 }
 
 /// `entity = "LEAD"`: exactly one string literal. Anything else (a path, a constant, a macro
@@ -363,6 +489,8 @@ pub(crate) struct KeyField {
     pub(crate) id: Flag,
     /// `#[scoped(sort)]`: the field is one of the sort key's ids, in field order.
     pub(crate) sort: Flag,
+    /// `#[scoped(unique)]`: no two of the entity's items in a scope hold the same value.
+    pub(crate) unique: Flag,
 }
 
 impl KeyInput {
@@ -498,6 +626,51 @@ pub(crate) struct EntityKey {
     pub(crate) partition: Option<syn::Path>,
     /// The attributes serde writes, for `Entity::ATTRIBUTES`.
     pub(crate) attributes: SerializedFields,
+    /// The index templates, checked.
+    pub(crate) templates: Vec<Template>,
+    /// The `#[scoped(unique)]` fields.
+    pub(crate) unique: Vec<UniqueField>,
+}
+
+/// A checked index template.
+pub(crate) struct Template {
+    pub(crate) index: syn::Path,
+    pub(crate) partition: Vec<TemplateField>,
+    pub(crate) sort: Vec<TemplateField>,
+}
+
+/// One field of an index template: its value's type, and whether it is optional.
+pub(crate) struct TemplateField {
+    pub(crate) field: IdField,
+    /// Declared `Option<T>`: `field.ty` is then `T`, and `None` keeps the item out of the index.
+    pub(crate) optional: bool,
+}
+
+/// One `#[scoped(unique)]` field.
+pub(crate) struct UniqueField {
+    pub(crate) name: Ident,
+    /// Its attribute name in items.
+    pub(crate) attribute: String,
+    /// Declared `Option<T>`.
+    pub(crate) optional: bool,
+}
+
+/// `T` if `ty` is written `Option<T>` (by any path ending in `Option`).
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" || path.qself.is_some() {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) if args.args.len() == 1 => {
+            match args.args.first()? {
+                syn::GenericArgument::Type(inner) => Some(inner),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// One `#[scoped(id)]` field.

@@ -2,10 +2,11 @@
 //! (`scoped-rules`) and reported in the runtime's words, spanned on the offending token.
 
 use darling::ast::{Data, Style};
-use scoped_rules::{Rule, check_base_name, check_entity_tag};
+use scoped_rules::{Rule, check_base_name, check_entity_tag, check_index_name};
 
 use crate::ast::{
-    CollectionInput, CollectionModel, EntityKey, IdArg, IdField, KeyInput, TableHint, TableInput,
+    CollectionInput, CollectionModel, EntityKey, IdArg, IdField, IndexTemplateInput, KeyInput,
+    TableHint, TableInput, Template, TemplateField, UniqueField, option_inner,
 };
 use crate::scope::ScopeKind;
 
@@ -39,6 +40,103 @@ impl TableInput {
             errors.push(darling::Error::custom(message).with_span(attr.path()));
         }
         errors.finish_with(base.unwrap_or_default())
+    }
+}
+
+/// A checked `index(..)` of a table attribute.
+pub(crate) struct CheckedIndex {
+    pub(crate) ident: syn::Ident,
+    /// The DynamoDB index name, valid by the index name rule.
+    pub(crate) name: String,
+    pub(crate) sort_key: bool,
+    /// 1 to [`MAX_SHARDS`].
+    pub(crate) shards: u16,
+    /// `projection = keys_only`.
+    pub(crate) keys_only: bool,
+}
+
+/// The most shards an index may spread a partition over: each query reads every shard.
+const MAX_SHARDS: u16 = 64;
+
+impl TableInput {
+    /// Checks the `index(..)` declarations: names by the index name rule and distinct, shards
+    /// in range, a known projection. The valid ones are expanded even when others are not, so
+    /// their uses do not add errors of their own.
+    pub(crate) fn checked_indexes(&self) -> (Vec<CheckedIndex>, darling::Result<()>) {
+        let mut errors = darling::Error::accumulator();
+        let mut checked: Vec<CheckedIndex> = Vec::new();
+        for decl in &self.indexes {
+            let name =
+                match &decl.name {
+                    Some(name) => errors.handle(
+                        check(&name.value(), "index name", check_index_name)
+                            .map_err(|e| e.with_span(name)),
+                    ),
+                    None => {
+                        let name = default_entity_tag(&decl.ident.to_string()).to_lowercase();
+                        errors.handle(check_index_name(&name).map(|()| name.clone()).map_err(
+                            |rule| {
+                                darling::Error::custom(format!(
+                                    "the default index name of `{}` is {name:?}, which is invalid: \
+                             {rule}; name it with `index({}, name = \"…\")`",
+                                    decl.ident, decl.ident
+                                ))
+                                .with_span(&decl.ident)
+                            },
+                        ))
+                    }
+                };
+            let shards = match &decl.shards {
+                None => Some(1),
+                Some(lit) => errors.handle(
+                    lit.base10_parse::<u16>()
+                        .ok()
+                        .filter(|n| (1..=MAX_SHARDS).contains(n))
+                        .ok_or_else(|| {
+                            darling::Error::custom(format!(
+                                "`shards` is a number from 1 to {MAX_SHARDS}: each query of \
+                                 the index reads every shard"
+                            ))
+                            .with_span(lit)
+                        }),
+                ),
+            };
+            let keys_only = match &decl.projection {
+                None => Some(false),
+                Some(p) if p == "all" => Some(false),
+                Some(p) if p == "keys_only" => Some(true),
+                Some(p) => errors.handle(Err(darling::Error::custom(format!(
+                    "unknown projection `{p}`: an index projects `all` attributes (the \
+                     default) or `keys_only`"
+                ))
+                .with_span(p))),
+            };
+            let (Some(name), Some(shards), Some(keys_only)) = (name, shards, keys_only) else {
+                continue;
+            };
+            if let Some(first) = checked
+                .iter()
+                .find(|other| other.name == name || other.ident == decl.ident)
+            {
+                errors.push(
+                    darling::Error::custom(format!(
+                        "the table declares the index `{}` ({:?}) twice: each index has its \
+                         own type and name",
+                        first.ident, first.name
+                    ))
+                    .with_span(&decl.ident),
+                );
+                continue;
+            }
+            checked.push(CheckedIndex {
+                ident: decl.ident.clone(),
+                name,
+                sort_key: decl.sort_key,
+                shards,
+                keys_only,
+            });
+        }
+        (checked, errors.finish())
     }
 }
 
@@ -77,7 +175,7 @@ impl KeyInput {
     /// # Errors
     ///
     /// Every broken rule, accumulated.
-    pub(crate) fn validate(self) -> darling::Result<EntityKey> {
+    pub(crate) fn validate(mut self) -> darling::Result<EntityKey> {
         let mut errors = darling::Error::accumulator();
         let table = errors.handle(self.table_hint()).flatten();
         let ident = &self.ident;
@@ -112,7 +210,9 @@ impl KeyInput {
         };
         let attributes = self.serialized_fields();
         let mut sort_fields = Vec::new();
+        let mut all_fields: Vec<(syn::Ident, syn::Type, bool)> = Vec::new();
         let partition = self.partition.clone();
+        let template_inputs = std::mem::take(&mut self.indexes);
         let ids = match self.data {
             Data::Struct(fields) if fields.style == Style::Struct => {
                 let mut ids: Vec<IdField> = Vec::new();
@@ -120,6 +220,7 @@ impl KeyInput {
                 for field in fields.fields {
                     let (id, sort) = (field.id.is_present(), field.sort.is_present());
                     let Some(name) = field.ident else { continue };
+                    all_fields.push((name.clone(), field.ty.clone(), field.unique.is_present()));
                     if id && sort {
                         errors.push(
                             darling::Error::custom(format!(
@@ -195,6 +296,34 @@ impl KeyInput {
                 Vec::new()
             }
         };
+        let templates = template_inputs
+            .into_iter()
+            .flat_map(|templates| templates.0)
+            .filter_map(|input| check_template(ident, input, &all_fields, &mut errors))
+            .collect();
+        let unique = all_fields
+            .iter()
+            .filter(|(_, _, unique)| *unique)
+            .filter_map(|(name, ty, _)| {
+                let rust = crate::expand::unraw_name(name);
+                let Some(attribute) = attributes.fields.iter().find(|f| f.field == rust) else {
+                    errors.push(
+                        darling::Error::custom(format!(
+                            "`{name}` is `#[scoped(unique)]` but serde does not write it as an \
+                             attribute of its own (skipped or flattened): a unique value is \
+                             claimed by the attribute it is stored in"
+                        ))
+                        .with_span(name),
+                    );
+                    return None;
+                };
+                Some(UniqueField {
+                    name: name.clone(),
+                    attribute: attribute.name.clone(),
+                    optional: option_inner(ty).is_some(),
+                })
+            })
+            .collect();
         errors.finish()?;
         Ok(EntityKey {
             ident: self.ident,
@@ -206,6 +335,8 @@ impl KeyInput {
             declared_by,
             partition,
             attributes,
+            templates,
+            unique,
         })
     }
 
@@ -260,6 +391,77 @@ fn check(value: &str, what: &str, rule: fn(&str) -> Result<(), Rule>) -> darling
             "invalid {what} {value:?}: {rule}"
         ))),
     }
+}
+
+/// Checks one index template: its fields exist, none is given twice.
+fn check_template(
+    entity: &syn::Ident,
+    input: IndexTemplateInput,
+    fields: &[(syn::Ident, syn::Type, bool)],
+    errors: &mut darling::error::Accumulator,
+) -> Option<Template> {
+    let mut ok = true;
+    let mut seen: Vec<syn::Ident> = Vec::new();
+    let mut resolve = |names: &[syn::Ident]| -> Vec<TemplateField> {
+        let mut out = Vec::new();
+        for name in names {
+            if seen.contains(name) {
+                errors.push(
+                    darling::Error::custom(format!(
+                        "`{name}` is given twice in the template: each field is in the index \
+                         key once"
+                    ))
+                    .with_span(name),
+                );
+                ok = false;
+                continue;
+            }
+            seen.push(name.clone());
+            let Some((_, ty, _)) = fields.iter().find(|(field, _, _)| field == name) else {
+                let known: Vec<String> = fields.iter().map(|(f, _, _)| format!("`{f}`")).collect();
+                errors.push(
+                    darling::Error::custom(format!(
+                        "`{entity}` has no field `{name}`; an index template names the \
+                         entity's own fields: {}",
+                        known.join(", ")
+                    ))
+                    .with_span(name),
+                );
+                ok = false;
+                continue;
+            };
+            let (ty, optional) = match option_inner(ty) {
+                Some(inner) => (inner.clone(), true),
+                None => (ty.clone(), false),
+            };
+            out.push(TemplateField {
+                field: IdField {
+                    name: name.clone(),
+                    arg: IdArg::of(&ty),
+                    ty,
+                },
+                optional,
+            });
+        }
+        out
+    };
+    let partition = resolve(&input.partition);
+    let sort = resolve(&input.sort);
+    if partition.len() > MAX_IDS || sort.len() > MAX_IDS {
+        errors.push(
+            darling::Error::custom(format!(
+                "an index template has at most {MAX_IDS} partition fields and {MAX_IDS} sort \
+                 fields"
+            ))
+            .with_span(&input.index),
+        );
+        ok = false;
+    }
+    ok.then_some(Template {
+        index: input.index,
+        partition,
+        sort,
+    })
 }
 
 /// A struct name in `UPPER_SNAKE_CASE`: `LeadNote` → `LEAD_NOTE`, `HTTPRequest` →

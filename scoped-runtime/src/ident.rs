@@ -178,8 +178,10 @@ impl RuleMessage {
                 message.push(" at byte ");
                 message.push_usize(index);
             }
-            Rule::Reserved => message
-                .push("is reserved by the key format (`TENANT` and `CAPSULE` mark key segments)"),
+            Rule::Reserved => message.push(
+                "is reserved by the key format (`TENANT` and `CAPSULE` mark key segments, \
+                 `UNIQUE` tags uniqueness items)",
+            ),
             other => message.push(other.summary()),
         }
         message

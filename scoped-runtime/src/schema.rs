@@ -284,9 +284,9 @@ fn check(
         scope: kind,
         base: base.to_owned(),
         declaration: declaration.to_owned(),
-        schema,
+        schema: Box::new(schema),
         other: declared.by.to_owned(),
-        other_schema: declared.schema,
+        other_schema: Box::new(declared.schema),
     })
 }
 
@@ -357,9 +357,9 @@ mod tests {
                 scope: kind,
                 base: "schema-test".into(),
                 declaration: "c::Hooks".into(),
-                schema: sorted,
+                schema: Box::new(sorted),
                 other: "a::Hooks".into(),
-                other_schema: partition,
+                other_schema: Box::new(partition),
             })
         );
         // The same base name in another scope kind is another table.

@@ -116,6 +116,59 @@ pub struct Task {
     pub todo: String,
 }
 
+/// The contacts table of each capsule, keyed by `pk` and `sk`, with global secondary indexes:
+/// `{CODE}_contacts`. `ByEmail` finds a contact by email; `Recent` lists a capsule's contacts by
+/// creation time, spread over four shards; `ByOwner` lists an owner's contacts (keys only).
+#[capsule_table(
+    "contacts",
+    sort_key,
+    index(ByEmail),
+    index(Recent, sort_key, shards = 4),
+    index(ByOwner, name = "owner", sort_key, projection = keys_only)
+)]
+pub struct Contacts;
+
+/// A contact: `pk = …#CONTACT#{contact_id}`, `sk = CONTACT`, in the index `by_email` by its
+/// email, in `recent` by creation time, and in `owner` by owner when it has one.
+#[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[scoped(table = Contacts, entity = "CONTACT")]
+#[scoped(index(
+    ByEmail(partition(email)),
+    Recent(sort(created, contact_id)),
+    ByOwner(partition(owner), sort(created))
+))]
+pub struct Contact {
+    /// The contact's id.
+    #[scoped(id)]
+    pub contact_id: String,
+    /// Its email: unique among the capsule's contacts.
+    #[scoped(unique)]
+    pub email: String,
+    /// Who owns it, if anyone: contacts without an owner are not in `owner`.
+    pub owner: Option<String>,
+    /// When it was created, in seconds.
+    pub created: i64,
+    /// Its name.
+    pub name: String,
+}
+
+/// The webhooks table of each tenant, with an index listing all of a tenant's webhooks:
+/// `{tenant_id}_hooks`.
+#[tenant_table("hooks", index(AllHooks))]
+pub struct Hooks;
+
+/// A tenant's webhook, listed in `all_hooks`.
+#[derive(ScopedKey, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[scoped(table = Hooks, entity = "HOOK")]
+#[scoped(index(AllHooks))]
+pub struct Hook {
+    /// The webhook's id.
+    #[scoped(id)]
+    pub hook_id: String,
+    /// Where it posts.
+    pub url: String,
+}
+
 /// The platform's audit log, keyed by `pk` and `sk`: `audit`.
 #[platform_table("audit", sort_key)]
 pub struct Audit;

@@ -114,6 +114,9 @@ pub(super) fn scoped_key(key: &EntityKey) -> TokenStream {
     let builders = key_builders(key);
     let (tag_doc, attributes_doc, ids_doc) = entity_item_docs(key);
     let attributes = attributes_value(key);
+    let templates = super::template::template_impls(key);
+    let index_attributes = super::template::index_attributes_body(key);
+    let visit_unique = super::template::visit_unique_body(key);
     quote! {
         const _: () = {
             #table_impl
@@ -153,7 +156,32 @@ pub(super) fn scoped_key(key: &EntityKey) -> TokenStream {
                         ::scoped_runtime::__private::Registration::new();
                     &REGISTRATION
                 }
+
+                fn index_attributes(
+                    &self,
+                    scope: &<Self as ::scoped_runtime::__private::Table>::Scope,
+                    key: &::scoped_runtime::__private::ItemKey<Self>,
+                ) -> ::core::result::Result<
+                    ::scoped_runtime::__private::IndexAttributes,
+                    ::scoped_runtime::__private::KeyError,
+                > {
+                    let _ = (scope, key);
+                    #index_attributes
+                }
+
+                fn visit_unique(
+                    &self,
+                    visit: &mut dyn ::core::ops::FnMut(
+                        &'static str,
+                        ::scoped_runtime::__private::Segment<'_>,
+                    ),
+                ) {
+                    let _ = &visit;
+                    #visit_unique
+                }
             }
+
+            #templates
 
             #sort_items
             #checks
@@ -301,9 +329,14 @@ pub(super) fn entity_item_docs(key: &EntityKey) -> (String, String, String) {
 
 /// The generated `Entity::ATTRIBUTES` value.
 pub(super) fn attributes_value(key: &EntityKey) -> TokenStream {
+    let indexed = super::template::indexed_fields(key);
     let fields = key.attributes.fields.iter().map(|field| {
         let (name, rust, id) = (&field.name, &field.field, field.id);
-        quote!(::scoped_runtime::__private::Attribute::new(#name, #rust, #id))
+        if indexed.contains(rust) {
+            quote!(::scoped_runtime::__private::Attribute::new(#name, #rust, #id).indexed())
+        } else {
+            quote!(::scoped_runtime::__private::Attribute::new(#name, #rust, #id))
+        }
     });
     let open = key.attributes.open;
     quote!(::scoped_runtime::__private::Attributes::new(&[#(#fields),*], #open))

@@ -6,12 +6,15 @@
 //!
 //! One file per thing generated: `table` (the table attributes), `entity` (the `Entity`
 //! impl, sort fields and compile-time checks), `builders` (the inherent key builders and
-//! their docs), `collection` (`#[derive(Collection)]`).
+//! their docs), `collection` (`#[derive(Collection)]`), `index` (the index structs a table
+//! attribute declares).
 
 mod builders;
 mod collection;
 mod entity;
+mod index;
 mod table;
+mod template;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -68,6 +71,11 @@ pub(super) fn tuple_if_many(count: usize, items: impl Iterator<Item = TokenStrea
     } else {
         quote!((#(#items,)*))
     }
+}
+
+/// A field name as serde sees it: `type`, not `r#type`.
+pub(crate) fn unraw_name(ident: &Ident) -> String {
+    unraw(ident)
 }
 
 /// A field name as the docs show it: `type`, not `r#type`.

@@ -25,6 +25,8 @@ pub(super) fn table(input: &TableInput, checked: darling::Result<String>) -> Tok
         return quote!(#item #errors);
     }
     let kind = input.kind;
+    let (indexes, index_errors) = input.checked_indexes();
+    let index_errors = index_errors.err().map(darling::Error::write_errors);
     let mut item = input.item.clone();
     let ident = &item.ident;
     let vis = &item.vis;
@@ -63,6 +65,8 @@ pub(super) fn table(input: &TableInput, checked: darling::Result<String>) -> Tok
     } else {
         quote!(::scoped_runtime::__private::KeySchema::Partition)
     };
+    let index_items = super::index::index_items(kind, ident, &item.vis, &base, &indexes);
+    let indexes_value = super::index::indexes_value(&indexes);
     let sorted = input.sort_key.then(|| {
         quote! {
             #[automatically_derived]
@@ -83,7 +87,8 @@ pub(super) fn table(input: &TableInput, checked: darling::Result<String>) -> Tok
                 const BASE_NAME: ::scoped_runtime::__private::BaseName =
                     ::scoped_runtime::__private::BaseName::from_static(#base_lit);
                 const KEY_SCHEMA: ::scoped_runtime::__private::KeySchema = #schema;
-                const INDEXES: &'static [::scoped_runtime::__private::IndexSchema] = &[];
+                const INDEXES: &'static [::scoped_runtime::__private::IndexSchema] =
+                    #indexes_value;
             }
 
             #sorted
@@ -97,8 +102,10 @@ pub(super) fn table(input: &TableInput, checked: darling::Result<String>) -> Tok
             }
         };
 
+        #index_items
         #conflicting
         #errors
+        #index_errors
     }
 }
 

@@ -24,6 +24,7 @@ const _: () = {
             "events",
         );
         const KEY_SCHEMA: ::scoped_runtime::__private::KeySchema = ::scoped_runtime::__private::KeySchema::Partition;
+        const INDEXES: &'static [::scoped_runtime::__private::IndexSchema] = &[];
     }
     impl Event {
         /**The name of [`Event`](Self)'s table in `scope`: `events`.
@@ -81,6 +82,31 @@ An [`Update`](scoped_runtime::Update) of `Event` may name these, except the ids.
         fn registration() -> &'static ::scoped_runtime::__private::Registration {
             static REGISTRATION: ::scoped_runtime::__private::Registration = ::scoped_runtime::__private::Registration::new();
             &REGISTRATION
+        }
+        fn index_attributes(
+            &self,
+            scope: &<Self as ::scoped_runtime::__private::Table>::Scope,
+            key: &::scoped_runtime::__private::ItemKey<Self>,
+        ) -> ::core::result::Result<
+            ::scoped_runtime::__private::IndexAttributes,
+            ::scoped_runtime::__private::KeyError,
+        > {
+            let _ = (scope, key);
+            #[allow(
+                unused_mut,
+                reason = "an entity without index templates writes nothing"
+            )]
+            let mut out = ::scoped_runtime::__private::IndexAttributes::new();
+            ::core::result::Result::Ok(out)
+        }
+        fn visit_unique(
+            &self,
+            visit: &mut dyn ::core::ops::FnMut(
+                &'static str,
+                ::scoped_runtime::__private::Segment<'_>,
+            ),
+        ) {
+            let _ = &visit;
         }
     }
     #[automatically_derived]

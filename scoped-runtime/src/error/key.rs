@@ -72,11 +72,11 @@ pub enum KeyError {
         /// The declaration refused, by type name.
         declaration: String,
         /// The schema it declares.
-        schema: TableSchema,
+        schema: Box<TableSchema>,
         /// The declaration that recorded the tables' schema first, by type name.
         other: String,
         /// The schema it declared.
-        other_schema: TableSchema,
+        other_schema: Box<TableSchema>,
     },
     /// The text is not a key this codec produces.
     #[error("malformed partition key {key:?}: {reason}")]

@@ -251,8 +251,11 @@ pub enum Error {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UpdateRule {
-    /// `pk` or `sk`: the key attributes the library writes.
+    /// `pk`, `sk`, or an index key attribute (`pk_…`, `sk_…`): the key attributes the
+    /// library writes.
     Reserved,
+    /// The attribute of a field an index template or a `#[scoped(unique)]` claim reads.
+    Indexed,
     /// The attribute of an `#[scoped(id)]` field: the item's partition key is built from it.
     Id,
     /// The entity serializes no top-level attribute of that name.
@@ -263,8 +266,13 @@ impl std::fmt::Display for UpdateRule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Self::Reserved => {
-                "is reserved: `pk` and `sk` are the key attributes the library writes from the \
-                 entity's ids"
+                "is reserved: `pk`, `sk` and the index key attributes `pk_…` and `sk_…` are \
+                 the key attributes the library writes from the entity's fields"
+            }
+            Self::Indexed => {
+                "is read by an index template or a `#[scoped(unique)]` field: an update \
+                 would leave the index keys or the uniqueness claim built from it stale; put \
+                 the whole item instead, which rewrites them"
             }
             Self::Id => {
                 "holds one of the entity's ids, which make up the item's partition key: an \

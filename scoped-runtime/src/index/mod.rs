@@ -4,7 +4,7 @@
 //! index(Recent, sort_key))]`); each becomes a unit struct implementing [`Index`], keyed by the
 //! string attributes `pk_{name}` and, with a sort key, `sk_{name}` ([`IndexSchema`]). An
 //! entity gives each index it appears in a *template* of its fields
-//! (`#[scoped(index(ByEmail, partition(email)))]`, `#[scoped(index(Recent, sort(created)))]`),
+//! (`#[scoped(index(ByEmail(partition(email)), Recent(sort(created))))]`),
 //! which `#[derive(ScopedKey)]` turns into an [`IndexedBy`] impl.
 //!
 //! Every index partition value the library builds is a partition key of the scope:
@@ -63,13 +63,13 @@ pub trait IndexSortKey: Index {}
 pub trait FullProjection: Index {}
 
 /// An entity's template for index `I`: which of its fields make the index partition and sort
-/// keys. Implemented by `#[derive(ScopedKey)]` for each `#[scoped(index(I, ..))]`.
+/// keys. Implemented by `#[derive(ScopedKey)]` for each `#[scoped(index(I(..)))]`.
 ///
 /// Sealed: only the derive implements it.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no template for the index `{I}`",
     label = "`{Self}` does not appear in `{I}`",
-    note = "give `{Self}` a template for the index: `#[scoped(index({I}, partition(field), sort(field)))]` on the entity"
+    note = "give `{Self}` a template for the index: `#[scoped(index({I}(partition(field), sort(field))))]` on the entity"
 )]
 pub trait IndexedBy<I: Index>: Entity + seal::DerivedTemplate<I> {
     /// The values of the template's partition fields, in order: `()` for a collection
@@ -156,7 +156,7 @@ pub(crate) mod seal {
     #[diagnostic::on_unimplemented(
         message = "`IndexedBy` cannot be implemented by hand: `{Self}` has no template for `{I}`",
         label = "hand-written `IndexedBy` impl",
-        note = "give the entity a template: `#[scoped(index({I}, partition(field)))]`"
+        note = "give the entity a template: `#[scoped(index({I}(partition(field))))]`"
     )]
     pub trait DerivedTemplate<I> {}
 }

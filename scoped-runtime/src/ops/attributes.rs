@@ -3,7 +3,6 @@
 
 use std::fmt;
 
-use super::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
 use crate::error::{Error, UpdateRule};
 
 /// One top-level attribute of an entity's items: a serialized field.
@@ -12,6 +11,7 @@ pub struct Attribute {
     name: &'static str,
     field: &'static str,
     id: bool,
+    indexed: bool,
 }
 
 impl Attribute {
@@ -20,7 +20,29 @@ impl Attribute {
     #[doc(hidden)]
     #[must_use]
     pub const fn new(name: &'static str, field: &'static str, id: bool) -> Self {
-        Self { name, field, id }
+        Self {
+            name,
+            field,
+            id,
+            indexed: false,
+        }
+    }
+
+    /// The same attribute, read by an index template or a `#[scoped(unique)]` field. Called
+    /// by the code `#[derive(ScopedKey)]` generates.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn indexed(mut self) -> Self {
+        self.indexed = true;
+        self
+    }
+
+    /// Whether an index template (`#[scoped(index(..))]`) or a uniqueness claim
+    /// (`#[scoped(unique)]`) reads the field: an update cannot change it, since the index keys
+    /// and uniqueness items built from it would go stale; a put (which rewrites them) can.
+    #[must_use]
+    pub fn is_indexed(&self) -> bool {
+        self.indexed
     }
 
     /// The attribute's name in items, as serde writes it: `leadId` for field `lead_id` under
@@ -122,11 +144,12 @@ impl Attributes {
             rule,
             suggestion: suggestion.map(str::to_owned),
         };
-        if name == PK || name == SK {
+        if crate::schema::is_key_attribute(name) {
             return Err(reject(UpdateRule::Reserved, None));
         }
         match self.get(name) {
             Some(attribute) if attribute.id => Err(reject(UpdateRule::Id, None)),
+            Some(attribute) if attribute.indexed => Err(reject(UpdateRule::Indexed, None)),
             Some(_) => Ok(()),
             None if self.open => Ok(()),
             None => {

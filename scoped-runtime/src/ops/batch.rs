@@ -108,7 +108,7 @@ impl<E: Entity> Items<E> {
         let mut writes = Vec::new();
         for item in items {
             let key = self.key_of(item)?;
-            let item = to_item(item, self.table.as_str(), &key)?;
+            let item = to_item(item, &self.scope, self.table.as_str(), &key)?;
             let key = key.to_string();
             let put = PutRequest::builder()
                 .set_item(Some(item))

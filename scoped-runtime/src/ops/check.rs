@@ -98,6 +98,10 @@ pub(crate) fn check_item<E: Entity + DeserializeOwned>(
             )));
         }
     }
+    if !E::INDEXES.is_empty() {
+        // Index key attributes are the library's, like `pk` and `sk`: not the entity's fields.
+        item.retain(|name, _| !crate::schema::is_key_attribute(name));
+    }
     let entity: E = convert::from_attributes(item, table, shown)?;
     if !key_is_own(scope, &entity, &pk, sk.as_deref()) {
         let own = entity.to_item_key(scope)?;

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
-use crate::entity::ItemKey;
+use crate::entity::{Entity, ItemKey};
 use crate::error::{Error, IsolationViolation};
 
 pub(crate) type Item = HashMap<String, AttributeValue>;
@@ -39,12 +39,26 @@ pub(crate) fn item_key_map<E: ?Sized>(key: &ItemKey<E>) -> Item {
     map
 }
 
-/// `item` as attributes, with its key in `pk` (and `sk`).
-pub(crate) fn to_item<E: Serialize>(
+/// `item` as attributes, with its key in `pk` (and `sk`) and its index keys in `pk_{index}`
+/// (and `sk_{index}`) for every index template it is in.
+pub(crate) fn to_item<E: Entity + Serialize>(
     item: &E,
+    scope: &E::Scope,
     table: &str,
     key: &ItemKey<E>,
 ) -> Result<Item, Error> {
+    let mut attributes = to_attributes(item, table, key)?;
+    let indexes = item.index_attributes(scope, key)?;
+    attributes.extend(
+        indexes
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), AttributeValue::S(value))),
+    );
+    Ok(attributes)
+}
+
+/// `item` as attributes, with its key in `pk` (and `sk`).
+fn to_attributes<E: Serialize>(item: &E, table: &str, key: &ItemKey<E>) -> Result<Item, Error> {
     let mut attributes: Item =
         serde_dynamo::aws_sdk_dynamodb_1::to_item(item).map_err(|source| Error::Item {
             table: table.to_owned(),
@@ -58,11 +72,12 @@ pub(crate) fn to_item<E: Serialize>(
     Ok(attributes)
 }
 
-/// [`Error::ReservedAttribute`] if `names` has `pk` or `sk`.
+/// [`Error::ReservedAttribute`] if `names` has `pk`, `sk` or an index key attribute
+/// (`pk_…`, `sk_…`).
 pub(crate) fn reject_reserved<'a, E>(
     mut names: impl Iterator<Item = &'a str>,
 ) -> Result<(), Error> {
-    match names.find(|name| *name == PK || *name == SK) {
+    match names.find(|name| crate::schema::is_key_attribute(name)) {
         Some(name) => Err(Error::ReservedAttribute {
             entity: std::any::type_name::<E>(),
             attribute: name.to_owned(),
@@ -184,7 +199,7 @@ mod tests {
             score: 7,
         };
         let key = ItemKey::from_parts("TENANT#t#CAPSULE#c#LEAD#l1", None);
-        let item = to_item(&lead, "PRODUS_crm", &key).unwrap();
+        let item = to_attributes(&lead, "PRODUS_crm", &key).unwrap();
         assert_eq!(
             item.get(PK),
             Some(&AttributeValue::S("TENANT#t#CAPSULE#c#LEAD#l1".into()))
@@ -195,7 +210,7 @@ mod tests {
 
     #[test]
     fn an_entity_cannot_write_its_own_key() {
-        let err = to_item(
+        let err = to_attributes(
             &Forged {
                 pk: "TENANT#other#X#1".into(),
             },
@@ -205,6 +220,27 @@ mod tests {
         .unwrap_err();
         assert!(
             matches!(&err, Error::ReservedAttribute { attribute, .. } if attribute == "pk"),
+            "{err}"
+        );
+    }
+
+    #[derive(Serialize)]
+    struct ForgedIndexKey {
+        pk_by_email: String,
+    }
+
+    #[test]
+    fn an_entity_cannot_write_an_index_key_either() {
+        let err = to_attributes(
+            &ForgedIndexKey {
+                pk_by_email: "TENANT#other#LEAD#by_email#x".into(),
+            },
+            "t",
+            &ItemKey::from_parts("k", None),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, Error::ReservedAttribute { attribute, .. } if attribute == "pk_by_email"),
             "{err}"
         );
     }

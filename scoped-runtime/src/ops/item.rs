@@ -46,7 +46,7 @@ impl<E: Entity> Items<E> {
         E: Serialize,
     {
         let key = self.key_of(item)?;
-        let attributes = to_item(item, self.table.as_str(), &key)?;
+        let attributes = to_item(item, &self.scope, self.table.as_str(), &key)?;
         let sent = self
             .client
             .put_item()

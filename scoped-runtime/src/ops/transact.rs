@@ -274,7 +274,7 @@ impl<S: Scope> Transaction<S> {
             .to_item_key(scope)
             .map_err(Error::from)
             .and_then(|key| {
-                let item = to_item(item, table.as_str(), &key)?;
+                let item = to_item(item, scope, table.as_str(), &key)?;
                 let put = Put::builder()
                     .table_name(table.as_str())
                     .set_item(Some(item))

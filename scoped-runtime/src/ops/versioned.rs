@@ -51,7 +51,7 @@ impl<E: Entity> Items<E> {
         let key = self.key_of(item)?;
         let shown = key.to_string();
         let table = self.table.as_str();
-        let mut attributes = to_item(item, table, &key)?;
+        let mut attributes = to_item(item, &self.scope, table, &key)?;
         let expected = match attributes.get(attribute) {
             None | Some(AttributeValue::Null(_)) => Some(0),
             Some(AttributeValue::N(number)) => number.parse::<u64>().ok(),
