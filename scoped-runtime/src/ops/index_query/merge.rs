@@ -63,7 +63,7 @@ impl At {
     }
 
     /// The cursor of a page of the query `fingerprint` that ended here.
-    pub(super) fn into_cursor<E: IndexedBy<I>, I: Index>(
+    pub(super) fn into_cursor<I: Index>(
         self,
         fingerprint: QueryFingerprint,
     ) -> Result<Cursor, CursorError> {
@@ -161,7 +161,7 @@ where
     I: Index,
 {
     pub(super) fn new(
-        plans: Vec<(Option<u16>, Plan)>,
+        plans: Vec<super::ShardPlan>,
         items: Items<E>,
         descending: bool,
         after: Option<At>,

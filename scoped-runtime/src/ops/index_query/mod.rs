@@ -53,6 +53,9 @@ use crate::sort::UPPER_BOUND;
 /// How many items a page of an index query holds when neither a limit nor a page size is set.
 pub const DEFAULT_INDEX_PAGE_ITEMS: usize = 100;
 
+/// One shard's plan, with its shard number on a sharded index.
+type ShardPlan = (Option<u16>, Plan);
+
 /// How many shards of a sharded index one query requests at the same time.
 const CONCURRENT_SHARD_REQUESTS: usize = 8;
 
@@ -70,8 +73,7 @@ const CONCURRENT_SHARD_REQUESTS: usize = 8;
 /// /// A lead.
 /// #[derive(ScopedKey, Serialize, Deserialize)]
 /// #[scoped(table = Crm, entity = "LEAD")]
-/// #[scoped(index(ByEmail, partition(email)))]
-/// #[scoped(index(Recent, sort(created, lead_id)))]
+/// #[scoped(index(ByEmail(partition(email)), Recent(sort(created, lead_id))))]
 /// pub struct Lead {
 ///     #[scoped(id)]
 ///     pub lead_id: String,
@@ -346,7 +348,7 @@ impl<E: IndexedBy<I>, I: Index, P> IndexQuery<E, I, P> {
             last = Some(entry.at);
         }
         let cursor = match last {
-            Some(at) if items.len() == size => Some(at.into_cursor::<E, I>(fingerprint)?),
+            Some(at) if items.len() == size => Some(at.into_cursor::<I>(fingerprint)?),
             _ => None,
         };
         Ok(Page { items, cursor })
@@ -428,7 +430,7 @@ impl<E: IndexedBy<I>, I: Index, P> IndexQuery<E, I, P> {
         &self,
         after: Option<&At>,
         request_limit: Option<i32>,
-    ) -> Result<Option<Vec<(Option<u16>, Plan)>>, Error> {
+    ) -> Result<Option<Vec<ShardPlan>>, Error> {
         let schema = I::SCHEMA;
         if self.items.consistent {
             return Err(Error::ConsistentIndexRead {
