@@ -282,6 +282,8 @@ mod guides {
     struct Migration;
     #[doc = include_str!("../../docs/patterns.md")]
     struct Patterns;
+    #[doc = include_str!("../../docs/indexes.md")]
+    struct Indexes;
 }
 
 /// Not public API: the paths the macros' generated code names. Changes without notice.

@@ -85,8 +85,8 @@ where
         if let Some(index_sk) = &index_sk
             && !index_sort_matches::<E, I>(&sort_values, index_sk)
         {
-            let own = index_sort_key::<E, I>(sort_values)
-                .unwrap_or_else(|err| format!("none ({err})"));
+            let own =
+                index_sort_key::<E, I>(sort_values).unwrap_or_else(|err| format!("none ({err})"));
             return Err(foreign(format!(
                 "its `{}` is {index_sk:?}, but its fields make the index sort value {own:?}",
                 schema.sort_attribute().unwrap_or_default()

@@ -476,7 +476,9 @@ impl<E: IndexedBy<I>, I: Index, P> IndexQuery<E, I, P> {
                     range: schema.has_sort_key().then(|| range.clone()),
                     descending: self.descending,
                     consistent: false,
-                    limit: request_limit,
+                    // The one item a `<` range reads but excludes takes a place of its own.
+                    limit: request_limit
+                        .map(|limit| limit.saturating_add(i32::from(exclude.is_some()))),
                     index: Some(schema),
                 };
                 (shard, plan)
