@@ -160,6 +160,7 @@ async fn a_capsules_leads_newest_first_page_by_page() {
             .await
             .unwrap();
         pages.push(ids(&page.items).join(","));
+        assert!(pages.len() <= 3, "paging does not end: {pages:?}");
         // Cursors survive as text.
         cursor = page.cursor.map(|c| c.to_string().parse().unwrap());
         if cursor.is_none() {
@@ -340,6 +341,7 @@ async fn a_sharded_collection_merges_every_shard_in_order() {
             assert!(page.items.len() <= 7);
             paged.extend(read(page.items));
             pages += 1;
+            assert!(pages <= 8, "paging does not end: {paged:?}");
             cursor = page.cursor;
             if cursor.is_none() {
                 break;
@@ -360,6 +362,7 @@ async fn a_sharded_collection_merges_every_shard_in_order() {
             .await
             .unwrap();
         paged.extend(read(page.items));
+        assert!(paged.len() <= 50, "paging does not end: {paged:?}");
         cursor = page.cursor;
         if cursor.is_none() {
             break;
