@@ -337,6 +337,28 @@ fn expansion_snapshots() {
         },
     );
     assert_snapshot("platform", &platform);
+    let indexed = expand_entity(
+        ScopeKind::Tenant,
+        quote!(
+            "hooks",
+            index(AllHooks),
+            index(ByOwner, name = "owner", sort_key, shards = 2)
+        ),
+        quote! {
+            /// A webhook, listed in `all_hooks` and, when it has an owner, in `owner`.
+            #[derive(ScopedKey)]
+            #[scoped(entity = "HOOK", index(AllHooks, ByOwner(partition(owner), sort(created))))]
+            pub struct Hook {
+                #[scoped(id)]
+                pub hook_id: String,
+                #[scoped(unique)]
+                pub url: String,
+                pub owner: Option<String>,
+                pub created: u64,
+            }
+        },
+    );
+    assert_snapshot("indexes", &indexed);
 }
 
 fn serialized(input: TokenStream) -> (Vec<(String, String, bool)>, bool) {

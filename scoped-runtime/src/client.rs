@@ -131,7 +131,11 @@ macro_rules! scoped_client {
             /// [`Error::Scope`] for a bad base name, otherwise as [`Items::provision`].
             pub async fn provision_table(&self, base: &str) -> Result<TableName, Error> {
                 let table = self.table_name(base)?;
-                provision_table(self.raw(), table.as_str(), KeySchema::Partition).await?;
+                let schema = crate::schema::TableSchema {
+                    key: KeySchema::Partition,
+                    indexes: &[],
+                };
+                provision_table(self.raw(), table.as_str(), schema).await?;
                 Ok(table)
             }
         }
@@ -445,7 +449,15 @@ impl OperatorClient<DynamoDb> {
     ///
     /// As [`Items::provision`].
     pub async fn provision_table(&self, table: &str) -> Result<(), Error> {
-        provision_table(&self.client, table, KeySchema::Partition).await
+        provision_table(
+            &self.client,
+            table,
+            crate::schema::TableSchema {
+                key: KeySchema::Partition,
+                indexes: &[],
+            },
+        )
+        .await
     }
 }
 

@@ -102,40 +102,16 @@ pub(crate) fn encode<S: Scope>(
     entity: &EntityTag,
     ids: &[&str],
 ) -> Result<String, KeyError> {
-    if ids.is_empty() {
-        return Err(KeyError::NoIds {
-            entity: entity.to_string(),
-        });
-    }
-    let mut len = scope.key_prefix_len() + entity.as_str().len();
-    for (i, id) in ids.iter().enumerate() {
-        if id.is_empty() {
-            return Err(KeyError::EmptyId {
-                entity: entity.to_string(),
-                position: i + 1,
-            });
+    encode_visited(scope, entity, &|visit| {
+        for id in ids {
+            visit(id);
         }
-        len += 1 + escaped_len(id);
-    }
-    let mut key = String::with_capacity(len);
-    scope.write_key_prefix(&mut key);
-    key.push_str(entity.as_str());
-    for id in ids {
-        key.push(SEPARATOR);
-        push_escaped(&mut key, id);
-    }
-    debug_assert_eq!(key.len(), len, "key capacity must be exact");
-    if len > MAX_PARTITION_KEY_BYTES {
-        return Err(KeyError::TooLong {
-            prefix: key.chars().take(ERROR_PREFIX_CHARS).collect(),
-            len,
-        });
-    }
-    Ok(key)
+    })
 }
 
-/// As [`encode`], with the ids visited rather than listed: an index key's ids are its index
-/// name, its template's fields and its shard, which need no slice of their own.
+/// Builds the key of `entity` with the ids `ids` visits, in `scope`, allocating once with exact
+/// capacity: an index key's ids are its index name, its template's fields and its shard, which
+/// need no slice of their own.
 pub(crate) fn encode_visited<S: Scope>(
     scope: &S,
     entity: &EntityTag,

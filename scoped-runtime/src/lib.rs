@@ -323,6 +323,40 @@ pub mod __private;
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// **Secondary indexes.** After the base name (and `sort_key`), `index(ByEmail)` declares a
+/// global secondary index and generates the unit struct `ByEmail` that names it in typed code
+/// ([`Index`]). Its DynamoDB name is the type's name in snake case (`by_email`) or
+/// `name = "…"`; it is keyed by the string attribute `pk_{name}` and, with `sort_key`, by
+/// `sk_{name}`. `shards = N` (1–64) spreads each of its partitions over `N` partitions for
+/// hot collections; `projection = keys_only` projects only keys (the default is `all`).
+/// Entities appear in an index through a template ([`ScopedKey`]'s `index(..)`), and
+/// `provision` creates the declared indexes.
+///
+/// ```
+/// use scoped_runtime::{Index, IndexedBy, ScopedKey, Table, capsule_table};
+///
+/// /// The CRM table of each capsule, with two indexes.
+/// #[capsule_table("crm", sort_key, index(ByEmail), index(Recent, sort_key, shards = 4))]
+/// pub struct Crm;
+///
+/// /// A lead, found by email and listed newest first.
+/// #[derive(ScopedKey, serde::Serialize, serde::Deserialize)]
+/// #[scoped(table = Crm, entity = "LEAD")]
+/// #[scoped(index(ByEmail(partition(email)), Recent(sort(created, lead_id))))]
+/// pub struct Lead {
+///     #[scoped(id)]
+///     pub lead_id: String,
+///     #[scoped(unique)]
+///     pub email: String,
+///     pub created: i64,
+/// }
+///
+/// assert_eq!(ByEmail::SCHEMA.partition_attribute(), "pk_by_email");
+/// assert_eq!(Recent::SCHEMA.sort_attribute(), Some("sk_recent"));
+/// assert_eq!(<Lead as Table>::INDEXES.len(), 2);
+/// assert_eq!(<Lead as IndexedBy<Recent>>::SORT_VALUE_COUNT, 2);
+/// ```
 #[cfg(feature = "macros")]
 pub use scoped_macros::capsule_table;
 
@@ -387,7 +421,23 @@ pub use scoped_macros::platform_table;
 /// | where  | option            | meaning                                                              |
 /// |--------|-------------------|----------------------------------------------------------------------|
 /// | struct | `entity = "LEAD"` | the entity tag in keys; default: the struct name in `UPPER_SNAKE_CASE` (`LeadNote` → `LEAD_NOTE`) |
+/// | struct | `table = Crm`     | the entity's table is the one `Crm`'s table attribute declares (instead of a table attribute on the entity) |
+/// | struct | `partition = Lead`| the entity's items live in `Lead`'s partitions (a table with `sort_key`) |
+/// | struct | `index(ByEmail(partition(email)), Recent(sort(created)))` | index templates: which fields make the entity's keys in each declared index (see below) |
 /// | field  | `id`              | a key id; several are allowed and keep field order (`…#LEAD#{a}#{b}`) |
+/// | field  | `sort`            | a sort id (a table with `sort_key`), in field order |
+/// | field  | `unique`          | no two items of the entity in one scope hold the same value: a duplicate is [`Error::AlreadyExists`] |
+///
+/// **Index templates.** `index(I(partition(f, …), sort(g, …)))` puts the entity into the index
+/// `I` its table declares: its `pk_{index}` is
+/// `{scope prefix}{ENTITY}#{index name}#{f}…` (the scope's key prefix always comes first, so no
+/// template can leave the scope) and its `sk_{index}` is `{ENTITY}#{g}…` in the
+/// order-preserving sort codec. Either list may be left out: `index(AllHooks)` lists every
+/// item of the entity in one index partition per scope. A field written `Option<T>` keeps the
+/// item out of the index while it is `None` (a sparse index). Typed writes maintain the index
+/// attributes; an [`Update`] may not change a field a template or `unique` reads (put the item
+/// instead), and a field given twice, a field the struct does not have, an index of another
+/// table, or sort fields on an index without `sort_key` are compile errors.
 ///
 /// The tag is checked at compile time against the [entity tag rule](crate#naming-rules). Id
 /// fields may be text (`String`, `Box<str>`, `Arc<str>`, `Cow<str>`: taken as `&str`),

@@ -24,6 +24,39 @@
 //!
 //! `policy::tests` evaluates the generated JSON against requests the guard accepts and rejects,
 //! so the two cannot drift either.
+//!
+//! # Queries of secondary indexes
+//!
+//! Index ARNs (`table/{name}/index/*`) appear only for the scope's own tables: `{tenant}_*`
+//! covers the tenant's tables and their indexes (IAM's `*` matches `/`), and a capsule lists
+//! `{code}_{base}/index/*` for each of its listed tables only.
+//!
+//! Which partition key value `dynamodb:LeadingKeys` holds for a `Query` of a global secondary
+//! index, AWS does not say outright. Its definition is "the first key attribute of a table —
+//! in other words, the partition key", and its example 5 grants `Query` on a table and on its
+//! index (`table/GameScores/index/TopScoreDateTimeIndex`) under one `LeadingKeys` condition
+//! without saying which key a query of the index is matched by ([Using IAM policy conditions
+//! for fine-grained access control][conditions], "Specifying conditions: using condition
+//! keys" and example 5). The session policies hold under either reading:
+//!
+//! - **The queried index's partition key value** (the value bound to `pk_{index}`): every
+//!   index partition value the library writes, and every one the guard lets a write carry,
+//!   is a key of the scope, so it starts with the scope's prefix *including its trailing
+//!   separator* and matches the `ForAllValues:StringLike` pattern exactly when it is the
+//!   scope's own: another tenant's index partition (`TENANT#t10#…` against `TENANT#t1#*`) is
+//!   denied like its table partitions are.
+//! - **The table's partition key** `pk`: a query of a global secondary index names no `pk`
+//!   value, so the key is absent, and the `Null` condition (`"dynamodb:LeadingKeys": "false"`)
+//!   denies the query. Nothing of another scope is readable; the cost is that a capsule's own
+//!   GSI queries fail with `AccessDenied` under role credentials (closed, not open). A
+//!   tenant's own index queries are granted by `OwnIndexes`, which has no key condition.
+//!
+//! A query of a local secondary index, or one that binds `pk` on an index, names the table's
+//! partition key, which both readings agree on. `policy::tests::index_queries_hold_either_way`
+//! evaluates both readings; which one AWS applies only AWS can show (docs/guard.md, "What only
+//! AWS can prove").
+//!
+//! [conditions]: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
 
 use serde_json::json;
 

@@ -310,13 +310,13 @@ pub(crate) struct DeclarationsRead(RwLockReadGuard<'static, Declarations>);
 
 impl DeclarationsRead {
     /// The key schema declared for the tables `base` of scope kind `kind`, if any.
+    #[allow(dead_code, reason = "the guard reads the whole schema, `table`")]
     pub(crate) fn schema(&self, kind: ScopeKind, base: &str) -> Option<KeySchema> {
         self.entry(kind, base).map(|declared| declared.schema.key)
     }
 
     /// The whole schema (key and indexes) declared for the tables `base` of scope kind
     /// `kind`, if any.
-    #[allow(dead_code, reason = "read by the guard's index checks")]
     pub(crate) fn table(&self, kind: ScopeKind, base: &str) -> Option<TableSchema> {
         self.entry(kind, base).map(|declared| declared.schema)
     }

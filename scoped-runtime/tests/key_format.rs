@@ -1,6 +1,7 @@
 //! The stored key format is a contract: every key shape — pk-only, pk + sk, entities in another
-//! entity's partition, escaped and ordered ids — checked against `tests/golden/keys.txt`, so a
-//! release cannot silently change the keys of items already stored.
+//! entity's partition, escaped and ordered ids, index keys (lookup, sharded, sparse,
+//! collection) — checked against `tests/golden/keys.txt`, so a release cannot silently change
+//! the keys of items already stored.
 //!
 //! A deliberate change of the format is a migration: re-bless the golden file after reading
 //! the diff, `SCOPED_BLESS=1 cargo test -p scoped-runtime --test key_format`, and say so in the
@@ -102,6 +103,53 @@ pub struct AuditEvent {
     pub at: i128,
 }
 
+/// A capsule table with indexes: a lookup, a sharded collection, a sparse keys-only index.
+#[capsule_table(
+    "contacts",
+    sort_key,
+    index(ByEmail),
+    index(Recent, sort_key, shards = 4),
+    index(ByOwner, name = "owner", sort_key, projection = keys_only)
+)]
+pub struct Contacts;
+
+/// In every index of its table; `owner` optional.
+#[derive(ScopedKey)]
+#[scoped(table = Contacts, entity = "CONTACT")]
+#[scoped(index(
+    ByEmail(partition(email)),
+    Recent(sort(created, contact_id)),
+    ByOwner(partition(owner), sort(created))
+))]
+pub struct Contact {
+    #[scoped(id)]
+    pub contact_id: String,
+    pub email: String,
+    pub owner: Option<String>,
+    pub created: i64,
+}
+
+/// A tenant table with a collection index.
+#[tenant_table("hooks", index(AllHooks))]
+#[derive(ScopedKey)]
+#[scoped(entity = "HOOK", index(AllHooks))]
+pub struct Hook {
+    #[scoped(id)]
+    pub hook_id: String,
+}
+
+fn index_lines<E: Entity>(out: &mut String, shape: &str, entity: &E, scope: &E::Scope) {
+    let key = entity.to_item_key(scope).unwrap();
+    writeln!(out, "{shape}").unwrap();
+    let attributes = entity.index_attributes(scope, &key).unwrap();
+    if attributes.is_empty() {
+        writeln!(out, "  (in no index)").unwrap();
+    }
+    for (name, value) in attributes {
+        writeln!(out, "  {name} = {value}").unwrap();
+    }
+}
+
 fn line<E>(out: &mut String, shape: &str, key: &scoped_runtime::ItemKey<E>) {
     writeln!(
         out,
@@ -171,6 +219,34 @@ fn stored_keys_match_the_golden_file() {
             &AuditEvent::item_key(&platform, "2026-11-30", at).unwrap(),
         );
     }
+
+    for (id, email, owner, created) in [
+        ("c1", "ada@example.com", Some("bob"), 0),
+        ("c#2", "a#b%c@example.com", None, -1),
+        ("c3", "zoë@example.com", Some("o#1"), i64::MAX),
+    ] {
+        index_lines(
+            &mut out,
+            &format!(
+                "capsule, indexes: contact {id:?}, email {email:?}, owner {owner:?}, created {created}"
+            ),
+            &Contact {
+                contact_id: id.into(),
+                email: email.into(),
+                owner: owner.map(str::to_owned),
+                created,
+            },
+            &capsule,
+        );
+    }
+    index_lines(
+        &mut out,
+        "tenant, collection index",
+        &Hook {
+            hook_id: "h1".into(),
+        },
+        &tenant,
+    );
 
     let path = format!("{}/tests/golden/keys.txt", env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("SCOPED_BLESS").is_some() {

@@ -1,4 +1,4 @@
-//! Property tests for invariants 1–4 of `docs/design.md`: table names and partition keys are
+//! Property tests for invariants 1–4 and 7 of `docs/design.md`: table names and partition keys are
 //! injective, `validate_pk` accepts exactly its own scope's keys, and everything produced fits
 //! DynamoDB's limits. Every property runs 10,000 cases.
 //!
@@ -7,9 +7,14 @@
 //! near-collisions (`a_b` + `c` against `a` + `b_c`, `t1` against `t10`, ids made of `#`, `%23`
 //! and `TENANT`) over uniformly random values that would never collide.
 //!
+//! `properties/index.rs` checks index keys: every index partition value is a key of its own
+//! scope only, and index keys are injective.
+//!
 //! `properties/sort.rs` checks the sort-key codec the same way: encoded order is value order,
 //! equal sort keys come from equal values, and the decoder accepts exactly the encoder's output.
 
+#[path = "properties/index.rs"]
+mod index;
 #[path = "properties/model.rs"]
 mod model;
 #[path = "properties/sort.rs"]

@@ -8,8 +8,10 @@
     reason = "tests: a failed unwrap is the test failing"
 )]
 
+use std::collections::HashMap;
+
 use aws_sdk_dynamodb::types::AttributeValue;
-use scoped_runtime::{Capsule, Error, Index, Scope, Tenant, Update, UpdateRule, shard_of};
+use scoped_runtime::{Capsule, Error, Index, ItemKey, Scope, Tenant, Update, UpdateRule, shard_of};
 use scoped_tests::entities::{ByEmail, ByOwner, Contact, Hook, Recent};
 use scoped_tests::{factory, unique, unscoped};
 
@@ -23,7 +25,23 @@ fn contact(id: &str, email: &str, owner: Option<&str>, created: i64) -> Contact 
     }
 }
 
-fn string(item: &std::collections::HashMap<String, AttributeValue>, name: &str) -> Option<String> {
+/// The stored item of `key` in `table`, read with an unscoped client.
+async fn stored<E>(
+    raw: &aws_sdk_dynamodb::Client,
+    table: &str,
+    key: &ItemKey<E>,
+) -> HashMap<String, AttributeValue> {
+    let mut request = raw
+        .get_item()
+        .table_name(table)
+        .key("pk", AttributeValue::S(key.partition().as_str().to_owned()));
+    if let Some(sk) = key.sort() {
+        request = request.key("sk", AttributeValue::S(sk.to_owned()));
+    }
+    request.send().await.unwrap().item.unwrap()
+}
+
+fn string(item: &HashMap<String, AttributeValue>, name: &str) -> Option<String> {
     match item.get(name) {
         Some(AttributeValue::S(value)) => Some(value.clone()),
         Some(other) => panic!("{name} is not a string: {other:?}"),
@@ -48,16 +66,7 @@ async fn puts_write_every_index_key_inside_the_scope() {
 
     let raw = unscoped(&factory);
     let key = contacts.item_key("c1").unwrap();
-    let item = raw
-        .get_item()
-        .table_name(contacts.table().as_str())
-        .key("pk", AttributeValue::S(key.partition().as_str().to_owned()))
-        .key("sk", AttributeValue::S(key.sort().unwrap().to_owned()))
-        .send()
-        .await
-        .unwrap()
-        .item
-        .unwrap();
+    let item = stored(&raw, contacts.table().as_str(), &key).await;
     let prefix = format!("TENANT#{}#CAPSULE#caps-1#", capsule.tenant_id());
     // The email is escaped like any key id: `#` cannot add a segment.
     assert_eq!(
@@ -93,16 +102,7 @@ async fn puts_write_every_index_key_inside_the_scope() {
 
     // Without an owner, the contact is not in the sparse `owner` index.
     let key = contacts.item_key("c2").unwrap();
-    let item = raw
-        .get_item()
-        .table_name(contacts.table().as_str())
-        .key("pk", AttributeValue::S(key.partition().as_str().to_owned()))
-        .key("sk", AttributeValue::S(key.sort().unwrap().to_owned()))
-        .send()
-        .await
-        .unwrap()
-        .item
-        .unwrap();
+    let item = stored(&raw, contacts.table().as_str(), &key).await;
     assert_eq!(string(&item, "pk_owner"), None);
     assert_eq!(string(&item, "sk_owner"), None);
     assert!(string(&item, "pk_by_email").is_some());
@@ -134,16 +134,7 @@ async fn sort_values_order_as_the_fields_do() {
     let mut sorted = Vec::new();
     for i in 0..created.len() {
         let key = contacts.item_key(&format!("c{i}")).unwrap();
-        let item = raw
-            .get_item()
-            .table_name(contacts.table().as_str())
-            .key("pk", AttributeValue::S(key.partition().as_str().to_owned()))
-            .key("sk", AttributeValue::S(key.sort().unwrap().to_owned()))
-            .send()
-            .await
-            .unwrap()
-            .item
-            .unwrap();
+        let item = stored(&raw, contacts.table().as_str(), &key).await;
         sorted.push(string(&item, "sk_owner").unwrap());
     }
     let mut by_text = sorted.clone();
@@ -165,18 +156,7 @@ async fn a_tenant_collection_index_holds_the_tenant_prefix() {
         .await
         .unwrap();
     let raw = unscoped(&factory);
-    let item = raw
-        .get_item()
-        .table_name(hooks.table().as_str())
-        .key(
-            "pk",
-            AttributeValue::S(hooks.key("h1").unwrap().as_str().to_owned()),
-        )
-        .send()
-        .await
-        .unwrap()
-        .item
-        .unwrap();
+    let item = stored(&raw, hooks.table().as_str(), &hooks.item_key("h1").unwrap()).await;
     assert_eq!(
         string(&item, "pk_all_hooks").unwrap(),
         format!("TENANT#{}#HOOK#all_hooks", tenant.id())

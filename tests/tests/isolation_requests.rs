@@ -691,64 +691,79 @@ async fn tenants_query_their_own_indexes_by_any_key() {
     let [t1, t10] = &world.tenants;
     let t1_client = world.factory.tenant_dynamodb(t1);
     let table = t1_client.table_name("contacts").unwrap().to_string();
-    t1_client
-        .raw()
-        .create_table()
-        .table_name(&table)
-        .attribute_definitions(attribute(PK, ScalarAttributeType::S))
-        .attribute_definitions(attribute("email", ScalarAttributeType::S))
-        .key_schema(key_element(PK, KeyType::Hash))
-        .global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name("by-email")
-                .key_schema(key_element("email", KeyType::Hash))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::All)
-                        .build(),
-                )
-                .build()
-                .unwrap(),
-        )
-        .billing_mode(BillingMode::PayPerRequest)
-        .send()
-        .await
-        .unwrap();
+    let create = |partition: &str| {
+        t1_client
+            .raw()
+            .create_table()
+            .table_name(&table)
+            .attribute_definitions(attribute(PK, ScalarAttributeType::S))
+            .attribute_definitions(attribute(partition, ScalarAttributeType::S))
+            .key_schema(key_element(PK, KeyType::Hash))
+            .global_secondary_indexes(
+                GlobalSecondaryIndex::builder()
+                    .index_name("by_email")
+                    .key_schema(key_element(partition, KeyType::Hash))
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::All)
+                            .build(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .billing_mode(BillingMode::PayPerRequest)
+            .send()
+    };
+    // Every index is keyed by the convention (`pk_{index}`), in every scope.
+    assert_rejected!(
+        world,
+        "an index keyed by a plain attribute",
+        create("email"),
+        IsolationViolation::IndexSchema { .. }
+    );
+    create("pk_by_email").await.unwrap();
     let key = world.tenant_note_key(0, "c1");
+    let email = format!("{}#a@example.com", world.tenant_note_key(0, "by_email"));
     t1_client
         .raw()
         .put_item()
         .table_name(&table)
         .item(PK, AttributeValue::S(key.clone()))
-        .item("email", AttributeValue::S("a@example.com".into()))
+        .item("pk_by_email", AttributeValue::S(email.clone()))
         .send()
         .await
         .unwrap();
-    let by_email = |client: &aws_sdk_dynamodb::Client, table: &str| {
+    let by_email = |client: &aws_sdk_dynamodb::Client, table: &str, value: &str| {
         client
             .query()
             .table_name(table)
-            .index_name("by-email")
-            .key_condition_expression("email = :e")
-            .expression_attribute_values(":e", AttributeValue::S("a@example.com".into()))
+            .index_name("by_email")
+            .key_condition_expression("pk_by_email = :e")
+            .expression_attribute_values(":e", AttributeValue::S(value.into()))
             .send()
     };
-    let found = by_email(t1_client.raw(), &table).await.unwrap();
+    let found = by_email(t1_client.raw(), &table, &email).await.unwrap();
     assert_eq!(found.items()[0][PK], AttributeValue::S(key));
+    // Any key condition on an unshared table's index: it holds only the tenant's items.
+    let none = by_email(t1_client.raw(), &table, "a@example.com")
+        .await
+        .unwrap();
+    assert!(none.items().is_empty());
     let t10_table = format!("{}_contacts", t10.id());
     assert_rejected!(
         world,
         "the sibling tenant's index",
-        by_email(t1_client.raw(), &t10_table),
+        by_email(t1_client.raw(), &t10_table, &email),
         IsolationViolation::CrossTable { .. }
     );
-    // A shared table's index keeps the partition-key rule.
+    // A shared table's index keeps the partition-key rule (guard/tests/indexes.rs, and
+    // isolation_indexes.rs), and on a declared table only declared indexes.
     let produs = world.factory.capsule_dynamodb(&world.capsules[0]);
     assert_rejected!(
         world,
         "the shared table's index by email",
-        by_email(produs.raw(), "PRODUS_iso"),
-        IsolationViolation::UnboundQuery { .. }
+        by_email(produs.raw(), "PRODUS_iso", "a@example.com"),
+        IsolationViolation::UndeclaredIndex { .. }
     );
 }
 

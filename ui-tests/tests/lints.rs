@@ -41,6 +41,37 @@ pub(crate) struct Event {
     pub(crate) event_id: i64,
 }
 
+/// A capsule table with indexes of every kind.
+#[capsule_table(
+    "accounts",
+    sort_key,
+    index(ByDomain),
+    index(Newest, sort_key, shards = 4),
+    index(ByManager, name = "manager", sort_key, projection = keys_only)
+)]
+pub struct Accounts;
+
+/// An account in every index, with a unique domain and an optional manager.
+#[derive(ScopedKey)]
+#[scoped(table = Accounts, entity = "ACCOUNT")]
+#[scoped(index(
+    ByDomain(partition(domain)),
+    Newest(sort(created, account_id)),
+    ByManager(partition(manager), sort(created))
+))]
+pub struct Account {
+    /// Its id.
+    #[scoped(id)]
+    pub account_id: String,
+    /// Its domain.
+    #[scoped(unique)]
+    pub domain: String,
+    /// Its manager, if any.
+    pub manager: Option<u64>,
+    /// When it was created.
+    pub created: i64,
+}
+
 /// A table without a key, as a tuple struct.
 #[capsule_table("blobs")]
 pub struct Blob(pub Vec<u8>);

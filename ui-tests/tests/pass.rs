@@ -8,6 +8,8 @@
 mod id_fields_named_like_parameters;
 #[path = "ui/pass/ids-of-every-kind.rs"]
 mod ids_of_every_kind;
+#[path = "ui/pass/indexes.rs"]
+mod indexes;
 #[path = "ui/pass/key-segment-cannot-forge-keys.rs"]
 mod key_segment_cannot_forge_keys;
 #[path = "ui/pass/one-entity-per-scope.rs"]
@@ -45,4 +47,9 @@ fn tables_without_keys() {
 #[test]
 fn sort_keys_and_collections() {
     sort_keys_and_collections::main().unwrap();
+}
+
+#[test]
+fn indexes() {
+    indexes::main();
 }

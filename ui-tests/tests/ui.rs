@@ -11,6 +11,7 @@ fn ui() {
         "attributes",
         "construction",
         "cross-scope",
+        "indexes",
         "keys",
         "sealed",
         "shapes",

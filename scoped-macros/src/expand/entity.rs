@@ -116,6 +116,21 @@ pub(super) fn scoped_key(key: &EntityKey) -> TokenStream {
     let attributes = attributes_value(key);
     let templates = super::template::template_impls(key);
     let index_attributes = super::template::index_attributes_body(key);
+    // Spanned on the struct's name, where a missing table is already reported, so the scope's
+    // projection does not report it a second time.
+    let index_attributes_fn = quote_spanned! {ident.span()=>
+        fn index_attributes(
+            &self,
+            scope: &<Self as ::scoped_runtime::__private::Table>::Scope,
+            key: &::scoped_runtime::__private::ItemKey<Self>,
+        ) -> ::core::result::Result<
+            ::scoped_runtime::__private::IndexAttributes,
+            ::scoped_runtime::__private::KeyError,
+        > {
+            let _ = (scope, key);
+            #index_attributes
+        }
+    };
     let visit_unique = super::template::visit_unique_body(key);
     quote! {
         const _: () = {
@@ -157,17 +172,7 @@ pub(super) fn scoped_key(key: &EntityKey) -> TokenStream {
                     &REGISTRATION
                 }
 
-                fn index_attributes(
-                    &self,
-                    scope: &<Self as ::scoped_runtime::__private::Table>::Scope,
-                    key: &::scoped_runtime::__private::ItemKey<Self>,
-                ) -> ::core::result::Result<
-                    ::scoped_runtime::__private::IndexAttributes,
-                    ::scoped_runtime::__private::KeyError,
-                > {
-                    let _ = (scope, key);
-                    #index_attributes
-                }
+                #index_attributes_fn
 
                 fn visit_unique(
                     &self,

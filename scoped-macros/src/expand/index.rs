@@ -73,6 +73,9 @@ pub(super) fn index_items(
                     impl ::scoped_runtime::__private::DeclaredIndex for #ident {}
 
                     #[automatically_derived]
+                    impl ::scoped_runtime::__private::IndexOfTable<#table> for #ident {}
+
+                    #[automatically_derived]
                     impl ::scoped_runtime::__private::Index for #ident {
                         type Table = #table;
                         const SCHEMA: ::scoped_runtime::__private::IndexSchema = #schema;

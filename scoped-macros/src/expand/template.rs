@@ -93,12 +93,17 @@ fn template_impl(ident: &Ident, template: &Template) -> TokenStream {
             ::scoped_runtime::__private::index_of::<#index, #ident>();
         };
     };
-    quote! {
+    // The impl headers are spanned on the index's path, so an undeclared index is reported
+    // there, once.
+    let derived =
+        quote_spanned!(index.span()=> ::scoped_runtime::__private::DerivedTemplate<#index>);
+    let indexed_by = quote_spanned!(index.span()=> ::scoped_runtime::__private::IndexedBy<#index>);
+    quote_spanned! {index.span()=>
         #[automatically_derived]
-        impl ::scoped_runtime::__private::DerivedTemplate<#index> for #ident {}
+        impl #derived for #ident {}
 
         #[automatically_derived]
-        impl ::scoped_runtime::__private::IndexedBy<#index> for #ident {
+        impl #indexed_by for #ident {
             type PartitionValues<'a> = #partition_type;
             type SortValues<'a> = #sort_type;
             const SORT_VALUE_COUNT: usize = #sort_count;
@@ -132,7 +137,8 @@ pub(super) fn template_impls(key: &EntityKey) -> TokenStream {
 pub(super) fn index_attributes_body(key: &EntityKey) -> TokenStream {
     let writes = key.templates.iter().map(|template| {
         let index = &template.index;
-        quote! {
+        // Spanned on the index's path, where an undeclared index is reported already.
+        quote_spanned! {index.span()=>
             ::scoped_runtime::__private::write_index_attributes::<Self, #index>(
                 self, scope, key, &mut out,
             )?;

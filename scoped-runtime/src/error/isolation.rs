@@ -92,7 +92,56 @@ pub enum IsolationViolation {
         /// The action and the attribute it writes, or what the guard could not read.
         reason: String,
     },
-    /// A query whose key condition does not provably bind `pk` to one value.
+    /// An index key attribute that an item, an update or a key condition gives a value the
+    /// guard does not accept: every `pk_{index}` attribute holds a string key of the client's
+    /// scope, so that an index partition never mixes two scopes' items, and every
+    /// `sk_{index}` attribute a non-empty string, as every index sort key the library writes.
+    #[error(
+        "{what} for table {table:?} rejected: index key attribute `{attribute}` = {value} {rule}"
+    )]
+    IndexKey {
+        /// The table.
+        table: String,
+        /// `"item"`, `"update"`, `"query"` or `"ExclusiveStartKey"`.
+        what: &'static str,
+        /// The attribute: `pk_{index}` or `sk_{index}`.
+        attribute: String,
+        /// The value it was given, as DynamoDB's JSON would show its type (`S "TENANT#t2#…"`,
+        /// `N "1"`), or the expression that computes it.
+        value: String,
+        /// The rule it breaks.
+        rule: String,
+    },
+    /// A `CreateTable` or `UpdateTable` that defines a secondary index outside the naming
+    /// convention (index `{name}` keyed by the string `pk_{name}`, `HASH`, and optionally the
+    /// string `sk_{name}`, `RANGE`) or, on a declared table, outside its declaration.
+    #[error("{operation} of table {table:?} rejected: index {index:?} {reason}")]
+    IndexSchema {
+        /// `CreateTable` or `UpdateTable`.
+        operation: &'static str,
+        /// The table.
+        table: String,
+        /// The index name (empty when the index is missing from the request).
+        index: String,
+        /// What is wrong and what the guard expects.
+        reason: String,
+    },
+    /// A query of a declared shared table names an index its declaration does not declare.
+    #[error(
+        "query on table {table:?} rejected: it names index {index:?}, but the table's declaration \
+         declares {declared}; a query of a shared table uses a declared index, whose partition \
+         values the library keeps inside each scope"
+    )]
+    UndeclaredIndex {
+        /// The table.
+        table: String,
+        /// The index the query names.
+        index: String,
+        /// The declared indexes, for the message: `` `by_email`, `recent` `` or `no index`.
+        declared: String,
+    },
+    /// A query whose key condition does not provably bind `pk` (or, on an index of a shared
+    /// table, the index's partition attribute) to one value.
     #[error("query on table {table:?} is not bound to one partition key: {reason}")]
     UnboundQuery {
         /// The queried table.

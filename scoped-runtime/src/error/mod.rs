@@ -15,7 +15,7 @@ pub use scope::ScopeError;
 
 use crate::cursor::CursorError;
 use crate::ident::EntityTag;
-use crate::schema::KeySchema;
+use crate::schema::TableSchema;
 
 /// Any error of this crate.
 #[derive(Debug, thiserror::Error)]
@@ -223,14 +223,28 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// A table exists with another key schema than its declaration gives it.
-    #[error("table {table} has key schema {found}, but its declaration keys it by {expected}")]
+    /// A table exists with another key schema than its declaration gives it, or without one
+    /// of its declared global secondary indexes (or with it keyed or projected otherwise).
+    #[error(
+        "table {table} has {}, but its declaration {}",
+        match index {
+            None => format!("key schema {found}"),
+            Some(_) => found.clone(),
+        },
+        match index.and_then(|index| expected.index(index)) {
+            None => format!("keys it by {}", expected.key),
+            Some(declared) => format!("declares index {declared}"),
+        }
+    )]
     KeySchema {
         /// The table.
         table: String,
-        /// The key schema its declaration gives it.
-        expected: KeySchema,
-        /// Its key schema, as `attribute (KEY_TYPE)` pairs.
+        /// The schema its declaration gives it: key and indexes.
+        expected: TableSchema,
+        /// The declared index that is missing or differs, if it is an index.
+        index: Option<&'static str>,
+        /// Its key schema, as `attribute (KEY_TYPE)` pairs; for an index, what the table has
+        /// instead (`no index \`by_email\``, `index \`by_email\` keyed by email (HASH)`).
         found: String,
     },
     /// A strongly consistent read of a global secondary index, which DynamoDB does not offer.

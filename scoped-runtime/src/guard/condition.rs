@@ -16,15 +16,14 @@
 //!
 //! so an expression it accepts is a conjunction of comparisons, each of one attribute with
 //! `:values`: no `OR`, no `NOT`, no literals, no document paths (`a.b`, `a[0]`), no functions
-//! but `begins_with`, no value on the left. Over that, [`parse`] proves that `pk` is compared
-//! exactly once, with `=`, and that no attribute is compared twice (DynamoDB allows one
-//! condition per key attribute). Which other attributes a query may compare depends on the
+//! but `begins_with`, no value on the left. Over that, [`parse`] proves that the partition
+//! attribute (`pk` for a table; for an index of a shared table `pk_{index}`, or `pk`) is
+//! compared exactly once, with `=`, and that no attribute is compared twice (DynamoDB allows
+//! one condition per key attribute). Which other attributes a query may compare depends on the
 //! table (`guard::query`). Anything else is rejected, even where DynamoDB would accept it.
 
 use std::collections::HashMap;
 use std::fmt;
-
-use crate::schema::PARTITION_KEY_ATTRIBUTE as PK;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Token<'e> {
@@ -138,10 +137,12 @@ pub(super) struct Conjunct<'e> {
     pub(super) values: Vec<&'e str>,
 }
 
-/// A key condition the guard could read: `pk = :value` and the other conjuncts.
+/// A key condition the guard could read: `partition = :value` and the other conjuncts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct KeyCondition<'e> {
-    /// The `:value` placeholder `pk` is compared to with `=`.
+    /// The partition attribute it binds: the first of `parse`'s candidates it compares.
+    pub(super) attribute: &'e str,
+    /// The `:value` placeholder the partition attribute is compared to with `=`.
     pub(super) partition: &'e str,
     /// Every other conjunct, in the expression's order; no attribute twice.
     pub(super) others: Vec<Conjunct<'e>>,
@@ -282,13 +283,23 @@ impl<'e> Parser<'e> {
     }
 }
 
-/// Reads `expression` into `pk`'s `:value` and the other conjuncts, or says why the guard
-/// cannot prove that it binds `pk` with `=` to one value.
+/// Reads `expression` into the partition attribute's `:value` and the other conjuncts, or
+/// says why the guard cannot prove that it binds a partition attribute with `=` to one value.
+/// The partition attribute is the first of `partitions` the expression compares (for a table,
+/// `["pk"]`); the others, if compared, are among the other conjuncts.
 pub(super) fn parse<'e>(
     expression: &'e str,
     names: Option<&'e HashMap<String, String>>,
+    partitions: &[&str],
 ) -> Result<KeyCondition<'e>, String> {
     let tokens = tokenize(expression)?;
+    let wanted = || {
+        partitions
+            .iter()
+            .map(|attribute| format!("`{attribute} = :value`"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
     if tokens
         .iter()
         .any(|token| token.is_keyword("OR") || token.is_keyword("NOT"))
@@ -296,7 +307,10 @@ pub(super) fn parse<'e>(
         return Err("`OR` and `NOT` cannot appear in a key condition".to_owned());
     }
     if tokens.is_empty() {
-        return Err("the key condition is empty; bind `pk` with `pk = :value`".to_owned());
+        return Err(format!(
+            "the key condition is empty; bind the partition with {}",
+            wanted()
+        ));
     }
     let mut parser = Parser {
         tokens,
@@ -309,19 +323,25 @@ pub(super) fn parse<'e>(
         return Err(parser.unexpected(Some(token), "`AND` or the end of the expression"));
     }
     let mut others = parser.conjuncts;
-    let Some(at) = others.iter().position(|c| c.attribute == PK) else {
+    let Some(at) = partitions
+        .iter()
+        .find_map(|attribute| others.iter().position(|c| c.attribute == *attribute))
+    else {
         return Err(format!(
-            "the key condition does not mention `{PK}`; bind it with `{PK} = :value`"
+            "the key condition does not bind the partition; bind it with {}",
+            wanted()
         ));
     };
     let partition = others.remove(at);
     match (partition.comparison, partition.values.as_slice()) {
         (Comparison::Compare("="), [value]) => Ok(KeyCondition {
+            attribute: partition.attribute,
             partition: value,
             others,
         }),
         (comparison, _) => Err(format!(
-            "`{PK}` is compared with `{comparison}`; it must be compared with `=` to one `:value`"
+            "`{}` is compared with `{comparison}`; it must be compared with `=` to one `:value`",
+            partition.attribute
         )),
     }
 }
@@ -370,7 +390,7 @@ mod tests {
             ("(#s <= :a) AND (pk = :v)", vec![("sk", "<=", vec![":a"])]),
             ("(pk = :v AND at > :a)", vec![("at", ">", vec![":a"])]),
         ] {
-            let condition = parse(expression, Some(&names)).unwrap();
+            let condition = parse(expression, Some(&names), &["pk"]).unwrap();
             assert_eq!(condition.partition, ":v", "{expression}");
             let found: Vec<_> = condition
                 .others
@@ -437,7 +457,7 @@ mod tests {
             "AND = :v",
         ] {
             assert!(
-                parse(expression, Some(&names)).is_err(),
+                parse(expression, Some(&names), &["pk"]).is_err(),
                 "{expression:?} should be rejected"
             );
         }

@@ -10,9 +10,11 @@
 //! | key (get, delete, update, condition check) | exactly `pk` and a string `sk` | exactly `pk` | exactly `pk`, or `pk` and a string `sk` |
 //! | item (put) | a string `sk` | no `sk`: reserved for sort keys | `sk`, if any, a string |
 //! | `ExclusiveStartKey` of the table | as a key | as a key | as a key |
-//! | `ExclusiveStartKey` of an index | as an item, and any index key attribute | as an item | as an item |
+//! | `ExclusiveStartKey` of an index | as an item | as an item | as an item |
 //!
-//! In every case `pk` is a string key of the scope (checked first).
+//! In every case `pk` is a string key of the scope (checked first), and every index key
+//! attribute an item or start key carries holds what [`indexes`](super::indexes) requires:
+//! each `pk_*` a string key of the scope, each `sk_*` a non-empty string.
 
 use std::collections::HashMap;
 
@@ -20,7 +22,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::{Check, GuardedScope, PK, SK};
 use crate::error::IsolationViolation;
-use crate::schema::KeySchema;
+use crate::schema::{IndexSchema, KeySchema};
 
 pub(super) type Key = HashMap<String, AttributeValue>;
 
@@ -30,6 +32,8 @@ pub(super) struct Table<'t> {
     pub(super) name: &'t str,
     /// `None` when no declaration of the table has been used in this process.
     pub(super) schema: Option<KeySchema>,
+    /// The global secondary indexes its declaration declares (none when undeclared).
+    pub(super) indexes: &'static [IndexSchema],
 }
 
 impl Table<'_> {
@@ -111,7 +115,8 @@ impl<S: GuardedScope> Check<'_, S> {
         what: &'static str,
     ) -> Result<(), IsolationViolation> {
         let item = self.partition(table, item, what)?;
-        self.sort_key(table, item, what)
+        self.sort_key(table, item, what)?;
+        self.index_attributes(table, item, what)
     }
 
     /// An `ExclusiveStartKey` of a query or scan: a key of the table, or, of an index, an item

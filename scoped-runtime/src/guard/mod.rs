@@ -9,19 +9,21 @@
 //!
 //! | operation | allowed when |
 //! |-----------|--------------|
-//! | `GetItem`, `PutItem`, `UpdateItem`, `DeleteItem` | the table is the scope's, the key's (or item's) `pk` is a key of the scope, and the key (or item) fits the table's key schema ([`keys`]); an update does not write `pk` or `sk` ([`update`]) |
+//! | `GetItem`, `PutItem`, `UpdateItem`, `DeleteItem` | the table is the scope's, the key's (or item's) `pk` is a key of the scope, and the key (or item) fits the table's key schema ([`keys`]); every `pk_*` attribute an item carries or an update sets is a string key of the scope and every `sk_*` a non-empty string ([`indexes`]); an update does not write `pk` or `sk`, and sets index key attributes only to one checked `:value` ([`update`]) |
 //! | `BatchGetItem`, `BatchWriteItem`, `TransactGetItems`, `TransactWriteItems` | the same, for every table and every key, put, delete, update and condition check |
-//! | `Query` | the table is the scope's and the key condition binds `pk` with `=` to a key of the scope (see [`condition`]), with at most a condition on `sk` besides ([`query`]); an `ExclusiveStartKey` is the scope's too; on an index of an unshared table, any key condition |
-//! | `Scan` | the table is the scope's and not shared: tenant and platform tables, never capsule tables; an `ExclusiveStartKey` is the scope's |
+//! | `Query` | the table is the scope's and the key condition binds `pk` with `=` to a key of the scope (see [`condition`]), with at most a condition on `sk` besides ([`query`]); on index `N` of a shared table, `pk_N` (or `pk`) bound with `=` to a key of the scope, at most one other condition, and `N` declared if the table is; on an index of an unshared table, any key condition; an `ExclusiveStartKey` is the scope's too, index key attributes included |
+//! | `Scan` | the table is the scope's and not shared: tenant and platform tables, never capsule tables (nor their indexes); an `ExclusiveStartKey` is the scope's |
 //! | `DescribeTable`, `DescribeTimeToLive` | the table is the scope's |
-//! | `CreateTable` | the table is the scope's, keyed by exactly its declared schema (`pk` `HASH` `S`, and `sk` `RANGE` `S` if declared with a sort key; either if undeclared), every other field on [`table`]'s allow-list: `provision`'s shape for shared tables |
-//! | `UpdateTable`, `DeleteTable`, `UpdateTimeToLive` | the table is the scope's and not shared, every field on [`table`]'s allow-list (never `ReplicaUpdates`) |
+//! | `CreateTable` | the table is the scope's, keyed by exactly its declared schema (`pk` `HASH` `S`, and `sk` `RANGE` `S` if declared with a sort key; either if undeclared), its global secondary indexes keyed by the convention (index `N`: `pk_N` `HASH` `S`, optionally `sk_N` `RANGE` `S`) and, if declared, exactly the declared ones with their projections ([`index_tables`]), every other field on [`table`]'s allow-list: `provision`'s shape for shared tables |
+//! | `UpdateTable`, `DeleteTable`, `UpdateTimeToLive` | the table is the scope's and not shared, every field on [`table`]'s allow-list (never `ReplicaUpdates`); an index created keyed by the convention (and declared, if the table is), no declared index deleted |
 //! | PartiQL (`ExecuteStatement`, `BatchExecuteStatement`, `ExecuteTransaction`) | never: the table and key are inside statement text |
 //! | anything else (`ListTables`, backups, exports, tags, global tables…) | never |
 //!
 //! Key attribute names and a table's key schema come from [`crate::schema`] only: a request's
-//! table name gives its base name, and the base name the schema its declaration registered,
-//! read once per request.
+//! table name gives its base name, and the base name the schema its declaration registered
+//! (key and indexes), read once per request. Index key attributes need no registry: every
+//! attribute named `pk_*` is an index partition attribute, so writes are checked the same on
+//! declared and undeclared tables.
 //!
 //! It stops mistakes, not hostile code in the same process; docs/guard.md has the threat
 //! model. Session policies grant the same table-level actions ([`UNSHARED_TABLE_ACTIONS`],
@@ -29,6 +31,8 @@
 
 pub(crate) mod bench;
 mod condition;
+mod index_tables;
+mod indexes;
 mod keys;
 mod query;
 mod scope;
@@ -57,7 +61,7 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemInput;
 use aws_sdk_dynamodb::operation::update_table::UpdateTableInput;
 use aws_sdk_dynamodb::operation::update_time_to_live::UpdateTimeToLiveInput;
-use aws_sdk_dynamodb::types::AttributeValueUpdate;
+use aws_sdk_dynamodb::types::{AttributeValue, AttributeValueUpdate};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::Input;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
@@ -168,6 +172,7 @@ pub(crate) fn check_request<'a, S: GuardedScope>(
             table,
             input.update_expression(),
             input.expression_attribute_names(),
+            input.expression_attribute_values(),
             input.attribute_updates(),
         );
     }
@@ -244,11 +249,15 @@ impl<S: GuardedScope> Check<'_, S> {
             .scope
             .base_name(name)
             .ok_or_else(|| self.cross_table(name))?;
-        let schema = self
+        let declared = self
             .declarations
             .get_or_init(schema::declarations)
-            .schema(S::KIND, base);
-        Ok(Table { name, schema })
+            .table(S::KIND, base);
+        Ok(Table {
+            name,
+            schema: declared.map(|declared| declared.key),
+            indexes: declared.map_or(&[], |declared| declared.indexes),
+        })
     }
 
     fn cross_table(&self, table: &str) -> IsolationViolation {
@@ -283,23 +292,29 @@ impl<S: GuardedScope> Check<'_, S> {
         )
     }
 
-    /// An update (`UpdateItem`, a transaction's `Update`) writes neither `pk` nor `sk`.
+    /// An update (`UpdateItem`, a transaction's `Update`) writes neither `pk` nor `sk`, and
+    /// index key attributes only with values the guard checks ([`indexes`]).
     fn update(
         &self,
         table: Table<'_>,
         expression: Option<&str>,
         names: Option<&HashMap<String, String>>,
+        values: Option<&HashMap<String, AttributeValue>>,
         attribute_updates: Option<&HashMap<String, AttributeValueUpdate>>,
     ) -> Result<(), IsolationViolation> {
-        let checked = expression
-            .map_or(Ok(()), |expression| {
-                update::check_update_expression(expression, names)
-            })
-            .and_then(|()| attribute_updates.map_or(Ok(()), update::check_attribute_updates));
-        checked.map_err(|reason| IsolationViolation::KeyUpdate {
+        let key_update = |reason| IsolationViolation::KeyUpdate {
             table: table.name.to_owned(),
             reason,
-        })
+        };
+        if let Some(expression) = expression {
+            let writes = update::check_update_expression(expression, names).map_err(key_update)?;
+            self.index_writes(table, &writes, values)?;
+        }
+        if let Some(updates) = attribute_updates {
+            update::check_attribute_updates(updates).map_err(key_update)?;
+            self.index_attribute_updates(table, updates)?;
+        }
+        Ok(())
     }
 
     fn batch_get(&self, input: &BatchGetItemInput) -> Result<(), IsolationViolation> {
@@ -363,6 +378,7 @@ impl<S: GuardedScope> Check<'_, S> {
                     table,
                     Some(update.update_expression()),
                     update.expression_attribute_names(),
+                    update.expression_attribute_values(),
                     None,
                 )?;
                 parts += 1;

@@ -21,6 +21,7 @@ use aws_sdk_dynamodb::types::{
     SseSpecification,
 };
 
+use super::index_tables::{IndexCheck, non_string_key_definition};
 use super::keys::Table;
 use super::{Check, GuardedScope, PK, SK};
 use crate::error::IsolationViolation;
@@ -77,8 +78,8 @@ const CUSTOMER_KEY: &str = "names a customer KMS key (possibly another account's
 const GLOBAL_TABLE: &str = "makes the table a global table that replicates its items to other \
     Regions outside the scope's control; never from a scoped client";
 
-const KEY_TYPE: &str = "redefines a key attribute with another type than the key of every \
-    scoped table (`pk` and `sk`, strings)";
+const KEY_TYPE: &str = "defines a key attribute with another type than the keys of every \
+    scoped table and index (`pk`, `sk`, `pk_*`, `sk_*`: strings)";
 
 const BILLING: &str = "must be PAY_PER_REQUEST or PROVISIONED";
 
@@ -100,6 +101,17 @@ impl<S: GuardedScope> Check<'_, S> {
         let schema = rest.key_schema.take().unwrap_or_default();
         let definitions = rest.attribute_definitions.take().unwrap_or_default();
         let key = check_table_key(keyed, &schema, &definitions)?;
+        if non_string_key_definition(&definitions).is_some() {
+            return Err(setting("AttributeDefinitions", KEY_TYPE));
+        }
+        let indexes = IndexCheck {
+            operation: "CreateTable",
+            table: keyed,
+            definitions: &definitions,
+            shared: S::SHARES_TABLES,
+        };
+        let index_definitions = indexes
+            .create_table_indexes(&rest.global_secondary_indexes.take().unwrap_or_default())?;
 
         if rest.resource_policy.is_some() {
             return Err(setting("ResourcePolicy", RESOURCE_POLICY));
@@ -117,7 +129,7 @@ impl<S: GuardedScope> Check<'_, S> {
 
         match self.allowed() {
             Allowed::ProvisionShape => {
-                if definitions.len() != key.len() {
+                if definitions.len() != key.len() + index_definitions {
                     return Err(setting("AttributeDefinitions", SHARED_SHAPE));
                 }
                 if rest.billing_mode.take() != Some(BillingMode::PayPerRequest) {
@@ -131,7 +143,6 @@ impl<S: GuardedScope> Check<'_, S> {
                 rest.provisioned_throughput = None;
                 rest.on_demand_throughput = None;
                 rest.warm_throughput = None;
-                rest.global_secondary_indexes = None;
                 rest.local_secondary_indexes = None;
                 rest.stream_specification = None;
                 rest.sse_specification = None;
@@ -167,25 +178,26 @@ impl<S: GuardedScope> Check<'_, S> {
             }
         }
         check_sse(rest.sse_specification.as_ref()).map_err(|field| setting(field, CUSTOMER_KEY))?;
-        let redefines_key = rest
-            .attribute_definitions
-            .iter()
-            .flatten()
-            .any(|definition| {
-                table_key(KeySchema::PartitionAndSort).iter().any(|key| {
-                    definition.attribute_name() == key.name
-                        && definition.attribute_type() != &key.attribute_type
-                })
-            });
-        if redefines_key {
+        let definitions = rest.attribute_definitions.take().unwrap_or_default();
+        if non_string_key_definition(&definitions).is_some() {
             return Err(setting("AttributeDefinitions", KEY_TYPE));
         }
+        IndexCheck {
+            operation: "UpdateTable",
+            table: self.keyed_table(input.table_name())?,
+            definitions: &definitions,
+            shared: S::SHARES_TABLES,
+        }
+        .index_updates(
+            &rest
+                .global_secondary_index_updates
+                .take()
+                .unwrap_or_default(),
+        )?;
         check_billing(rest.billing_mode.take()).map_err(|()| setting("BillingMode", BILLING))?;
-        rest.attribute_definitions = None;
         rest.provisioned_throughput = None;
         rest.on_demand_throughput = None;
         rest.warm_throughput = None;
-        rest.global_secondary_index_updates = None;
         rest.stream_specification = None;
         rest.sse_specification = None;
         rest.table_class = None;
@@ -373,9 +385,10 @@ fn check_billing(mode: Option<BillingMode>) -> Result<(), ()> {
 /// The first field of `rest` that is still set, named as in DynamoDB's API (`Tags`,
 /// `SSESpecification`), after the checker has taken out every field it allows.
 ///
-/// SDK input structs are `#[non_exhaustive]` with every field an `Option`, so their derived
-/// `Debug` lists each field at the top level, and a field still set is one whose value is not
-/// `None`: that is how a field a newer SDK adds is caught without naming it here. Were an
+/// SDK input structs are `#[non_exhaustive]` with every field an `Option` (index types have a
+/// few required fields, which the checker clears to `""` or `[]`), so their derived `Debug`
+/// lists each field at the top level, and a field still set is one whose value is not
+/// `None` (or the cleared `""`, `[]`): that is how a field a newer SDK adds is caught without naming it here. Were an
 /// input's `Debug` ever written by hand to hide a value, every such request would be rejected
 /// (closed, not open), and the unit tests of `provision`'s shape would fail on that SDK.
 pub(super) fn leftover(rest: &impl fmt::Debug) -> Option<String> {
@@ -386,7 +399,10 @@ pub(super) fn leftover(rest: &impl fmt::Debug) -> Option<String> {
             && field
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-        (top_level && value != "None,").then(|| api_name(field))
+        // `None` for an optional field, `""` and `[]` for the required fields of index types,
+        // which the checker clears to take them out.
+        let set = !["None,", "\"\",", "[],"].contains(&value);
+        (top_level && set).then(|| api_name(field))
     })
 }
 

@@ -125,7 +125,7 @@ where
 {
 }
 
-/// `Self` is an index declared by `D`.
+/// `Self` is an index declared by `D`: implemented by the table attribute that declares it.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an index of the table declared by `{D}`",
@@ -133,8 +133,6 @@ where
     note = "an entity's templates name indexes of its own table: declare the index in `{D}`'s table attribute (`index({Self})`)"
 )]
 pub trait IndexOfTable<D: ?Sized> {}
-
-impl<I: Index, D: ?Sized> IndexOfTable<D> for I where I::Table: Table<Declaration = D> {}
 
 /// Compiles only if `I` has a sort key. Called by the code `#[derive(ScopedKey)]` generates
 /// for a template with sort fields.

@@ -164,8 +164,10 @@ impl<E: Entity> Items<E> {
         &self.client
     }
 
-    /// Creates the entity's table in this scope if it does not exist, keyed by `pk` (string,
-    /// `HASH`) with on-demand billing, and waits until it is active (up to five minutes).
+    /// Creates the entity's table in this scope if it does not exist, keyed as its declaration
+    /// says (`pk`, string, `HASH`, and `sk`, string, `RANGE`, with a sort key) with its declared
+    /// global secondary indexes (`pk_{index}`/`sk_{index}`, strings, the declared projection)
+    /// and on-demand billing, and waits until it is active (up to five minutes).
     ///
     /// Meant for tests, examples and first deploys; production tables usually come from
     /// infrastructure code with the same key schema.
@@ -173,12 +175,13 @@ impl<E: Entity> Items<E> {
     /// # Errors
     ///
     /// [`Error::DynamoDb`] if creating or describing the table fails or it does not become
-    /// active in time; [`Error::KeySchema`] if the table exists with another key schema;
+    /// active in time; [`Error::KeySchema`] if the table exists with another key schema, or
+    /// without one of the declared indexes (or with it keyed or projected otherwise);
     /// [`Error::Key`] with [`KeyError::TagInUse`] if another entity already uses this one's tag
     /// in the table.
     pub async fn provision(&self) -> Result<(), Error> {
         crate::tags::claim::<E>()?;
-        provision_table(&self.client, self.table.as_str(), E::KEY_SCHEMA).await
+        provision_table(&self.client, self.table.as_str(), E::schema()).await
     }
 
     /// The entity in `item`, an item read through the SDK client ([`raw`](Self::raw)): an

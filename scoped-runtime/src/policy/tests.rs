@@ -214,11 +214,14 @@ fn transaction(table: &str, key: &str, expect: Expect) -> Request {
     }
 }
 
-/// A query of `table` (or its index `by-email`) binding `attribute` to `value`.
+/// A query of `table` (or, with `index`, of that index) binding `attribute` to `value`.
+/// `dynamodb:LeadingKeys` is `value`: for an index, the index's partition key value, the first
+/// of the two readings the module docs of `policy` give (`index_queries_hold_either_way` checks
+/// the second).
 fn query(
     what: &'static str,
     table: &str,
-    index: bool,
+    index: Option<&str>,
     attribute: &str,
     value: &str,
     expect: Expect,
@@ -229,9 +232,10 @@ fn query(
         .expression_attribute_names("#k", attribute)
         .expression_attribute_values(":v", AttributeValue::S(value.to_owned()));
     let mut resource = format!("{ARN}{table}");
-    if index {
-        input = input.index_name("by-email");
-        resource.push_str("/index/by-email");
+    if let Some(index) = index {
+        input = input.index_name(index);
+        resource.push_str("/index/");
+        resource.push_str(index);
     }
     Request {
         what,
@@ -241,6 +245,30 @@ fn query(
         resource,
         leading_keys: Some(vec![value.to_owned()]),
         expect,
+    }
+}
+
+/// Declares the tables `policy-indexed` of tenants and capsules with a sort key and the index
+/// `by_email` (the registry is process-wide: no other test uses that base name).
+fn declare_indexed_tables() {
+    const BY_EMAIL: crate::schema::IndexSchema = crate::schema::IndexSchema::declared(
+        "by_email",
+        "pk_by_email",
+        None,
+        crate::schema::Projection::All,
+        1,
+    );
+    for kind in [crate::ScopeKind::Tenant, crate::ScopeKind::Capsule] {
+        crate::schema::declare(
+            kind,
+            "policy-indexed",
+            crate::schema::TableSchema {
+                key: crate::KeySchema::PartitionAndSort,
+                indexes: &[BY_EMAIL],
+            },
+            "policy::tests::Indexed",
+        )
+        .unwrap();
     }
 }
 
@@ -397,6 +425,7 @@ fn stream() -> StreamSpecification {
 fn tenant_requests() -> Vec<Request> {
     use Expect::{Allowed, Denied, GuardOnly};
     declare_sorted_tables();
+    declare_indexed_tables();
     let own = "TENANT#t1#NOTE#n1";
     let sibling = "TENANT#t10#NOTE#n1";
     let mut requests = vec![];
@@ -428,7 +457,7 @@ fn tenant_requests() -> Vec<Request> {
         ),
         transaction("t1_crm", own, Allowed),
         transaction("t1_crm", sibling, Denied),
-        query("own partition", "t1_crm", false, "pk", own, Allowed),
+        query("own partition", "t1_crm", None, "pk", own, Allowed),
         sorted_query(
             "a sort-key range of own partition",
             "t1_policy-sorted",
@@ -445,7 +474,7 @@ fn tenant_requests() -> Vec<Request> {
         query(
             "the sibling's partition",
             "t1_crm",
-            false,
+            None,
             "pk",
             sibling,
             Denied,
@@ -453,17 +482,41 @@ fn tenant_requests() -> Vec<Request> {
         query(
             "own index by email",
             "t1_crm",
-            true,
+            Some("by-email"),
             "email",
             "a@b.c",
             Allowed,
         ),
         query(
+            "own declared index",
+            "t1_policy-indexed",
+            Some("by_email"),
+            "pk_by_email",
+            "TENANT#t1#NOTE#by_email#a@b.c",
+            Allowed,
+        ),
+        query(
             "the sibling's index",
             "t10_crm",
-            true,
+            Some("by-email"),
             "email",
             "a@b.c",
+            Denied,
+        ),
+        query(
+            "the sibling's declared index, own index value",
+            "t10_policy-indexed",
+            Some("by_email"),
+            "pk_by_email",
+            "TENANT#t1#NOTE#by_email#a@b.c",
+            Denied,
+        ),
+        query(
+            "a capsule table's index",
+            "PRODUS_policy-indexed",
+            Some("by_email"),
+            "pk_by_email",
+            "TENANT#t1#CAPSULE#caps-456#NOTE#by_email#a@b.c",
             Denied,
         ),
         scan("own table", "t1_crm", false, Allowed),
@@ -647,13 +700,16 @@ fn tenant_requests() -> Vec<Request> {
 }
 
 /// Requests of every kind the guard knows, for capsule `caps-456` of tenant `t1`, code
-/// `PRODUS`, with a role listing tables `crm` and `policy-sorted`.
+/// `PRODUS`, with a role listing tables `crm`, `policy-sorted` and `policy-indexed`.
 fn capsule_requests() -> Vec<Request> {
     use Expect::{Allowed, Denied, GuardOnly, PolicyOnly};
     declare_sorted_tables();
+    declare_indexed_tables();
     let own = "TENANT#t1#CAPSULE#caps-456#NOTE#n1";
     let other_tenant = "TENANT#t10#CAPSULE#caps-456#NOTE#n1";
     let sibling = "TENANT#t1#CAPSULE#caps-4567#NOTE#n1";
+    let own_index = "TENANT#t1#CAPSULE#caps-456#NOTE#by_email#a@b.c";
+    let other_tenant_index = "TENANT#t10#CAPSULE#caps-456#NOTE#by_email#a@b.c";
     let mut requests = vec![];
     for action in [
         "dynamodb:GetItem",
@@ -697,11 +753,11 @@ fn capsule_requests() -> Vec<Request> {
         item("a tenant table", "dynamodb:GetItem", "t1_crm", own, Denied),
         transaction("PRODUS_crm", own, Allowed),
         transaction("PRODUS_crm", other_tenant, Denied),
-        query("own partition", "PRODUS_crm", false, "pk", own, Allowed),
+        query("own partition", "PRODUS_crm", None, "pk", own, Allowed),
         query(
             "another tenant's partition",
             "PRODUS_crm",
-            false,
+            None,
             "pk",
             other_tenant,
             Denied,
@@ -721,16 +777,64 @@ fn capsule_requests() -> Vec<Request> {
         update_sort_key("PRODUS_policy-sorted", own),
         query(
             "own partition through an index",
-            "PRODUS_crm",
-            true,
+            "PRODUS_policy-indexed",
+            Some("by_email"),
             "pk",
             own,
             Allowed,
         ),
         query(
+            "own index partition",
+            "PRODUS_policy-indexed",
+            Some("by_email"),
+            "pk_by_email",
+            own_index,
+            Allowed,
+        ),
+        query(
+            "another tenant's index partition",
+            "PRODUS_policy-indexed",
+            Some("by_email"),
+            "pk_by_email",
+            other_tenant_index,
+            Denied,
+        ),
+        query(
+            "the sibling capsule's index partition",
+            "PRODUS_policy-indexed",
+            Some("by_email"),
+            "pk_by_email",
+            "TENANT#t1#CAPSULE#caps-4567#NOTE#by_email#a@b.c",
+            Denied,
+        ),
+        query(
+            "an index of another code's table",
+            "DEVUS_policy-indexed",
+            Some("by_email"),
+            "pk_by_email",
+            own_index,
+            Denied,
+        ),
+        query(
+            "an index of a tenant table",
+            "t1_policy-indexed",
+            Some("by_email"),
+            "pk_by_email",
+            own_index,
+            Denied,
+        ),
+        query(
+            "an index of an unlisted table",
+            "PRODUS_billing",
+            Some("by_email"),
+            "pk_by_email",
+            own_index,
+            PolicyOnly,
+        ),
+        query(
             "the shared index by email",
-            "PRODUS_crm",
-            true,
+            "PRODUS_policy-indexed",
+            Some("by_email"),
             "email",
             "a@b.c",
             Denied,
@@ -998,7 +1102,7 @@ fn tenant_policy_grants_what_the_guard_allows() {
 fn capsule_policy_grants_what_the_guard_allows() {
     let capsule = Capsule::new("t1", "caps-456", "PRODUS")
         .unwrap()
-        .with_role_arn(ROLE, ["crm", "policy-sorted"])
+        .with_role_arn(ROLE, ["crm", "policy-sorted", "policy-indexed"])
         .unwrap();
     agree(
         &capsule,
@@ -1058,4 +1162,176 @@ fn the_evaluator_follows_iam() {
         "arn:aws:dynamodb:us-east-1:1:table/t10_crm",
         Some(&own)
     ));
+}
+
+/// How IAM might read `dynamodb:LeadingKeys` for a query of a global secondary index (the
+/// module docs of `policy` cite AWS's documentation, which does not settle it).
+#[derive(Debug, Clone, Copy)]
+enum Reading {
+    /// The queried index's partition key value: the value bound to `pk_{index}`.
+    IndexPartition,
+    /// The table's partition key `pk`, which a query of a global secondary index does not
+    /// name: the key is absent.
+    TablePartition,
+}
+
+/// Index queries through a session policy hold either way: under both readings of
+/// `dynamodb:LeadingKeys`, an index of another scope's table and an index partition of another
+/// tenant (or capsule) are denied. Under the second reading a capsule's own GSI queries are
+/// denied too (closed, not open); a tenant's are granted by `OwnIndexes` without a condition.
+#[test]
+fn index_queries_hold_either_way() {
+    declare_indexed_tables();
+    let capsule = Capsule::new("t1", "caps-456", "PRODUS")
+        .unwrap()
+        .with_role_arn(ROLE, ["crm", "policy-sorted", "policy-indexed"])
+        .unwrap();
+    let tenant = Tenant::new("t1", "One")
+        .unwrap()
+        .with_role_arn(ROLE)
+        .unwrap();
+    let own_index = "TENANT#t1#CAPSULE#caps-456#NOTE#by_email#a@b.c";
+    // (request, guard allows, policy allows under IndexPartition, under TablePartition)
+    let capsule_cases = [
+        (
+            query(
+                "own",
+                "PRODUS_policy-indexed",
+                Some("by_email"),
+                "pk_by_email",
+                own_index,
+                Expect::Allowed,
+            ),
+            true,
+            true,
+            false,
+        ),
+        (
+            query(
+                "the prefix-sibling tenant's",
+                "PRODUS_policy-indexed",
+                Some("by_email"),
+                "pk_by_email",
+                "TENANT#t10#CAPSULE#caps-456#NOTE#by_email#a@b.c",
+                Expect::Denied,
+            ),
+            false,
+            false,
+            false,
+        ),
+        (
+            query(
+                "the sibling capsule's",
+                "PRODUS_policy-indexed",
+                Some("by_email"),
+                "pk_by_email",
+                "TENANT#t1#CAPSULE#caps-4567#NOTE#by_email#a@b.c",
+                Expect::Denied,
+            ),
+            false,
+            false,
+            false,
+        ),
+        (
+            query(
+                "another code's table",
+                "DEVUS_policy-indexed",
+                Some("by_email"),
+                "pk_by_email",
+                own_index,
+                Expect::Denied,
+            ),
+            false,
+            false,
+            false,
+        ),
+        (
+            query(
+                "a plain attribute",
+                "PRODUS_policy-indexed",
+                Some("by_email"),
+                "email",
+                "a@b.c",
+                Expect::Denied,
+            ),
+            false,
+            false,
+            false,
+        ),
+    ];
+    let tenant_index = "TENANT#t1#NOTE#by_email#a@b.c";
+    let tenant_cases = [
+        (
+            query(
+                "own",
+                "t1_policy-indexed",
+                Some("by_email"),
+                "pk_by_email",
+                tenant_index,
+                Expect::Allowed,
+            ),
+            true,
+            true,
+            true,
+        ),
+        (
+            query(
+                "the prefix sibling's table",
+                "t10_policy-indexed",
+                Some("by_email"),
+                "pk_by_email",
+                "TENANT#t10#NOTE#by_email#a@b.c",
+                Expect::Denied,
+            ),
+            false,
+            false,
+            false,
+        ),
+        (
+            query(
+                "a capsule table",
+                "PRODUS_policy-indexed",
+                Some("by_email"),
+                "pk_by_email",
+                own_index,
+                Expect::Denied,
+            ),
+            false,
+            false,
+            false,
+        ),
+    ];
+    let capsule_policy: Value = serde_json::from_str(capsule.session_policy().unwrap()).unwrap();
+    let tenant_policy: Value = serde_json::from_str(tenant.session_policy().unwrap()).unwrap();
+    let mut failures = vec![];
+    let mut decide = |who: &str, guard: bool, policy: &Value, case: (Request, bool, bool, bool)| {
+        let (mut request, expect_guard, expect_index, expect_table) = case;
+        if guard != expect_guard {
+            failures.push(format!("{who}, {}: guard allows: {guard}", request.what));
+        }
+        for (reading, expected) in [
+            (Reading::IndexPartition, expect_index),
+            (Reading::TablePartition, expect_table),
+        ] {
+            if let Reading::TablePartition = reading {
+                request.leading_keys = None;
+            }
+            let (allowed, _) = policy_allows(policy, &request);
+            if allowed != expected {
+                failures.push(format!(
+                    "{who}, {}, {reading:?}: policy allows: {allowed}",
+                    request.what
+                ));
+            }
+        }
+    };
+    for case in capsule_cases {
+        let guard = check_request(&capsule, &case.0.input, || "Query").is_ok();
+        decide("capsule", guard, &capsule_policy, case);
+    }
+    for case in tenant_cases {
+        let guard = check_request(&tenant, &case.0.input, || "Query").is_ok();
+        decide("tenant", guard, &tenant_policy, case);
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
 }

@@ -3,11 +3,13 @@
 //! precedence, parentheses, comparisons, `BETWEEN`, `begins_with`) over every item of a small
 //! universe. 10,000 cases each.
 //!
-//! - **Sound**: whenever the guard accepts an expression with `pk` bound to `:x`, every item
-//!   the expression selects has `pk` equal to `:x`'s value, so a query reads one partition.
-//! - **Complete** for what it promises: `pk = :v`, with or without one sort-key condition of
-//!   any operator, in any order, with literal or `#placeholder` names, any parentheses,
-//!   spacing and keyword case, is accepted and read as written.
+//! - **Sound**: whenever the guard accepts an expression with a partition attribute (`pk` for a
+//!   table; `pk_x` or `pk` for index `x` of a shared table) bound to `:x`, every item the
+//!   expression selects has that attribute equal to `:x`'s value, so a query reads one
+//!   partition of the table or of the index.
+//! - **Complete** for what it promises: `pk = :v` (or `pk_x = :v` on an index), with or without
+//!   one sort-key condition of any operator, in any order, with literal or `#placeholder`
+//!   names, any parentheses, spacing and keyword case, is accepted and read as written.
 
 use std::collections::HashMap;
 
@@ -17,7 +19,7 @@ use super::super::condition::{Comparison, parse};
 
 /// `#names` and what they stand for.
 fn names() -> HashMap<String, String> {
-    [("#p", "pk"), ("#s", "sk"), ("#a", "at")]
+    [("#p", "pk"), ("#s", "sk"), ("#a", "at"), ("#i", "pk_x")]
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect()
@@ -33,18 +35,31 @@ fn value(placeholder: &str) -> Option<&'static str> {
     }
 }
 
-/// Every item of the universe: `pk`, `sk` and `at` each one of a few strings.
+/// Every item of the universe: `pk`, `pk_x` (index `x`'s partition attribute), `sk` and `at`
+/// each one of a few strings.
 fn items() -> Vec<HashMap<&'static str, &'static str>> {
     let strings = ["A", "B", "AB"];
     let mut items = vec![];
     for pk in ["A", "B"] {
-        for sk in strings {
-            for at in strings {
-                items.push(HashMap::from([("pk", pk), ("sk", sk), ("at", at)]));
+        for pk_x in ["A", "B"] {
+            for sk in strings {
+                for at in strings {
+                    items.push(HashMap::from([
+                        ("pk", pk),
+                        ("pk_x", pk_x),
+                        ("sk", sk),
+                        ("at", at),
+                    ]));
+                }
             }
         }
     }
     items
+}
+
+/// The partition attributes `parse` is given: a table's, or index `x`'s of a shared table.
+fn partitions(index: bool) -> &'static [&'static str] {
+    if index { &["pk_x", "pk"] } else { &["pk"] }
 }
 
 /// The model: DynamoDB's condition grammar, evaluated on one item. `None` if the tokens are
@@ -77,7 +92,7 @@ impl Model<'_> {
         let token = self.peek()?.to_owned();
         let is_operand = token.starts_with('#')
             || token.starts_with(':')
-            || ["pk", "sk", "at", "PK"].contains(&token.as_str());
+            || ["pk", "sk", "at", "PK", "pk_x"].contains(&token.as_str());
         is_operand.then(|| {
             self.at += 1;
             token
@@ -178,7 +193,7 @@ fn eval(expr: &Expr, item: &HashMap<&str, &str>, names: &HashMap<String, String>
 
 fn operand() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
-        "pk", "sk", "at", "#p", "#s", "#a", "#x", ":v", ":w", ":a", ":ab", "PK",
+        "pk", "sk", "at", "#p", "#s", "#a", "#x", ":v", ":w", ":a", ":ab", "PK", "pk_x", "#i",
     ])
 }
 
@@ -188,7 +203,7 @@ fn condition() -> impl Strategy<Value = Vec<String>> {
     let leaf = prop_oneof![
         3 => (operand(), prop::sample::select(vec!["=", "<>", "<", "<=", ">", ">="]), operand())
             .prop_map(|(l, o, r)| vec![l.to_owned(), o.to_owned(), r.to_owned()]),
-        2 => (prop::sample::select(vec!["pk", "#p"]), prop::sample::select(vec![":v", ":w"]))
+        2 => (prop::sample::select(vec!["pk", "#p", "pk_x", "#i"]), prop::sample::select(vec![":v", ":w"]))
             .prop_map(|(l, r)| vec![l.to_owned(), "=".to_owned(), r.to_owned()]),
         1 => (operand(), operand(), operand()).prop_map(|(x, a, b)| {
             [x, "BETWEEN", a, "AND", b].map(str::to_owned).to_vec()
@@ -212,10 +227,10 @@ proptest! {
 
     /// An accepted expression selects items of the bound partition only.
     #[test]
-    fn an_accepted_key_condition_reads_one_partition(tokens in condition()) {
+    fn an_accepted_key_condition_reads_one_partition(tokens in condition(), index in any::<bool>()) {
         let names = names();
         let expression = tokens.join(" ");
-        let Ok(condition) = parse(&expression, Some(&names)) else {
+        let Ok(condition) = parse(&expression, Some(&names), partitions(index)) else {
             return Ok(());
         };
         let mut model = Model { tokens: &tokens, at: 0 };
@@ -229,17 +244,19 @@ proptest! {
         for item in items() {
             if eval(&expr, &item, &names) {
                 prop_assert_eq!(
-                    Some(item["pk"]), bound,
-                    "{:?} bound to {} selects {:?}", expression, condition.partition, item
+                    Some(item[condition.attribute]), bound,
+                    "{:?} binds {} to {} and selects {:?}",
+                    expression, condition.attribute, condition.partition, item
                 );
             }
         }
     }
 
-    /// `pk = :v` and at most one sort-key condition, written any way DynamoDB allows, is read
-    /// as written.
+    /// `pk = :v` (`pk_x = :v` on index `x`) and at most one sort-key condition, written any
+    /// way DynamoDB allows, is read as written.
     #[test]
     fn every_spelling_of_a_partition_and_a_sort_key_condition_is_read(
+        index in any::<bool>(),
         sort in prop::option::of(0..7_usize),
         pk_name in any::<bool>(),
         sk_name in any::<bool>(),
@@ -250,7 +267,12 @@ proptest! {
     ) {
         let names = names();
         let keyword = |k: &str| if lower { k.to_ascii_lowercase() } else { k.to_owned() };
-        let pk = if pk_name { "#p" } else { "pk" };
+        let pk = match (index, pk_name) {
+            (false, true) => "#p",
+            (false, false) => "pk",
+            (true, true) => "#i",
+            (true, false) => "pk_x",
+        };
         let sk = if sk_name { "#s" } else { "sk" };
         let wrap = |text: String, wrap: bool| if wrap { format!("({space}{text}{space})") } else { text };
         let partition = wrap(format!("{pk}{space} = {space}:v"), parens[0]);
@@ -278,9 +300,10 @@ proptest! {
                 wrap(format!("{first} {} {second}", keyword("AND")), parens[2])
             }
         };
-        let condition = parse(&expression, Some(&names));
+        let condition = parse(&expression, Some(&names), partitions(index));
         prop_assert!(condition.is_ok(), "{:?}: {:?}", expression, condition);
         let condition = condition.unwrap_or_else(|_| unreachable!());
+        prop_assert_eq!(condition.attribute, if index { "pk_x" } else { "pk" });
         prop_assert_eq!(condition.partition, ":v");
         let found: Vec<_> = condition.others.iter().map(|c| (c.attribute, c.comparison)).collect();
         let wanted: Vec<_> = expected.into_iter().map(|c| ("sk", c)).collect();

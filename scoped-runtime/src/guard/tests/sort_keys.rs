@@ -153,11 +153,17 @@ fn queries_of_a_sorted_table_may_add_any_sort_key_condition() {
         message.contains("PRODUS_guard-sorted") && message.contains("`at`"),
         "{message}"
     );
-    // An index of the shared table: `pk` bound, and the index's sort key, whatever it is.
-    let mut by_at = sk_query(SORTED, "#p = :v AND #a > :a");
+    // An index of the shared table: `pk` bound, and the index's sort key, whatever it is; on
+    // a declared table, only a declared index (guard/tests/indexes.rs).
+    let mut by_at = sk_query(UNDECLARED, "#p = :v AND #a > :a");
     by_at.index_name = Some("by-at".to_owned());
-    check(&capsule, by_at).unwrap();
-    let mut unbound = sk_query(SORTED, "#a > :a");
+    check(&capsule, by_at.clone()).unwrap();
+    by_at.table_name = Some(table(SORTED));
+    assert!(matches!(
+        check(&capsule, by_at),
+        Err(IsolationViolation::UndeclaredIndex { .. })
+    ));
+    let mut unbound = sk_query(UNDECLARED, "#a > :a");
     unbound.index_name = Some("by-at".to_owned());
     assert_eq!(violation_name(&check(&capsule, unbound)), "UnboundQuery");
 }
@@ -817,11 +823,11 @@ fn exclusive_start_keys_carry_an_own_partition_and_the_sort_key() {
     // An index's start key carries the index's key attributes besides the table's.
     let mut index_start = key_with(OWN_KEY, Some(s("NOTE#5")));
     index_start.insert("at".to_owned(), s("2024"));
-    let mut by_at = query(SORTED, index_start.clone());
+    let mut by_at = query(UNDECLARED, index_start.clone());
     by_at.index_name = Some("by-at".to_owned());
     check(&capsule, by_at).unwrap();
     index_start.insert(PK.to_owned(), s(FOREIGN_KEY));
-    let mut by_at = query(SORTED, index_start);
+    let mut by_at = query(UNDECLARED, index_start);
     by_at.index_name = Some("by-at".to_owned());
     assert_eq!(violation_name(&check(&capsule, by_at)), "CrossTenant");
 }
