@@ -21,13 +21,10 @@ mod support;
 
 use std::hint::black_box;
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
-    KeyType, Projection, ProjectionType, ScalarAttributeType,
-};
+use aws_sdk_dynamodb::types::AttributeValue;
 use criterion::{Criterion, criterion_group, criterion_main};
 use paired::{Timed, alternating, paired};
-use scoped_runtime::{AwsClientFactory, Entity, Index, ScopedKey, Table, capsule_table};
+use scoped_runtime::{AwsClientFactory, Entity, Index, ScopedKey, capsule_table};
 use serde::{Deserialize, Serialize};
 
 /// The table the benchmarks use, keyed by `pk` and `sk`, with two indexes: the capsule's leads
@@ -92,57 +89,6 @@ fn index_keys(c: &mut Criterion) {
     group.finish();
 }
 
-/// Creates `table` with its key and its indexes, unless it exists.
-async fn create_table(raw: &aws_sdk_dynamodb::Client, table: &str) {
-    let string = |name: &str| {
-        AttributeDefinition::builder()
-            .attribute_name(name)
-            .attribute_type(ScalarAttributeType::S)
-            .build()
-            .expect("attribute definition")
-    };
-    let key = |name: &str, kind: KeyType| {
-        KeySchemaElement::builder()
-            .attribute_name(name)
-            .key_type(kind)
-            .build()
-            .expect("key schema element")
-    };
-    let mut request = raw
-        .create_table()
-        .table_name(table)
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(string("pk"))
-        .attribute_definitions(string("sk"))
-        .key_schema(key("pk", KeyType::Hash))
-        .key_schema(key("sk", KeyType::Range));
-    for index in BenchTable::INDEXES {
-        let sort = index.sort_attribute().expect("sorted indexes");
-        request = request
-            .attribute_definitions(string(index.partition_attribute()))
-            .attribute_definitions(string(sort))
-            .global_secondary_indexes(
-                GlobalSecondaryIndex::builder()
-                    .index_name(index.name)
-                    .key_schema(key(index.partition_attribute(), KeyType::Hash))
-                    .key_schema(key(sort, KeyType::Range))
-                    .projection(
-                        Projection::builder()
-                            .projection_type(ProjectionType::All)
-                            .build(),
-                    )
-                    .build()
-                    .expect("index"),
-            );
-    }
-    if let Err(err) = request.send().await {
-        let exists = err
-            .as_service_error()
-            .is_some_and(|err| err.is_resource_in_use_exception());
-        assert!(exists, "creating {table}: {err:?}");
-    }
-}
-
 fn moto(c: &mut Criterion) {
     if std::env::var_os("AWS_ENDPOINT_URL").is_none() {
         panic!(
@@ -162,7 +108,9 @@ fn moto(c: &mut Criterion) {
     let leads = crm.items::<Lead>();
     let raw = aws_sdk_dynamodb::Client::new(factory.sdk_config());
     let table = leads.table().to_string();
-    runtime.block_on(create_table(&raw, &table));
+    runtime
+        .block_on(leads.provision())
+        .expect("provision PRODUS_benchix with its indexes");
     let written: Vec<Lead> = (0..20)
         .map(|i| Lead {
             lead_id: format!("lead-{i}"),

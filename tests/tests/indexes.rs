@@ -9,13 +9,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
-    KeyType, Projection as SdkProjection, ProjectionType, ScalarAttributeType,
-};
+use aws_sdk_dynamodb::types::AttributeValue;
 use scoped_runtime::{
-    Capsule, Cursor, CursorError, CursorPart, Error, Index, Items, Projection, ScopedKey, Table,
-    TableSchema, Tenant, capsule_table, shard_of,
+    Capsule, Cursor, CursorError, CursorPart, Error, Index, Items, ScopedKey, Tenant,
+    capsule_table, shard_of,
 };
 use scoped_tests::entities::{AllHooks, Hook};
 use scoped_tests::{factory, unique, unscoped};
@@ -62,73 +59,14 @@ fn lead(i: i64) -> IxLead {
     }
 }
 
-/// Creates `table` keyed as `schema` says, with its global secondary indexes, unless it exists.
-async fn create_table(raw: &aws_sdk_dynamodb::Client, table: &str, schema: TableSchema) {
-    let string = |name: &str| {
-        AttributeDefinition::builder()
-            .attribute_name(name)
-            .attribute_type(ScalarAttributeType::S)
-            .build()
-            .unwrap()
-    };
-    let key = |name: &str, kind: KeyType| {
-        KeySchemaElement::builder()
-            .attribute_name(name)
-            .key_type(kind)
-            .build()
-            .unwrap()
-    };
-    let mut request = raw
-        .create_table()
-        .table_name(table)
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(string("pk"))
-        .key_schema(key("pk", KeyType::Hash));
-    if schema.key.has_sort_key() {
-        request = request
-            .attribute_definitions(string("sk"))
-            .key_schema(key("sk", KeyType::Range));
-    }
-    for index in schema.indexes {
-        request = request.attribute_definitions(string(index.partition_attribute()));
-        let mut gsi = GlobalSecondaryIndex::builder()
-            .index_name(index.name)
-            .key_schema(key(index.partition_attribute(), KeyType::Hash))
-            .projection(
-                SdkProjection::builder()
-                    .projection_type(match index.projection {
-                        Projection::KeysOnly => ProjectionType::KeysOnly,
-                        _ => ProjectionType::All,
-                    })
-                    .build(),
-            );
-        if let Some(sort) = index.sort_attribute() {
-            request = request.attribute_definitions(string(sort));
-            gsi = gsi.key_schema(key(sort, KeyType::Range));
-        }
-        request = request.global_secondary_indexes(gsi.build().unwrap());
-    }
-    if let Err(err) = request.send().await {
-        let exists = err
-            .as_service_error()
-            .is_some_and(|err| err.is_resource_in_use_exception());
-        assert!(exists, "creating {table}: {err:?}");
-    }
-}
-
-/// The leads of a fresh capsule (tenant `tenant`, or a fresh one), in a table with its
-/// indexes.
+/// The leads of a fresh capsule (tenant `tenant`, or a fresh one), in a table provisioned
+/// with its indexes.
 async fn leads_of(tenant: Option<&str>) -> (Items<IxLead>, Capsule) {
     let factory = factory().await;
     let tenant = tenant.map_or_else(|| format!("t{}", unique()), str::to_owned);
     let capsule = Capsule::new(tenant, "caps-1", "IXTEST").unwrap();
     let leads = factory.capsule_dynamodb(&capsule).items::<IxLead>();
-    create_table(
-        &unscoped(&factory),
-        leads.table().as_str(),
-        IxLeads::schema(),
-    )
-    .await;
+    leads.provision().await.unwrap();
     (leads, capsule)
 }
 
@@ -386,12 +324,11 @@ async fn keys_only_indexes_count_and_sparse_items_stay_out() {
 #[tokio::test]
 async fn a_tenant_counts_its_webhooks() {
     let factory = factory().await;
-    let raw = unscoped(&factory);
     let mut counts = Vec::new();
     for n in [3, 5] {
         let tenant = Tenant::new(format!("t{}", unique()), "Acme").unwrap();
         let hooks = factory.tenant_dynamodb(&tenant).items::<Hook>();
-        create_table(&raw, hooks.table().as_str(), Hook::schema()).await;
+        hooks.provision().await.unwrap();
         for i in 0..n {
             let hook = Hook {
                 hook_id: format!("h{i}"),
