@@ -10,24 +10,6 @@
 //! partition and is what its own fields and table key make, its `sk_{index}` is inside the
 //! range and is what its fields make. A stranger is [`Error::ForeignItem`] (or
 //! [`Error::Isolation`] for another scope's), never skipped.
-//!
-//! # Order
-//!
-//! Items come in the order of the index sort value, ties broken by the table's `pk`, then
-//! `sk`: a total order, the same on every read and across the shards of a sharded index.
-//! DynamoDB itself orders one index partition by the index sort value only; items with equal
-//! index sort values (or every item of an index without a sort key) are read as a group and
-//! ordered by their table keys before any of them is returned.
-//!
-//! # Pages and cursors
-//!
-//! A page holds at most [`limit`](IndexQuery::limit) items, else
-//! [`page_size`](IndexQuery::page_size), else [`DEFAULT_INDEX_PAGE_ITEMS`]. Its cursor holds the
-//! position of its last item (index sort value, `pk`, `sk`), not DynamoDB's
-//! `ExclusiveStartKey`: resuming reads every shard again from that index sort value on (the
-//! query's range intersected with `>=` it, or `<=` descending) and skips the items at or before
-//! the position. A cursor resumes only the query it came from (scope, table, entity, index,
-//! partition, order): any other is [`Error::Cursor`].
 
 mod check;
 mod merge;
@@ -217,11 +199,28 @@ impl<E: IndexedBy<I>, I: Index> fmt::Debug for IndexItems<E, I> {
 /// put one range on the next ([`gt`](Self::gt), [`ge`](Self::ge), [`lt`](Self::lt),
 /// [`le`](Self::le), [`between`](Self::between)), each taking the field's value; choose the
 /// order, a limit and the page size; then read the items as a stream, one page at a time
-/// with cursors, or [`count`](Self::count) them. See the [module docs](self) for the order,
-/// the checks and the cursors.
+/// with cursors, or [`count`](Self::count) them.
 ///
 /// Reading entities needs an index that projects them ([`FullProjection`]); an index
 /// declared `projection = keys_only` can be counted.
+///
+/// # Order
+///
+/// Items come in the order of the index sort value, ties broken by the table's `pk`, then
+/// `sk`: a total order, the same on every read and across the shards of a sharded index.
+/// DynamoDB itself orders one index partition by the index sort value only; items with equal
+/// index sort values (or every item of an index without a sort key) are read as a group and
+/// ordered by their table keys before any of them is returned.
+///
+/// # Pages and cursors
+///
+/// A page holds at most [`limit`](Self::limit) items, else
+/// [`page_size`](Self::page_size), else [`DEFAULT_INDEX_PAGE_ITEMS`]. Its cursor holds the
+/// position of its last item (index sort value, `pk`, `sk`), not DynamoDB's
+/// `ExclusiveStartKey`: resuming reads every shard again from that index sort value on (the
+/// query's range intersected with `>=` it, or `<=` descending) and skips the items at or before
+/// the position. A cursor resumes only the query it came from (scope, table, entity, index,
+/// partition, order): any other is [`Error::Cursor`].
 #[must_use = "a query does nothing until it is read"]
 pub struct IndexQuery<E: Entity, I, P> {
     items: Items<E>,
