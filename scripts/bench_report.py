@@ -80,6 +80,8 @@ PAIRS = [
     Pair("item key with sort ids: `Note::item_key(&capsule, lead, created, note)` (pk + ordered sk) vs `format!` of both", "sort_key/item_key", "item_key", "format", "ratio", 1.0),
     Pair("collection decode of 100 items (tag dispatch, every item checked) vs `serde_dynamo` decoding them directly", "sort_key/collection_decode_100", "collection", "serde_dynamo", "ratio", 1.1),
     Pair("typed range query vs the same raw `Query`, against moto", "sort_key/moto", "typed_query", "raw_query", "ratio", None),
+    Pair("index attributes of one template: `pk_{index}` (scope key, escaped) + `sk_{index}` (ordered) vs `format!` of both", "index/keys", "index_attributes", "format", "ratio", 1.0),
+    Pair("typed index query (newest 10 of a capsule's collection, every item checked) vs the same raw `Query` of the index, against moto", "index/moto", "typed_query", "raw_query", "ratio", None),
 ]
 
 # What each pair's two sides do, so a reader can judge the ratios.
@@ -145,6 +147,7 @@ PRINTED_TARGETS = [
     PrintedTarget("guard against moto, typed `put` vs raw `put_item`: median difference of back-to-back pairs", r"guard/moto/paired_put: .*\((?P<value>[+-]?[\d.]+)% of raw", "%", at_most=5.0),
     PrintedTarget("guard against moto, typed `get` vs raw `get_item`: median difference of back-to-back pairs", r"guard/moto/paired_get: .*\((?P<value>[+-]?[\d.]+)% of raw", "%", at_most=5.0),
     PrintedTarget("typed range query vs the same raw `Query` against moto: median difference of back-to-back pairs", r"sort_key/moto/paired_range_query: .*\((?P<value>[+-]?[\d.]+)% of raw", "%", at_most=5.0),
+    PrintedTarget("typed index query vs the same raw `Query` of the index against moto: median difference of back-to-back pairs", r"index/moto/paired_index_query: .*\((?P<value>[+-]?[\d.]+)% of raw", "%", at_most=5.0),
 ]
 
 # Our macros' `cargo check` time at most this fraction of serde's derives'.

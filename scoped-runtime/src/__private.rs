@@ -9,8 +9,8 @@ pub use crate::entity::{
 };
 pub use crate::index::seal::{DeclaredIndex, DerivedTemplate};
 pub use crate::index::{
-    FullProjection, Index, IndexAttributes, IndexOfTable, IndexSortKey, IndexedBy, index_of,
-    require_index_sort_key,
+    FullProjection, Index, IndexAttributes, IndexOfTable, IndexSortAt, IndexSortKey, IndexedBy,
+    index_of, require_index_sort_key,
 };
 pub use crate::range::{SortAt, SortField};
 pub use crate::segment::Segment;

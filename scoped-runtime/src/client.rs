@@ -15,7 +15,8 @@ use crate::entity::{
 use crate::error::{Error, IsolationViolation, KeyError, ScopeError};
 use crate::factory::AwsClientFactory;
 use crate::ident::BaseName;
-use crate::ops::{Collection, CollectionQuery, Items, Transaction, provision_table};
+use crate::index::{Index, IndexedBy};
+use crate::ops::{Collection, CollectionQuery, IndexItems, Items, Transaction, provision_table};
 use crate::role::OperatorRole;
 use crate::schema::KeySchema;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
@@ -264,6 +265,18 @@ impl PlatformClient<DynamoDb> {
     {
         CollectionQuery::new(self.items::<C::Partition>(), ids)
     }
+
+    /// Entity `E`'s items in its table's global secondary index `I` in this client's scope:
+    /// `index::<Lead, ByEmail>().get("ada@example.com")`, `index::<Lead, Recent>().query(())`.
+    /// `E` must be a `#[platform_table]` entity with a template for `I`. See [`IndexItems`].
+    #[must_use]
+    pub fn index<E, I>(&self) -> IndexItems<E, I>
+    where
+        E: Entity + PlatformEntity<<E as Table>::Scope> + IndexedBy<I>,
+        I: Index,
+    {
+        self.items::<E>().index::<I>()
+    }
 }
 
 impl TenantClient<DynamoDb> {
@@ -319,6 +332,18 @@ impl TenantClient<DynamoDb> {
     {
         CollectionQuery::new(self.items::<C::Partition>(), ids)
     }
+
+    /// Entity `E`'s items in its table's global secondary index `I` in this client's scope:
+    /// `index::<Lead, ByEmail>().get("ada@example.com")`, `index::<Lead, Recent>().query(())`.
+    /// `E` must be a `#[tenant_table]` entity with a template for `I`. See [`IndexItems`].
+    #[must_use]
+    pub fn index<E, I>(&self) -> IndexItems<E, I>
+    where
+        E: Entity + TenantEntity<<E as Table>::Scope> + IndexedBy<I>,
+        I: Index,
+    {
+        self.items::<E>().index::<I>()
+    }
 }
 
 impl CapsuleClient<DynamoDb> {
@@ -373,6 +398,18 @@ impl CapsuleClient<DynamoDb> {
         C::Partition: CapsuleEntity<<C::Partition as Table>::Scope>,
     {
         CollectionQuery::new(self.items::<C::Partition>(), ids)
+    }
+
+    /// Entity `E`'s items in its table's global secondary index `I` in this client's scope:
+    /// `index::<Lead, ByEmail>().get("ada@example.com")`, `index::<Lead, Recent>().query(())`.
+    /// `E` must be a `#[capsule_table]` entity with a template for `I`. See [`IndexItems`].
+    #[must_use]
+    pub fn index<E, I>(&self) -> IndexItems<E, I>
+    where
+        E: Entity + CapsuleEntity<<E as Table>::Scope> + IndexedBy<I>,
+        I: Index,
+    {
+        self.items::<E>().index::<I>()
     }
 }
 

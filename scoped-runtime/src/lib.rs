@@ -238,11 +238,13 @@ pub use error::{
 };
 pub use factory::{AwsClientFactory, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
-pub use index::{FullProjection, Index, IndexAttributes, IndexPartitionIds, IndexedBy, shard_of};
+pub use index::{
+    FullProjection, Index, IndexAttributes, IndexPartitionIds, IndexSortAt, IndexedBy, shard_of,
+};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use ops::{
-    Attribute, Attributes, Collection, CollectionQuery, EntityInScope, ItemStream, Items, Page,
-    Query, ScannableEntity, Transaction, Update,
+    Attribute, Attributes, Collection, CollectionQuery, DEFAULT_INDEX_PAGE_ITEMS, EntityInScope,
+    IndexItems, IndexQuery, ItemStream, Items, Page, Query, ScannableEntity, Transaction, Update,
 };
 pub use range::{NextSortField, Position, SortAt, SortField};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
@@ -280,6 +282,8 @@ mod guides {
     struct Migration;
     #[doc = include_str!("../../docs/patterns.md")]
     struct Patterns;
+    #[doc = include_str!("../../docs/indexes.md")]
+    struct Indexes;
 }
 
 /// Not public API: the paths the macros' generated code names. Changes without notice.

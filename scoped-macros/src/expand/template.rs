@@ -68,6 +68,17 @@ fn template_impl(ident: &Ident, template: &Template) -> TokenStream {
     } else {
         position(0)
     };
+    // The type each sort field takes in an index query, by its position.
+    let sort_at = template.sort.iter().enumerate().map(|(i, sort)| {
+        let position = position(i);
+        let arg = id_arg_type(&sort.field, &quote!('a));
+        quote! {
+            #[automatically_derived]
+            impl ::scoped_runtime::__private::IndexSortAt<#index, #position> for #ident {
+                type Arg<'a> = #arg;
+            }
+        }
+    });
     let sort_check = template.sort.first().map(|first| {
         quote_spanned! {first.field.name.span()=>
             const _: fn() = || {
@@ -106,6 +117,8 @@ fn template_impl(ident: &Ident, template: &Template) -> TokenStream {
                 ::core::option::Option::Some((#partition_value, #sort_value))
             }
         }
+
+        #(#sort_at)*
 
         #index_check
         #sort_check

@@ -233,6 +233,13 @@ An [`Update`](scoped_runtime::Update) of `Hook` may name these, except the ids.
             ::core::option::Option::Some((__p0, __s0))
         }
     }
+    #[automatically_derived]
+    impl ::scoped_runtime::__private::IndexSortAt<
+        ByOwner,
+        ::scoped_runtime::__private::position::First,
+    > for Hook {
+        type Arg<'a> = u64;
+    }
     const _: fn() = || {
         ::scoped_runtime::__private::index_of::<ByOwner, Hook>();
     };

@@ -304,6 +304,18 @@ pub enum Error {
         /// instead (`no index \`by_email\``, `index \`by_email\` keyed by email (HASH)`).
         found: String,
     },
+    /// A strongly consistent read of a global secondary index, which DynamoDB does not offer.
+    #[error(
+        "index {index} of table {table} cannot be read with strongly consistent reads: \
+         DynamoDB reads global secondary indexes eventually consistent only; query the index \
+         through items without `consistent_reads()`, or read the table itself"
+    )]
+    ConsistentIndexRead {
+        /// The table.
+        table: String,
+        /// The index.
+        index: &'static str,
+    },
 }
 
 /// Why an [`Update`](crate::Update) may not name an attribute, in [`Error::UpdateAttribute`].

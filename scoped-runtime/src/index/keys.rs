@@ -110,6 +110,38 @@ pub(crate) fn index_partition_key<E: IndexedBy<I>, I: Index>(
     key::encode_visited(scope, &E::TAG, visit)
 }
 
+/// Whether `key` is exactly the index partition value [`index_partition_key`] builds of
+/// `ids` in `shard`, compared in place: the check of every item an index query reads back,
+/// which must not allocate.
+pub(crate) fn index_partition_matches<E: IndexedBy<I>, I: Index>(
+    scope: &E::Scope,
+    ids: &E::PartitionValues<'_>,
+    shard: Option<u16>,
+    key: &str,
+) -> bool {
+    let shard = shard.as_ref().map(KeySegment::segment);
+    let visit: &VisitIds<'_> = &|visit| {
+        visit(I::SCHEMA.name);
+        super::keys::seal::IndexPartitionIds::visit(ids, &mut |segment: Segment<'_>| {
+            visit(segment.as_str());
+        });
+        if let Some(shard) = &shard {
+            visit(shard.as_str());
+        }
+    };
+    key::matches(scope, &E::TAG, visit, key)
+}
+
+/// Whether `sk` is exactly the index sort value [`index_sort_key`] builds of `ids`, compared
+/// in place.
+pub(crate) fn index_sort_matches<E: IndexedBy<I>, I: Index>(
+    ids: &E::SortValues<'_>,
+    sk: &str,
+) -> bool {
+    ids.with_sort_values(|values| crate::sort::matches(&E::TAG, values, sk))
+        .unwrap_or(false)
+}
+
 /// The index sort value of `E`'s template for `I` with sort values `ids`.
 pub(crate) fn index_sort_key<E: IndexedBy<I>, I: Index>(
     ids: E::SortValues<'_>,

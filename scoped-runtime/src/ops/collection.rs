@@ -233,6 +233,7 @@ impl<C: Collection> CollectionQuery<C> {
             descending: self.descending,
             consistent: self.items.consistent,
             limit: super::query::request_limit(self.items.page_size, self.limit),
+            index: None,
         })
     }
 

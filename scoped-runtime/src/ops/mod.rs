@@ -22,6 +22,7 @@ mod check;
 mod collection;
 mod condition;
 mod convert;
+mod index_query;
 mod item;
 mod plan;
 mod provision;
@@ -50,6 +51,7 @@ pub use collection::{Collection, CollectionQuery};
 pub use collection::{
     CollectionReader, PartitionOf, decode_collection, same_partition, seal::DerivedCollection,
 };
+pub use index_query::{DEFAULT_INDEX_PAGE_ITEMS, IndexItems, IndexQuery};
 pub use plan::Page;
 pub(crate) use provision::provision_table;
 pub use query::Query;

@@ -8,6 +8,7 @@ use super::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
 use crate::cursor::{Cursor, CursorError, Direction, QueryFingerprint, QueryTarget};
 use crate::error::Error;
 use crate::range::{SortCondition, SortRange};
+use crate::schema::IndexSchema;
 use crate::scope::Scope;
 
 /// One query's requests.
@@ -26,6 +27,9 @@ pub(crate) struct Plan {
     pub(crate) descending: bool,
     pub(crate) consistent: bool,
     pub(crate) limit: Option<i32>,
+    /// The global secondary index queried, `None` for the table itself: `partition` and
+    /// `condition` then bind its `pk_{name}` and `sk_{name}`, not `pk` and `sk`.
+    pub(crate) index: Option<IndexSchema>,
 }
 
 /// One page of a query: its items, and the cursor to resume after them when more may follow.
@@ -55,8 +59,20 @@ impl Plan {
             } else {
                 Direction::Ascending
             },
-            index: None,
+            index: self.index.map(|index| index.name.to_owned()),
         }
+    }
+
+    /// The attribute `partition` binds: `pk`, or the index's `pk_{name}`.
+    pub(crate) fn partition_attribute(&self) -> &'static str {
+        self.index.map_or(PK, |index| index.partition_attribute())
+    }
+
+    /// The attribute `condition` and `range` apply to: `sk`, or the index's `sk_{name}`.
+    pub(crate) fn sort_attribute(&self) -> &'static str {
+        self.index
+            .and_then(|index| index.sort_attribute())
+            .unwrap_or(SK)
     }
 
     /// One request of the query, from `cursor` (which must be this query's): its raw items and
@@ -86,9 +102,15 @@ impl Plan {
             .is_some_and(|limit| usize::try_from(limit).is_ok_and(|limit| items.len() >= limit));
         let last_key = match next {
             Some(next) => Some(next),
+            // An index query's last evaluated key holds the index's keys and the table's.
             None if full => items.last().map(|item| {
                 item.iter()
-                    .filter(|(name, _)| *name == PK || *name == SK)
+                    .filter(|(name, _)| {
+                        *name == PK
+                            || *name == SK
+                            || *name == self.partition_attribute()
+                            || *name == self.sort_attribute()
+                    })
                     .map(|(name, value)| (name.clone(), value.clone()))
                     .collect::<Item>()
             }),
@@ -121,7 +143,8 @@ impl Plan {
             .client
             .query()
             .table_name(&self.table)
-            .expression_attribute_names("#pk", PK)
+            .set_index_name(self.index.map(|index| index.name.to_owned()))
+            .expression_attribute_names("#pk", self.partition_attribute())
             .expression_attribute_values(":pk", AttributeValue::S(self.partition.clone()))
             .set_exclusive_start_key(start)
             .consistent_read(self.consistent)
@@ -148,7 +171,7 @@ impl Plan {
             Some(SortCondition::Empty) => return Ok((Vec::new(), None)),
         };
         if self.condition.is_some() {
-            request = request.expression_attribute_names("#sk", SK);
+            request = request.expression_attribute_names("#sk", self.sort_attribute());
         }
         let output = request
             .key_condition_expression(expression)
@@ -165,7 +188,7 @@ impl Plan {
         let Some(range) = &self.range else {
             return Ok(true);
         };
-        let sk = match item.get(SK) {
+        let sk = match item.get(self.sort_attribute()) {
             Some(AttributeValue::S(sk)) => sk.as_str(),
             // The ownership check reports a missing or non-string sort key.
             _ => return Ok(true),

@@ -263,6 +263,7 @@ impl<E: Entity, P> Query<E, P> {
             descending: self.descending,
             consistent: self.items.consistent,
             limit,
+            index: None,
         }))
     }
 }
