@@ -381,6 +381,12 @@ static_identifier!(
     "LEAD"
 );
 
+impl EntityTag {
+    /// The tag of uniqueness items (`{scope prefix}UNIQUE#{ENTITY}#{attribute}#{value}`),
+    /// reserved so that no entity can have it (see `ops::unique`).
+    pub(crate) const UNIQUE: Self = Self(Cow::Borrowed("UNIQUE"));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

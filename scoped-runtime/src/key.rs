@@ -219,7 +219,7 @@ impl<'a> DecodedKey<'a> {
     ///
     /// [`KeyError::TooLong`] over 2048 bytes, [`KeyError::Malformed`] naming the first
     /// segment that breaks the format: a bad tenant or capsule id, a bad or reserved entity
-    /// tag, no id, an empty id, or an escape other than `%23` and `%25`.
+    /// tag (`UNIQUE`, the tag of uniqueness items, is accepted), no id, an empty id, or an escape other than `%23` and `%25`.
     pub fn parse(key: &'a str) -> Result<Self, KeyError> {
         if key.len() > MAX_PARTITION_KEY_BYTES {
             return Err(KeyError::TooLong {
@@ -272,7 +272,7 @@ impl<'a> DecodedKey<'a> {
         } else {
             (KeyScope::Platform, first)
         };
-        if rule::check_entity_tag(entity).is_err() {
+        if !is_key_tag(entity) {
             return Err(malformed(
                 key,
                 "the entity segment is not a valid entity tag",
@@ -314,13 +314,20 @@ impl<'a> DecodedKey<'a> {
     }
 }
 
+/// Whether `tag` may head a key after its scope segments: an entity tag, or `UNIQUE`, the
+/// reserved tag of uniqueness items (`{scope prefix}UNIQUE#{ENTITY}#{attribute}#{value}`,
+/// `ops::unique`), which no entity can have, so their keys are the scope's and never an
+/// entity's.
+fn is_key_tag(tag: &str) -> bool {
+    tag == EntityTag::UNIQUE.as_str() || rule::check_entity_tag(tag).is_ok()
+}
+
 /// Whether `rest`, what follows a key's scope segments, is `{ENTITY}#{id}…` as
 /// [`DecodedKey::parse`] accepts it there: the answer without building the decoded key or an
 /// error, for [`Scope::check_key`]'s fast path.
 pub(crate) fn is_entity_and_ids(rest: &str) -> bool {
-    rest.split_once(SEPARATOR).is_some_and(|(entity, ids)| {
-        rule::check_entity_tag(entity).is_ok() && escaped_ids_fault(ids).is_none()
-    })
+    rest.split_once(SEPARATOR)
+        .is_some_and(|(entity, ids)| is_key_tag(entity) && escaped_ids_fault(ids).is_none())
 }
 
 /// Why `ids`, a key's escaped ids joined by `#`, are not valid: the first id that is empty or
@@ -454,6 +461,29 @@ mod tests {
         let decoded = DecodedKey::parse("TENANT#t1#LEAD#%25%23x#y%2523").unwrap();
         assert_eq!(decoded.scope(), KeyScope::Tenant { tenant_id: "t1" });
         assert_eq!(decoded.ids().collect::<Vec<_>>(), ["%#x", "y%23"]);
+    }
+
+    /// Uniqueness items (`ops::unique`) are keyed `{scope prefix}UNIQUE#…`: keys of the scope
+    /// the guard must accept, though no entity can have the tag `UNIQUE`.
+    #[test]
+    fn uniqueness_keys_are_keys_of_their_scope() {
+        let capsule = Capsule::new("t1", "c1", "PRODUS").unwrap();
+        let tenant = Tenant::new("t1", "Acme").unwrap();
+        let key = "TENANT#t1#CAPSULE#c1#UNIQUE#LEAD#email#a@b";
+        assert_eq!(DecodedKey::parse(key).unwrap().entity(), "UNIQUE");
+        capsule.check_key(key).unwrap();
+        tenant.check_key("TENANT#t1#UNIQUE#HOOK#url#x").unwrap();
+        Platform::new().check_key("UNIQUE#LEAD#email#a").unwrap();
+        // A capsule's uniqueness key is not its tenant's, nor another tenant's.
+        assert!(tenant.check_key(key).is_err());
+        assert!(
+            Tenant::new("t2", "Other")
+                .unwrap()
+                .check_key("TENANT#t1#UNIQUE#HOOK#url#x")
+                .is_err()
+        );
+        // Other reserved tags stay rejected.
+        assert!(DecodedKey::parse("TENANT#t1#CAPSULE#c1#TENANT#x").is_err());
     }
 
     /// `check_key` accepts a key that starts with the scope's own prefix without decoding it;

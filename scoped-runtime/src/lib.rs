@@ -233,8 +233,8 @@ pub use entity::{
     CapsuleEntity, Entity, EntityTable, ItemKey, PartitionKey, PlatformEntity, Table, TenantEntity,
 };
 pub use error::{
-    CancellationReason, CredentialError, Error, IsolationViolation, KeyError, ScopeError,
-    UpdateRule,
+    CancellationReason, CredentialError, Duplicate, Error, IsolationViolation, KeyError,
+    ScopeError, UpdateRule,
 };
 pub use factory::{AwsClientFactory, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};

@@ -51,6 +51,8 @@ fn string(item: &HashMap<String, AttributeValue>, name: &str) -> Option<String> 
 
 #[tokio::test]
 async fn puts_write_every_index_key_inside_the_scope() {
+    // `Contact` has a unique email: its puts are transactions.
+    scoped_tests::needs!(Transactions);
     let factory = factory().await;
     let capsule = Capsule::new(format!("t-{}", unique()), "caps-1", "PRODUS").unwrap();
     let contacts = factory.capsule_dynamodb(&capsule).items::<Contact>();
@@ -114,6 +116,8 @@ async fn puts_write_every_index_key_inside_the_scope() {
 
 #[tokio::test]
 async fn sort_values_order_as_the_fields_do() {
+    // `Contact` has a unique email: its puts are transactions.
+    scoped_tests::needs!(Transactions);
     let factory = factory().await;
     let capsule = Capsule::new(format!("t-{}", unique()), "caps-1", "PRODUS").unwrap();
     let contacts = factory.capsule_dynamodb(&capsule).items::<Contact>();
@@ -165,6 +169,8 @@ async fn a_tenant_collection_index_holds_the_tenant_prefix() {
 
 #[tokio::test]
 async fn updates_cannot_change_what_an_index_or_a_unique_value_reads() {
+    // `Contact` has a unique email: its puts are transactions.
+    scoped_tests::needs!(Transactions);
     let factory = factory().await;
     let capsule = Capsule::new(format!("t-{}", unique()), "caps-1", "PRODUS").unwrap();
     let contacts = factory.capsule_dynamodb(&capsule).items::<Contact>();

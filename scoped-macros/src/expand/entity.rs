@@ -132,6 +132,7 @@ pub(super) fn scoped_key(key: &EntityKey) -> TokenStream {
         }
     };
     let visit_unique = super::template::visit_unique_body(key);
+    let unique_attributes = super::template::unique_attributes(key);
     quote! {
         const _: () = {
             #table_impl
@@ -147,6 +148,7 @@ pub(super) fn scoped_key(key: &EntityKey) -> TokenStream {
                 #[doc = #attributes_doc]
                 const ATTRIBUTES: ::scoped_runtime::__private::Attributes = #attributes;
                 const SORT_ID_COUNT: usize = #sort_count;
+                #unique_attributes
                 type Partition = #partition;
                 #[doc = #ids_doc]
                 type Ids<'a> = #ids_type;

@@ -178,6 +178,18 @@ pub(super) fn visit_unique_body(key: &EntityKey) -> TokenStream {
         .collect()
 }
 
+/// The generated `Entity::UNIQUE_ATTRIBUTES`: the unique fields' attribute names, whether or
+/// not a value holds one. Nothing (the trait's empty default) without unique fields.
+pub(super) fn unique_attributes(key: &EntityKey) -> TokenStream {
+    if key.unique.is_empty() {
+        return TokenStream::new();
+    }
+    let attributes = key.unique.iter().map(|field| &field.attribute);
+    quote! {
+        const UNIQUE_ATTRIBUTES: &'static [&'static str] = &[#(#attributes),*];
+    }
+}
+
 /// The Rust names of the fields that index templates and unique values read: updates may not
 /// name their attributes.
 pub(super) fn indexed_fields(key: &EntityKey) -> Vec<String> {

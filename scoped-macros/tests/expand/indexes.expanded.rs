@@ -139,6 +139,7 @@ An [`Update`](scoped_runtime::Update) of `Hook` may name these, except the ids.
             false,
         );
         const SORT_ID_COUNT: usize = 0usize;
+        const UNIQUE_ATTRIBUTES: &'static [&'static str] = &["url"];
         type Partition = Self;
         /**`Hook`'s key ids, from its field `hook_id`: they make its partition key
 `TENANT#{tenant_id}#HOOK#{hook_id}`.

@@ -175,6 +175,12 @@ pub trait Entity: Table + seal::DerivedEntity {
     #[doc(hidden)]
     fn visit_unique(&self, visit: &mut dyn FnMut(&'static str, Segment<'_>));
 
+    /// The attribute names of the `#[scoped(unique)]` fields, whether or not a value holds
+    /// one: which writes keep uniqueness items, and which stored attributes a replace or a
+    /// delete frees. Empty (the default) for an entity without unique fields.
+    #[doc(hidden)]
+    const UNIQUE_ATTRIBUTES: &'static [&'static str] = &[];
+
     /// The partition key with `ids` in `scope`.
     ///
     /// # Errors

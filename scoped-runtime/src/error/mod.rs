@@ -124,13 +124,70 @@ pub enum Error {
         /// The entity, by type name.
         entity: &'static str,
     },
-    /// A create-if-absent found an item under the key.
-    #[error("item {key:?} already exists in table {table}: create writes only absent items")]
+    /// A create-if-absent found an item under the key, or (with `unique`) a write would give
+    /// an item a `#[scoped(unique)]` value another item of its entity in the scope holds.
+    /// Nothing was written.
+    #[error("{}", already_exists(table, key, unique.as_ref()))]
     AlreadyExists {
         /// The table.
         table: String,
-        /// The partition key.
+        /// The partition key of the item written (for a create, the one that exists).
         key: String,
+        /// The unique field and value another item holds, if that was the cause; `None` if an
+        /// item with the key exists.
+        unique: Option<Duplicate>,
+    },
+    /// A write that cannot keep the uniqueness items of an entity's `#[scoped(unique)]`
+    /// fields: batch writes are not transactional, and a transaction's put or delete would
+    /// have to read the item's current values first. Refused before anything is sent.
+    #[error(
+        "`{entity}` has unique fields ({}): {operation} cannot keep their uniqueness items \
+         ({reason}); write it with `Items::create`, `put`, `put_versioned` or `delete`, or \
+         `create` in a transaction",
+        attributes.join(", ")
+    )]
+    UniqueWrite {
+        /// The entity, by type name.
+        entity: &'static str,
+        /// The write refused: `batch_put`, `transaction put`…
+        operation: &'static str,
+        /// The entity's unique attributes.
+        attributes: &'static [&'static str],
+        /// Why that write cannot keep them.
+        reason: &'static str,
+    },
+    /// A unique field's stored value is not the text its uniqueness item is keyed by, so the
+    /// item could not be freed later. Refused before anything is sent.
+    #[error(
+        "unique field {attribute:?} of `{entity}` is stored as {stored}, not as its key text \
+         {value:?}: a `#[scoped(unique)]` field must serialize as the string or number its key \
+         segment writes (text, integers, UUIDs, or `#[serde(transparent)]` newtypes of them)"
+    )]
+    UniqueValue {
+        /// The entity, by type name.
+        entity: &'static str,
+        /// The unique attribute.
+        attribute: &'static str,
+        /// The value as its key segment writes it.
+        value: String,
+        /// What serde stored instead.
+        stored: String,
+    },
+    /// Another write changed an item's unique values between the read a put or delete makes
+    /// to learn them and its transaction, every time it was tried. Nothing was written; the
+    /// uniqueness items are as the other write left them.
+    #[error(
+        "item {key:?} in table {table}: its unique values changed between reading and writing \
+         them in {attempts} attempts in a row (concurrent writes to the same item); nothing \
+         was written, retry"
+    )]
+    UniqueConflict {
+        /// The table.
+        table: String,
+        /// The item's partition key.
+        key: String,
+        /// How many read-and-write attempts were made.
+        attempts: u32,
     },
     /// An update found no item under the key: updates never create items (an upsert does).
     #[error(
@@ -301,6 +358,41 @@ impl std::fmt::Display for UpdateRule {
     }
 }
 
+/// A `#[scoped(unique)]` value another item holds, in [`Error::AlreadyExists`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Duplicate {
+    /// The unique field's attribute name: `email`.
+    pub attribute: String,
+    /// The value, as its key segment writes it: `ada@example.com`.
+    pub value: String,
+}
+
+impl Duplicate {
+    /// The value `value` of unique attribute `attribute`.
+    #[must_use]
+    pub fn new(attribute: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            attribute: attribute.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// The message of [`Error::AlreadyExists`].
+fn already_exists(table: &str, key: &str, unique: Option<&Duplicate>) -> String {
+    match unique {
+        None => {
+            format!("item {key:?} already exists in table {table}: create writes only absent items")
+        }
+        Some(Duplicate { attribute, value }) => format!(
+            "{attribute} {value:?} is already taken in table {table}: another item of the \
+             entity in this scope holds it, and `{attribute}` is unique; item {key:?} was not \
+             written"
+        ),
+    }
+}
+
 /// One write of a cancelled transaction and why DynamoDB cancelled it, in
 /// [`Error::TransactionCanceled`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,7 +400,8 @@ impl std::fmt::Display for UpdateRule {
 pub struct CancellationReason {
     /// The write's 1-based position in the transaction, in the order the writes were added.
     pub position: usize,
-    /// The write: `put`, `create`, `update`, `upsert`, `delete` or `require_exists`.
+    /// The write: `put`, `create`, `update`, `upsert`, `delete` or `require_exists`; `claim`
+    /// or `release` for a uniqueness item (`#[scoped(unique)]`, tag `UNIQUE`).
     pub write: &'static str,
     /// The entity type written.
     pub entity: &'static str,

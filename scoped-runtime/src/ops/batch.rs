@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 use super::Items;
 use super::convert::{Item, build_error, item_key_map, request_error, to_item};
+use super::unique;
 use crate::entity::{Entity, ItemKey};
 use crate::error::Error;
 
@@ -97,14 +98,17 @@ impl<E: Entity> Items<E> {
     ///
     /// # Errors
     ///
-    /// [`Error::Key`], [`Error::Item`] or [`Error::ReservedAttribute`] for an item that
-    /// cannot be converted (before anything is sent), [`Error::Unprocessed`] if writes stay
+    /// [`Error::UniqueWrite`] if `E` has `#[scoped(unique)]` fields (a batch cannot keep their
+    /// uniqueness items; use [`put`](Self::put) or a transaction's `create`), [`Error::Key`],
+    /// [`Error::Item`] or [`Error::ReservedAttribute`] for an item that cannot be converted
+    /// (all before anything is sent), [`Error::Unprocessed`] if writes stay
     /// unprocessed through every retry, [`Error::DynamoDb`] if a request fails.
     pub async fn batch_put<'a, I>(&self, items: I) -> Result<(), Error>
     where
         I: IntoIterator<Item = &'a E>,
         E: Serialize + 'a,
     {
+        unique::refuse::<E>("batch_put", unique::BATCH)?;
         let mut writes = Vec::new();
         for item in items {
             let key = self.key_of(item)?;
@@ -124,13 +128,16 @@ impl<E: Entity> Items<E> {
     ///
     /// # Errors
     ///
-    /// [`Error::Key`] for an empty id (before anything is sent), [`Error::Unprocessed`] if
-    /// deletes stay unprocessed through every retry, [`Error::DynamoDb`] if a request fails.
+    /// [`Error::UniqueWrite`] if `E` has `#[scoped(unique)]` fields (a batch cannot release
+    /// their uniqueness items; use [`delete`](Self::delete)), [`Error::Key`] for an empty id
+    /// (both before anything is sent), [`Error::Unprocessed`] if deletes stay unprocessed
+    /// through every retry, [`Error::DynamoDb`] if a request fails.
     pub async fn batch_delete<'a, I>(&self, ids: I) -> Result<(), Error>
     where
         I: IntoIterator<Item = E::Ids<'a>>,
         E: 'a,
     {
+        unique::refuse::<E>("batch_delete", unique::BATCH)?;
         let mut writes = Vec::new();
         for key in self.keys(ids)? {
             let delete = DeleteRequest::builder()

@@ -36,7 +36,7 @@ pub(crate) struct Version {
 impl Version {
     /// Whether `stored` (the item's version attribute, if any) is the expected version. An
     /// absent attribute is version 0: the item was never written with a version.
-    fn matches(&self, stored: Option<&AttributeValue>) -> bool {
+    pub(crate) fn matches(&self, stored: Option<&AttributeValue>) -> bool {
         match stored {
             None => self.expected == 0,
             Some(value) => version_of(value) == Some(self.expected),

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::convert::{Item, is_condition_failure, item_key_map, request_error, to_item};
+use super::unique;
 use super::update::upsert_ids;
 use super::{Items, Update};
 use crate::entity::Entity;
@@ -17,11 +18,20 @@ pub(crate) const ABSENT: &str = "attribute_not_exists(pk)";
 impl<E: Entity> Items<E> {
     /// Writes `item` under its own partition key, replacing any item already there.
     ///
+    /// For an entity with `#[scoped(unique)]` fields, a consistent `GetItem` learns the stored
+    /// item's values, then one `TransactWriteItems` writes the item (only if its values are
+    /// still those), claims each of its values (free, or already its own) and releases the
+    /// ones it gives up (see `docs/patterns.md`, "Unique values").
+    ///
     /// # Errors
     ///
     /// [`Error::Key`] if an id field is empty, [`Error::Item`] or
     /// [`Error::ReservedAttribute`] if the entity does not serialize to an item,
-    /// [`Error::DynamoDb`] if the request fails.
+    /// [`Error::DynamoDb`] if the request fails. With unique fields:
+    /// [`Error::AlreadyExists`] naming the attribute and value if another item holds one,
+    /// [`Error::UniqueValue`] if a value is not stored as its key text,
+    /// [`Error::UniqueConflict`] if concurrent writes kept changing the item's values,
+    /// [`Error::TransactionCanceled`] if DynamoDB cancelled the transaction otherwise.
     pub async fn put(&self, item: &E) -> Result<(), Error>
     where
         E: Serialize,
@@ -29,11 +39,14 @@ impl<E: Entity> Items<E> {
         self.put_item(item, None).await
     }
 
-    /// Writes `item` only if no item has its partition key (a conditional put).
+    /// Writes `item` only if no item has its partition key (a conditional put). For an entity
+    /// with `#[scoped(unique)]` fields, one `TransactWriteItems` writes it and claims each of
+    /// its values (no read first).
     ///
     /// # Errors
     ///
-    /// [`Error::AlreadyExists`] if there is one; otherwise as [`Self::put`].
+    /// [`Error::AlreadyExists`] if there is one (`unique: None`), or if another item holds one
+    /// of its unique values (naming the attribute and value); otherwise as [`Self::put`].
     pub async fn create(&self, item: &E) -> Result<(), Error>
     where
         E: Serialize,
@@ -47,6 +60,17 @@ impl<E: Entity> Items<E> {
     {
         let key = self.key_of(item)?;
         let attributes = to_item(item, &self.scope, self.table.as_str(), &key)?;
+        if unique::has_unique::<E>() {
+            let claims = unique::claims_of(&self.scope, item, &attributes)?;
+            return match condition {
+                Some(_) => self.create_claiming(&key, attributes, &claims).await,
+                None => {
+                    let write = unique::ItemWrite::Put(attributes);
+                    self.replace_claiming(&key, &write, &claims, None, |_| Ok(()))
+                        .await
+                }
+            };
+        }
         let sent = self
             .client
             .put_item()
@@ -61,6 +85,7 @@ impl<E: Entity> Items<E> {
                 Err(Error::AlreadyExists {
                     table: self.table.to_string(),
                     key: key.to_string(),
+                    unique: None,
                 })
             }
             Err(err) => Err(request_error(
@@ -102,11 +127,22 @@ impl<E: Entity> Items<E> {
 
     /// Deletes the item with `ids`; deleting an absent item is not an error.
     ///
+    /// For an entity with `#[scoped(unique)]` fields, a consistent `GetItem` learns its values,
+    /// then one `TransactWriteItems` deletes the item (only if its values are still those) and
+    /// releases them.
+    ///
     /// # Errors
     ///
-    /// [`Error::Key`] if an id is empty, [`Error::DynamoDb`] if the request fails.
+    /// [`Error::Key`] if an id is empty, [`Error::DynamoDb`] if the request fails; with unique
+    /// fields, [`Error::UniqueConflict`] if concurrent writes kept changing the item's values.
     pub async fn delete(&self, ids: E::Ids<'_>) -> Result<(), Error> {
         let key = self.item_key(ids)?;
+        if unique::has_unique::<E>() {
+            let write = unique::ItemWrite::Delete;
+            return self
+                .replace_claiming(&key, &write, &[], None, |_| Ok(()))
+                .await;
+        }
         self.client
             .delete_item()
             .table_name(self.table.as_str())

@@ -30,6 +30,7 @@ mod query;
 mod scan;
 mod stream;
 mod transact;
+mod unique;
 mod update;
 mod versioned;
 

@@ -12,10 +12,11 @@ use serde::Serialize;
 use super::Update;
 use super::convert::{Item, build_error, item_key_map, request_error, to_item};
 use super::item::ABSENT;
+use super::unique;
 use super::update::{UpdateExpression, upsert_ids};
 use crate::entity::seal::InScope;
 use crate::entity::{Entity, ItemKey, Table};
-use crate::error::{CancellationReason, Error, KeyError};
+use crate::error::{CancellationReason, Duplicate, Error, KeyError};
 use crate::ident::EntityTag;
 use crate::scope::Scope;
 use crate::table::TableName;
@@ -110,15 +111,28 @@ impl<S: Scope> Transaction<S> {
     }
 
     /// Writes `item`, replacing any item with its key.
+    ///
+    /// An entity with `#[scoped(unique)]` fields cannot be put in a transaction: replacing it
+    /// would have to read its current unique values first. [`send`](Self::send) is then
+    /// [`Error::UniqueWrite`]; use [`Items::put`](crate::Items::put), or
+    /// [`create`](Self::create) for a new item.
     pub fn put<E>(self, item: &E) -> Self
     where
         E: Entity + Serialize + EntityInScope<S, <E as Table>::Scope>,
     {
+        if let Err(err) = unique::refuse::<E>("a transaction's put", unique::TRANSACTION) {
+            return self.fail(err);
+        }
         self.put_item("put", item, None)
     }
 
     /// Writes `item` only if no item has its key; otherwise the whole transaction is
     /// cancelled ([`Error::TransactionCanceled`] with reason `ConditionalCheckFailed`).
+    ///
+    /// Each value of an `#[scoped(unique)]` field is claimed in the same transaction by a
+    /// write of its uniqueness item (see `docs/patterns.md`, "Unique values"), which counts
+    /// towards DynamoDB's 100 writes; a value another item holds cancels the transaction, and
+    /// [`send`](Self::send) is [`Error::AlreadyExists`] naming the attribute and value.
     pub fn create<E>(self, item: &E) -> Self
     where
         E: Entity + Serialize + EntityInScope<S, <E as Table>::Scope>,
@@ -127,10 +141,17 @@ impl<S: Scope> Transaction<S> {
     }
 
     /// Deletes the item of `E` with `ids`.
+    ///
+    /// An entity with `#[scoped(unique)]` fields cannot be deleted in a transaction: its
+    /// uniqueness items are found by reading it first. [`send`](Self::send) is then
+    /// [`Error::UniqueWrite`]; use [`Items::delete`](crate::Items::delete).
     pub fn delete<E>(self, ids: E::Ids<'_>) -> Self
     where
         E: Entity + EntityInScope<S, <E as Table>::Scope>,
     {
+        if let Err(err) = unique::refuse::<E>("a transaction's delete", unique::TRANSACTION) {
+            return self.fail(err);
+        }
         self.add::<E>("delete", ids, |table, key, _| {
             let delete = Delete::builder()
                 .table_name(table)
@@ -228,6 +249,19 @@ impl<S: Scope> Transaction<S> {
             Err(err) => match err.as_service_error() {
                 Some(TransactWriteItemsError::TransactionCanceledException(canceled)) => {
                     let given = canceled.cancellation_reasons();
+                    // A uniqueness claim another item holds: the duplicate, by name.
+                    let duplicate = self.writes.iter().enumerate().find_map(|(index, write)| {
+                        let failed = given.get(index).and_then(|reason| reason.code())
+                            == Some("ConditionalCheckFailed");
+                        write.claim.as_ref().filter(|_| failed)
+                    });
+                    if let Some((duplicate, owner)) = duplicate {
+                        return Err(Error::AlreadyExists {
+                            table: tables,
+                            key: owner.clone(),
+                            unique: Some(duplicate.clone()),
+                        });
+                    }
                     // DynamoDB gives one reason per write, in order; a write it gave none for
                     // was not the cause.
                     let reasons = self
@@ -270,14 +304,26 @@ impl<S: Scope> Transaction<S> {
     {
         let scope = E::scope_of(&self.scope);
         let table = E::table_name(scope);
+        let mut claims = Vec::new();
         let write = item
             .to_item_key(scope)
             .map_err(Error::from)
             .and_then(|key| {
-                let item = to_item(item, scope, table.as_str(), &key)?;
+                let attributes = to_item(item, scope, table.as_str(), &key)?;
+                if unique::has_unique::<E>() {
+                    let shown = key.to_string();
+                    for claim in unique::claims_of(scope, item, &attributes)? {
+                        let write = unique::claim_put(table.as_str(), &key, &claim)
+                            .map_err(|err| build_error(TRANSACT, table.as_str(), err))?;
+                        let mut described = Write::of::<E>("claim", &table, claim.pk.clone());
+                        described.tag = EntityTag::UNIQUE;
+                        described.claim = Some((claim.duplicate(), shown.clone()));
+                        claims.push((write, described));
+                    }
+                }
                 let put = Put::builder()
                     .table_name(table.as_str())
-                    .set_item(Some(item))
+                    .set_item(Some(attributes))
                     .set_condition_expression(condition.map(str::to_owned))
                     .build()
                     .map_err(|err| build_error(TRANSACT, table.as_str(), err))?;
@@ -286,7 +332,20 @@ impl<S: Scope> Transaction<S> {
                     Write::of::<E>(kind, &table, key.to_string()),
                 ))
             });
-        self.push(table, write)
+        let failed = write.is_err();
+        let mut transaction = self.push(table.clone(), write);
+        if !failed {
+            for claim in claims {
+                transaction = transaction.push(table.clone(), Ok(claim));
+            }
+        }
+        transaction
+    }
+
+    /// Records `err`, the first error of a write, for [`send`](Self::send).
+    fn fail(mut self, err: Error) -> Self {
+        self.error.get_or_insert(err);
+        self
     }
 
     /// Adds the write `build` makes from `E`'s table and the key of `ids`.
@@ -379,6 +438,8 @@ struct Write {
     tag: EntityTag,
     table: String,
     key: String,
+    /// For the claim of a unique value: the value, and the key of the item claiming it.
+    claim: Option<(Duplicate, String)>,
 }
 
 impl Write {
@@ -389,6 +450,7 @@ impl Write {
             tag: E::TAG,
             table: table.to_string(),
             key,
+            claim: None,
         }
     }
 }

@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use super::Items;
 use super::condition::{Diagnosis, Version};
-use super::convert::{is_condition_failure, item_key_map, request_error, to_item};
+use super::convert::{Item, is_condition_failure, item_key_map, request_error, to_item};
+use super::unique;
 use crate::entity::Entity;
 use crate::error::Error;
 
@@ -41,7 +42,7 @@ impl<E: Entity> Items<E> {
     /// [`Error::UpdateAttribute`] if `attribute` is not a non-id attribute of the entity,
     /// [`Error::UpdateValue`] if `item`'s value of it is not an unsigned integer (before
     /// anything is sent); [`Error::VersionConflict`] if the stored version is another;
-    /// otherwise as [`Self::put`].
+    /// otherwise as [`Self::put`], which also says how unique values are kept.
     pub async fn put_versioned(&self, item: &E, attribute: &str) -> Result<u64, Error>
     where
         E: Serialize,
@@ -83,6 +84,29 @@ impl<E: Entity> Items<E> {
             }),
             conditions: Vec::new(),
         };
+        if unique::has_unique::<E>() {
+            let claims = unique::claims_of(&self.scope, item, &attributes)?;
+            let extra = unique::Condition::new(
+                condition,
+                [("#v", attribute.to_owned())],
+                [(":v", AttributeValue::N(expected.to_string()))],
+            );
+            let write = unique::ItemWrite::Put(attributes);
+            // The version is checked on every read before the transaction is sent: a stale
+            // one is a conflict to report, not a change to retry.
+            let check = |stored: Option<&Item>| {
+                let found = stored.and_then(|stored| stored.get(attribute));
+                match &diagnosis.version {
+                    Some(version) if !version.matches(found) => {
+                        Err(diagnosis.explain(table, &shown, stored))
+                    }
+                    _ => Ok(()),
+                }
+            };
+            self.replace_claiming(&key, &write, &claims, Some(&extra), check)
+                .await?;
+            return Ok(next);
+        }
         let sent = self
             .client
             .put_item()
