@@ -190,3 +190,27 @@ pub async fn table_names(client: &aws_sdk_dynamodb::Client) -> Vec<String> {
     }
     names
 }
+
+/// Waits until `table` and each of its global secondary indexes are `ACTIVE`: emulators such
+/// as dynalite create tables asynchronously, and a write right after a raw `CreateTable` may
+/// find no table yet. Panics after 30 seconds.
+pub async fn wait_active(client: &aws_sdk_dynamodb::Client, table: &str) {
+    use aws_sdk_dynamodb::types::{IndexStatus, TableStatus};
+    for _ in 0..300 {
+        let described = client.describe_table().table_name(table).send().await;
+        if let Ok(output) = described
+            && let Some(description) = output.table()
+        {
+            let table_active = description.table_status() == Some(&TableStatus::Active);
+            let indexes_active = description
+                .global_secondary_indexes()
+                .iter()
+                .all(|index| index.index_status() == Some(&IndexStatus::Active));
+            if table_active && indexes_active {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{table} did not become active in 30 s");
+}

@@ -38,7 +38,7 @@ use scoped_runtime::{
 };
 use scoped_tests::entities::Contact;
 use scoped_tests::world::{World, world};
-use scoped_tests::{PK, assert_rejected, factory, unique, unscoped};
+use scoped_tests::{PK, assert_rejected, factory, unique, unscoped, wait_active};
 
 const BY_EMAIL: IndexSchema =
     IndexSchema::declared("by_email", "pk_by_email", None, Projection::All, 1);
@@ -170,6 +170,7 @@ async fn shared_indexed_table(world: &World) -> Shared {
         .send()
         .await
         .unwrap();
+    wait_active(attacker.raw(), &table).await;
     let index_value = |capsule: usize, index: &str, id: &str| {
         format!("{}#{id}", world.capsule_note_key(capsule, index))
     };
