@@ -92,6 +92,21 @@ pub fn unique() -> String {
     )
 }
 
+/// A capsule code no other test uses (`{prefix}{UNIQUE}`), so the tables of a capsule with it
+/// are the test's alone: moto restores a whole-table snapshot when a transaction fails
+/// (docs/testing.md), which would erase what tests running beside it wrote to a shared table.
+#[must_use]
+pub fn lone_code(prefix: &str) -> String {
+    format!("{prefix}{}", unique().to_uppercase())
+}
+
+/// A capsule of a new tenant with a capsule code of its own ([`lone_code`]).
+#[must_use]
+pub fn lone_capsule(prefix: &str) -> scoped_runtime::Capsule {
+    scoped_runtime::Capsule::new(format!("t-{}", unique()), "caps-1", lone_code(prefix))
+        .unwrap_or_else(|err| panic!("a lone capsule: {err}"))
+}
+
 fn radix36(mut n: u128) -> String {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut out = Vec::new();

@@ -33,12 +33,12 @@ use aws_sdk_dynamodb::types::{
 };
 use scoped_runtime::__private::declare_table_schema;
 use scoped_runtime::{
-    Capsule, Error, IndexSchema, IsolationViolation, KeySchema, Projection,
-    SORT_KEY_ATTRIBUTE as SK, ScopeKind, TableSchema,
+    Error, IndexSchema, IsolationViolation, KeySchema, Projection, SORT_KEY_ATTRIBUTE as SK,
+    ScopeKind, TableSchema,
 };
 use scoped_tests::entities::Contact;
 use scoped_tests::world::{World, world};
-use scoped_tests::{PK, assert_rejected, factory, unique, unscoped, wait_active};
+use scoped_tests::{PK, assert_rejected, factory, lone_capsule, unscoped, wait_active};
 
 const BY_EMAIL: IndexSchema =
     IndexSchema::declared("by_email", "pk_by_email", None, Projection::All, 1);
@@ -722,16 +722,12 @@ async fn create_table_takes_only_indexes_of_the_convention_and_the_declaration()
     .unwrap();
 }
 
-/// A capsule whose code no other test uses, so that its tables are this test's alone.
-fn lone_capsule() -> Capsule {
-    let code = format!("IX{}", unique().to_ascii_uppercase());
-    Capsule::new(format!("t-{}", unique()), "caps-1", code).unwrap()
-}
-
 #[tokio::test]
 async fn provision_creates_the_declared_indexes_and_names_a_missing_one() {
     let factory = factory().await;
-    let contacts = factory.capsule_dynamodb(&lone_capsule()).items::<Contact>();
+    let contacts = factory
+        .capsule_dynamodb(&lone_capsule("IX"))
+        .items::<Contact>();
     contacts.provision().await.unwrap();
     let described = unscoped(&factory)
         .describe_table()
@@ -785,7 +781,9 @@ async fn provision_creates_the_declared_indexes_and_names_a_missing_one() {
     contacts.provision().await.unwrap();
 
     // A table created without the indexes (by an unscoped client) is refused by name.
-    let bare = factory.capsule_dynamodb(&lone_capsule()).items::<Contact>();
+    let bare = factory
+        .capsule_dynamodb(&lone_capsule("IX"))
+        .items::<Contact>();
     unscoped(&factory)
         .create_table()
         .table_name(bare.table().as_str())

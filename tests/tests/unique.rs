@@ -26,7 +26,7 @@ use scoped_runtime::{
     capsule_table, tenant_table,
 };
 use scoped_tests::entities::{Contact, Contacts};
-use scoped_tests::{StsTap, factory, factory_with_tap, unique, unscoped};
+use scoped_tests::{StsTap, factory, factory_with_tap, lone_capsule, lone_code, unique, unscoped};
 use serde::{Deserialize, Serialize};
 
 /// A supplier, in the contacts table beside `Contact` under another tag, with a unique email
@@ -92,15 +92,14 @@ fn member(id: &str, email: &str, phone: Option<&str>) -> Member {
     }
 }
 
-/// A capsule code of its own, so the test's table (`{code}_contacts`) is its own: moto
-/// restores a whole-table snapshot when a transaction fails (see [`one_request_at_a_time`]),
-/// which would erase what tests running beside it wrote to a shared table.
+/// A capsule code of its own, so the test's table (`{code}_contacts`) is its own (see
+/// [`lone_code`] and [`one_request_at_a_time`]).
 fn new_code() -> String {
-    format!("U{}", unique().to_uppercase())
+    lone_code("U")
 }
 
 fn new_capsule() -> Capsule {
-    Capsule::new(format!("t-{}", unique()), "caps-1", new_code()).unwrap()
+    lone_capsule("U")
 }
 
 fn new_tenant() -> Tenant {

@@ -10,10 +10,10 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use scoped_runtime::{
-    AwsClientFactory, Capsule, CapsuleClient, CredentialCacheConfig, DynamoDb, Error, Items,
-    ScopedKey, Update, UpdateRule, capsule_table,
+    AwsClientFactory, CapsuleClient, CredentialCacheConfig, DynamoDb, Error, Items, ScopedKey,
+    Update, UpdateRule, capsule_table,
 };
-use scoped_tests::{PK, StsTap, factory_with_tap, unique, unscoped};
+use scoped_tests::{PK, StsTap, factory_with_tap, lone_capsule, unscoped};
 use serde::{Deserialize, Serialize};
 
 /// A support ticket: every field but its id has a default, so an upsert can create one.
@@ -67,7 +67,8 @@ struct Setup {
 async fn setup() -> Setup {
     let tap = StsTap::new();
     let factory = factory_with_tap(&tap, CredentialCacheConfig::default()).await;
-    let capsule = Capsule::new(format!("t-{}", unique()), "caps-1", "PRODUS").unwrap();
+    // A table of its own: a failed transaction on moto restores the whole table.
+    let capsule = lone_capsule("UP");
     let crm = factory.capsule_dynamodb(&capsule);
     crm.items::<Ticket>().provision().await.unwrap();
     Setup { tap, factory, crm }
