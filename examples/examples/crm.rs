@@ -2,34 +2,50 @@
 //! log, no raw SDK calls, no hand-kept lookup items or counters.
 //!
 //! - create, read, update (with optimistic locking) and delete a lead;
+//! - list all leads of the capsule newest first, page by page, through a secondary index;
+//! - find a lead by email, and refuse a second lead with the same email (a unique value);
 //! - list a lead's notes newest first, page by page through a cursor, as an API would;
 //! - read a lead with its notes in one query (a collection);
+//! - count a tenant's webhooks through a collection index;
 //! - read the last 50 audit events of a day.
 //!
-//! The tables are declared once (`Crm`, `Audit`) and the entities refer to them, so they can't
-//! disagree about a table's key schema. Run it with `bash scripts/with-moto.sh cargo run -p
+//! The tables are declared once (`Crm`, `Hooks`, `Audit`) with their indexes, and the entities
+//! refer to them, so they can't disagree about a table's key schema. Every index key starts
+//! with the scope's key prefix: the capsule's "all leads" index partition holds its leads
+//! only, though every tenant's `STAGEUS` capsule shares the table. Run it with `bash scripts/with-moto.sh cargo run -p
 //! scoped-examples --example crm`; the test command runs it against moto.
 
 use std::error::Error;
 
 use scoped_runtime::{
-    AwsClientFactory, Capsule, Collection, Cursor, ScopedKey, Update, capsule_table, platform_table,
+    AwsClientFactory, Capsule, Collection, Cursor, ScopedKey, Tenant, Update, capsule_table,
+    platform_table, tenant_table,
 };
 use serde::{Deserialize, Serialize};
 
-/// The CRM table of each capsule, keyed by `pk` and `sk`: `{capsule_code}_crm`.
-#[capsule_table("crm", sort_key)]
+/// The CRM table of each capsule, keyed by `pk` and `sk`: `{capsule_code}_crm`, with two
+/// global secondary indexes: `by_email`, and `recent`, all of a capsule's leads by creation
+/// time, spread over four shards so that one busy capsule cannot exceed a partition's write
+/// limit.
+#[capsule_table("crm", sort_key, index(ByEmail), index(Recent, sort_key, shards = 4))]
 pub struct Crm;
 
-/// A sales lead: `pk = …#LEAD#{lead_id}`, `sk = LEAD`.
+/// A sales lead: `pk = …#LEAD#{lead_id}`, `sk = LEAD`; in `by_email` by its email and in
+/// `recent` by creation time.
 #[derive(Debug, Clone, ScopedKey, Serialize, Deserialize)]
 #[scoped(table = Crm, entity = "LEAD")]
+#[scoped(index(ByEmail(partition(email)), Recent(sort(created, lead_id))))]
 pub struct Lead {
     /// The lead's id.
     #[scoped(id)]
     pub lead_id: String,
     /// Who the lead is.
     pub name: String,
+    /// The lead's email: no two leads of a capsule share one.
+    #[scoped(unique)]
+    pub email: String,
+    /// When the lead came in, in seconds since the epoch.
+    pub created: i64,
     /// Where the lead is in the funnel.
     pub stage: String,
     /// Bumped by every update, for optimistic locking.
@@ -61,6 +77,22 @@ pub enum LeadFile {
     Lead(Lead),
     /// One of its notes.
     Note(Note),
+}
+
+/// The webhooks table of each tenant, `{tenant_id}_hooks`, with an index listing all of a
+/// tenant's webhooks.
+#[tenant_table("hooks", index(AllHooks))]
+pub struct Hooks;
+
+/// A tenant's webhook, listed in `all_hooks`.
+#[derive(Debug, Clone, ScopedKey, Serialize, Deserialize)]
+#[scoped(table = Hooks, entity = "HOOK", index(AllHooks))]
+pub struct Webhook {
+    /// The webhook's id.
+    #[scoped(id)]
+    pub hook_id: String,
+    /// Where it posts.
+    pub url: String,
 }
 
 /// The platform's audit log, keyed by `pk` and `sk`: `audit`.
@@ -104,6 +136,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let lead = Lead {
         lead_id: "lead-789".into(),
         name: "Ada Lovelace".into(),
+        email: "ada@example.com".into(),
+        created: 1_764_460_800,
         stage: "new".into(),
         version: 0,
     };
@@ -148,6 +182,75 @@ async fn main() -> Result<(), Box<dyn Error>> {
         other => return Err(format!("a stale version must be refused, got {other:?}").into()),
     }
 
+    // Find a lead by email, through the `by_email` index.
+    let found = crm
+        .index::<Lead, ByEmail>()
+        .get("ada@example.com")
+        .await?
+        .ok_or("the lead was just created")?;
+    println!("ada@example.com is {} ({})", found.name, found.lead_id);
+
+    // A second lead with the same email is refused, in the same transaction as its write.
+    let twin = Lead {
+        lead_id: "lead-790".into(),
+        name: "Augusta Ada King".into(),
+        ..lead.clone()
+    };
+    match leads.create(&twin).await {
+        Err(scoped_runtime::Error::AlreadyExists {
+            unique: Some(duplicate),
+            ..
+        }) => println!(
+            "a second lead with {} {} is refused",
+            duplicate.attribute, duplicate.value
+        ),
+        other => return Err(format!("a duplicate email must be refused, got {other:?}").into()),
+    }
+    if leads.get("lead-790").await?.is_some() {
+        return Err("the refused lead must not have been written".into());
+    }
+
+    // More leads, then all of the capsule's leads newest first, four per page, through the
+    // `recent` index: its four shards are read and merged in order.
+    for i in 0..9 {
+        leads
+            .create(&Lead {
+                lead_id: format!("lead-{i}"),
+                name: format!("Lead {i}"),
+                email: format!("lead-{i}@example.com"),
+                created: 1_764_460_800 + 3_600 * (i + 1),
+                stage: "new".into(),
+                version: 0,
+            })
+            .await?;
+    }
+    let recent = crm.index::<Lead, Recent>();
+    let mut cursor: Option<Cursor> = None;
+    let mut listed = Vec::new();
+    loop {
+        let page = recent
+            .query(())
+            .descending()
+            .limit(4)
+            .page(cursor.as_ref())
+            .await?;
+        let ids: Vec<&str> = page
+            .items
+            .iter()
+            .map(|lead| lead.lead_id.as_str())
+            .collect();
+        println!("leads, page {}: {ids:?}", listed.len() / 4 + 1);
+        listed.extend(page.items.iter().map(|lead| lead.created));
+        match page.cursor {
+            Some(next) => cursor = Some(next.to_string().parse()?),
+            None => break,
+        }
+    }
+    if listed.len() != 10 || listed.windows(2).any(|pair| pair[0] < pair[1]) {
+        return Err(format!("expected 10 leads newest first, got {listed:?}").into());
+    }
+    println!("{} leads in the capsule", recent.query(()).count().await?);
+
     // Notes, in the lead's partition.
     let written: Vec<Note> = (0..12)
         .map(|i| Note {
@@ -187,6 +290,26 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .count();
     println!("lead file: {} items, {note_count} notes", file.len());
 
+    // A tenant's webhooks, counted through the `all_hooks` index of its own table.
+    let tenant = Tenant::new("tenant-123", "Acme")?;
+    let tenant_client = factory.tenant_dynamodb(&tenant);
+    let hooks = tenant_client.items::<Webhook>();
+    hooks.provision().await?;
+    for i in 0..3 {
+        hooks
+            .put(&Webhook {
+                hook_id: format!("hook-{i}"),
+                url: format!("https://example.com/hooks/{i}"),
+            })
+            .await?;
+    }
+    let webhooks = tenant_client
+        .index::<Webhook, AllHooks>()
+        .query(())
+        .count()
+        .await?;
+    println!("tenant-123 has {webhooks} webhooks");
+
     // The last 50 audit events of a day, newest first.
     let audit = factory.platform_dynamodb().items::<AuditEvent>();
     audit.provision().await?;
@@ -219,6 +342,13 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .collect();
     notes.batch_delete(ids).await?;
     leads.delete("lead-789").await?;
+    for i in 0..9 {
+        leads.delete(format!("lead-{i}").as_str()).await?;
+    }
+    // Deleting a lead frees its email.
+    leads.create(&twin).await?;
+    println!("ada@example.com is free again: {} took it", twin.lead_id);
+    leads.delete("lead-790").await?;
     let left = crm.collection::<LeadFile>("lead-789").count().await?;
     println!("deleted the lead and its notes: {left} items left");
     Ok(())
