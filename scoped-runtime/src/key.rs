@@ -120,12 +120,15 @@ pub(crate) fn encode_visited<S: Scope>(
     let mut len = scope.key_prefix_len() + entity.as_str().len();
     let mut count = 0;
     let mut empty = None;
+    let mut escapes = false;
     ids(&mut |id| {
         count += 1;
         if id.is_empty() && empty.is_none() {
             empty = Some(count);
         }
-        len += 1 + escaped_len(id);
+        let escaped = escaped_len(id);
+        escapes |= escaped != id.len();
+        len += 1 + escaped;
     });
     if count == 0 {
         return Err(KeyError::NoIds {
@@ -143,7 +146,12 @@ pub(crate) fn encode_visited<S: Scope>(
     key.push_str(entity.as_str());
     ids(&mut |id| {
         key.push(SEPARATOR);
-        push_escaped(&mut key, id);
+        // Most ids need no escape: the first pass knows, so this one copies them whole.
+        if escapes {
+            push_escaped(&mut key, id);
+        } else {
+            key.push_str(id);
+        }
     });
     debug_assert_eq!(key.len(), len, "key capacity must be exact");
     if len > MAX_PARTITION_KEY_BYTES {

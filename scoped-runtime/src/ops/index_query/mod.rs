@@ -272,7 +272,7 @@ impl<E: IndexedBy<I>, I: Index, P> IndexQuery<E, I, P> {
         E: DeserializeOwned + Send + 'static,
     {
         let limit = self.limit.unwrap_or(usize::MAX);
-        let request_limit = super::query::request_limit(self.items.page_size, self.limit);
+        let request_limit = shard_request_limit(self.items.page_size, self.limit);
         let merge = match self.plans(None, request_limit) {
             Ok(Some(plans)) => Merge::new(plans, self.items.clone(), self.descending, None),
             Ok(None) => return ItemStream::new(stream::empty()),
@@ -329,7 +329,7 @@ impl<E: IndexedBy<I>, I: Index, P> IndexQuery<E, I, P> {
             None => None,
             Some(cursor) => Some(At::from_last_key::<E, I>(cursor.resume(&fingerprint)?)?),
         };
-        let request_limit = super::query::request_limit(self.items.page_size, Some(size));
+        let request_limit = shard_request_limit(self.items.page_size, Some(size));
         let Some(plans) = self.plans(after.as_ref(), request_limit)? else {
             return Ok(Page {
                 items: Vec::new(),
@@ -365,7 +365,7 @@ impl<E: IndexedBy<I>, I: Index, P> IndexQuery<E, I, P> {
     ///
     /// As [`try_collect`](Self::try_collect).
     pub async fn count(self) -> Result<u64, Error> {
-        let request_limit = super::query::request_limit(self.items.page_size, self.limit);
+        let request_limit = shard_request_limit(self.items.page_size, self.limit);
         let Some(plans) = self.plans(None, request_limit)? else {
             return Ok(0);
         };
@@ -485,6 +485,20 @@ impl<E: IndexedBy<I>, I: Index, P> IndexQuery<E, I, P> {
             .collect();
         Ok(Some(plans))
     }
+}
+
+/// DynamoDB's `Limit` for each shard's requests: a table query's, plus one item when the
+/// query's limit (not its page size) sets it. The merge returns an item only once it has
+/// read every item with the same index sort value (their order is the table key's), so the
+/// one item past the limit tells it, without a second request, that the last item's ties are
+/// all read. A page size is a promise about requests and is kept as given.
+fn shard_request_limit(page_size: Option<i32>, limit: Option<usize>) -> Option<i32> {
+    let base = super::query::request_limit(page_size, limit)?;
+    Some(if page_size == Some(base) {
+        base
+    } else {
+        base.saturating_add(1)
+    })
 }
 
 /// `condition` narrowed to the index sort values at or after `at` (at or before it,
