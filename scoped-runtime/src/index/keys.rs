@@ -90,6 +90,26 @@ pub fn shard_of(pk: &str, sk: Option<&str>, shards: u16) -> u16 {
     u16::try_from(hash % u64::from(shards)).unwrap_or(0)
 }
 
+/// Calls `f` with a visitor of an index partition value's ids: the index name, the template's
+/// partition values, then the shard on a sharded index. One definition for building the value
+/// and for comparing a stored one with it.
+fn with_index_ids<E: IndexedBy<I>, I: Index, R>(
+    ids: &E::PartitionValues<'_>,
+    shard: Option<u16>,
+    f: impl FnOnce(&VisitIds<'_>) -> R,
+) -> R {
+    let shard = shard.as_ref().map(KeySegment::segment);
+    f(&|visit| {
+        visit(I::SCHEMA.name);
+        seal::IndexPartitionIds::visit(ids, &mut |segment: Segment<'_>| {
+            visit(segment.as_str());
+        });
+        if let Some(shard) = &shard {
+            visit(shard.as_str());
+        }
+    })
+}
+
 /// The index partition value of `E`'s template for `I` with partition values `ids`, in shard
 /// `shard` (`None` on an unsharded index).
 pub(crate) fn index_partition_key<E: IndexedBy<I>, I: Index>(
@@ -97,17 +117,9 @@ pub(crate) fn index_partition_key<E: IndexedBy<I>, I: Index>(
     ids: &E::PartitionValues<'_>,
     shard: Option<u16>,
 ) -> Result<String, KeyError> {
-    let shard = shard.as_ref().map(KeySegment::segment);
-    let visit: &VisitIds<'_> = &|visit| {
-        visit(I::SCHEMA.name);
-        super::keys::seal::IndexPartitionIds::visit(ids, &mut |segment: Segment<'_>| {
-            visit(segment.as_str());
-        });
-        if let Some(shard) = &shard {
-            visit(shard.as_str());
-        }
-    };
-    key::encode_visited(scope, &E::TAG, visit)
+    with_index_ids::<E, I, _>(ids, shard, |visit| {
+        key::encode_visited(scope, &E::TAG, visit)
+    })
 }
 
 /// Whether `key` is exactly the index partition value [`index_partition_key`] builds of
@@ -119,17 +131,7 @@ pub(crate) fn index_partition_matches<E: IndexedBy<I>, I: Index>(
     shard: Option<u16>,
     key: &str,
 ) -> bool {
-    let shard = shard.as_ref().map(KeySegment::segment);
-    let visit: &VisitIds<'_> = &|visit| {
-        visit(I::SCHEMA.name);
-        super::keys::seal::IndexPartitionIds::visit(ids, &mut |segment: Segment<'_>| {
-            visit(segment.as_str());
-        });
-        if let Some(shard) = &shard {
-            visit(shard.as_str());
-        }
-    };
-    key::matches(scope, &E::TAG, visit, key)
+    with_index_ids::<E, I, _>(ids, shard, |visit| key::matches(scope, &E::TAG, visit, key))
 }
 
 /// Whether `sk` is exactly the index sort value [`index_sort_key`] builds of `ids`, compared
