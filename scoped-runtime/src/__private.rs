@@ -2,17 +2,17 @@
 //! (`::scoped_runtime::__private::…`) so that generated code never depends on what the user
 //! imported.
 
-pub use crate::entity::seal::{BoundTable, DerivedEntity};
-pub use crate::entity::{
+pub use crate::dynamodb::entity::seal::{BoundTable, DerivedEntity};
+pub use crate::dynamodb::entity::{
     Entity, ItemKey, OperatorEntity, OperatorTransaction, PartitionKey, SortKeyTable, Table,
     require_sort_key, same_partition_ids,
 };
-pub use crate::index::seal::{DeclaredIndex, DerivedTemplate};
-pub use crate::index::{
+pub use crate::dynamodb::index::seal::{DeclaredIndex, DerivedTemplate};
+pub use crate::dynamodb::index::{
     FullProjection, Index, IndexAttributes, IndexOfTable, IndexSortAt, IndexSortKey, IndexedBy,
     index_of, require_index_sort_key,
 };
-pub use crate::range::{SortAt, SortField};
+pub use crate::dynamodb::range::{SortAt, SortField};
 pub use crate::segment::Segment;
 
 /// Appends an entity's attributes for one index: called by the generated
@@ -27,28 +27,28 @@ pub fn write_index_attributes<E: IndexedBy<I>, I: Index>(
     key: &ItemKey<E>,
     out: &mut IndexAttributes,
 ) -> Result<(), KeyError> {
-    crate::index::write_index_attributes::<E, I>(entity, scope, key, out)
+    crate::dynamodb::index::write_index_attributes::<E, I>(entity, scope, key, out)
 }
-pub use crate::schema::{IndexSchema, KeySchema, Projection, TableSchema};
+pub use crate::dynamodb::schema::{IndexSchema, KeySchema, Projection, TableSchema};
 
 /// The positions of sort ids.
 pub mod position {
-    pub use crate::range::{Done, Fifth, First, Fourth, Second, Sixth, Third};
+    pub use crate::dynamodb::range::{Done, Fifth, First, Fourth, Second, Sixth, Third};
 }
-pub use crate::error::KeyError;
-pub use crate::ident::{BaseName, EntityTag};
-pub use crate::ops::{
+pub use crate::dynamodb::ops::{
     Attribute, Attributes, Collection, CollectionReader, DerivedCollection, PartitionOf,
     same_partition,
 };
+pub use crate::error::KeyError;
+pub use crate::ident::{BaseName, EntityTag};
 
 /// An item as the SDK holds it.
 pub type Item =
     ::std::collections::HashMap<::std::string::String, ::aws_sdk_dynamodb::types::AttributeValue>;
+pub use crate::dynamodb::table::TableName;
+pub use crate::dynamodb::tags::Registration;
 pub use crate::scope::{Capsule, Platform, Tenant};
 pub use crate::segment::KeySegment;
-pub use crate::table::TableName;
-pub use crate::tags::Registration;
 pub use core::convert::AsRef;
 pub use core::result::Result;
 pub use scoped_macros::__scoped_bound;
@@ -57,10 +57,10 @@ pub use scoped_macros::__scoped_bound;
 pub use crate::credentials::bench::WarmRoles;
 
 /// A collection query's decoding alone, for the benchmarks.
-pub use crate::ops::decode_collection;
+pub use crate::dynamodb::ops::decode_collection;
 
 /// The isolation guard's check alone, for the benchmarks.
-pub use crate::guard::bench::check_capsule_request;
+pub use crate::dynamodb::guard::bench::check_capsule_request;
 
 /// Records that `declaration` (a type name) declares the tables `base` of scope kind `kind`
 /// with `schema`, as a table declaration does when typed code first uses it; the isolation
@@ -74,14 +74,14 @@ pub use crate::guard::bench::check_capsule_request;
 pub fn declare_table(
     kind: crate::scope::ScopeKind,
     base: &str,
-    schema: crate::schema::KeySchema,
+    schema: crate::dynamodb::schema::KeySchema,
     declaration: &'static str,
 ) -> Result<(), KeyError> {
     let schema = TableSchema {
         key: schema,
         indexes: &[],
     };
-    crate::schema::declare(kind, base, schema, declaration)
+    crate::dynamodb::schema::declare(kind, base, schema, declaration)
 }
 
 /// As [`declare_table`], with secondary indexes.
@@ -95,5 +95,5 @@ pub fn declare_table_schema(
     schema: TableSchema,
     declaration: &'static str,
 ) -> Result<(), KeyError> {
-    crate::schema::declare(kind, base, schema, declaration)
+    crate::dynamodb::schema::declare(kind, base, schema, declaration)
 }

@@ -205,53 +205,47 @@
 
 mod client;
 mod credentials;
-mod cursor;
-mod entity;
+#[cfg(feature = "dynamodb")]
+mod dynamodb;
 mod error;
 mod factory;
-mod guard;
 mod ident;
-mod index;
 mod key;
-mod ops;
-mod policy;
-mod range;
 mod role;
-mod schema;
 mod scope;
 mod segment;
 mod sort;
-mod table;
-mod tags;
 
 pub use client::{
-    CapsuleClient, DynamoDb, OperatorClient, PlatformClient, Service, Sts, TenantClient,
+    CapsuleClient, OperatorClient, PlatformClient, ScopedClient, Service, Sts, TenantClient,
 };
 pub use credentials::{CredentialCacheConfig, CredentialStats};
-pub use cursor::{Cursor, CursorError, CursorPart, Direction, MAX_CURSOR_LEN};
-pub use entity::{
+#[cfg(feature = "dynamodb")]
+pub use dynamodb::DynamoDb;
+pub use dynamodb::cursor::{Cursor, CursorError, CursorPart, Direction, MAX_CURSOR_LEN};
+pub use dynamodb::entity::{
     CapsuleEntity, Entity, EntityTable, ItemKey, PartitionKey, PlatformEntity, Table, TenantEntity,
+};
+pub use dynamodb::index::{
+    FullProjection, Index, IndexAttributes, IndexPartitionIds, IndexSortAt, IndexedBy, shard_of,
+};
+pub use dynamodb::ops::{
+    Attribute, Attributes, Collection, CollectionQuery, DEFAULT_INDEX_PAGE_ITEMS, EntityInScope,
+    IndexItems, IndexQuery, ItemStream, Items, Page, Query, ScannableEntity, Transaction, Update,
+};
+pub use dynamodb::range::{NextSortField, Position, SortAt, SortField};
+pub use dynamodb::schema::{
+    INDEX_PARTITION_PREFIX, INDEX_SORT_PREFIX, IndexSchema, KeySchema, PARTITION_KEY_ATTRIBUTE,
+    Projection, SORT_KEY_ATTRIBUTE, TableSchema, is_key_attribute,
 };
 pub use error::{
     CancellationReason, CredentialError, Duplicate, Error, IsolationViolation, KeyError,
     ScopeError, UpdateRule,
 };
-pub use factory::{AwsClientFactory, OperatorClients};
+pub use factory::{AwsClientFactory, FactoryBuilder, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
-pub use index::{
-    FullProjection, Index, IndexAttributes, IndexPartitionIds, IndexSortAt, IndexedBy, shard_of,
-};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
-pub use ops::{
-    Attribute, Attributes, Collection, CollectionQuery, DEFAULT_INDEX_PAGE_ITEMS, EntityInScope,
-    IndexItems, IndexQuery, ItemStream, Items, Page, Query, ScannableEntity, Transaction, Update,
-};
-pub use range::{NextSortField, Position, SortAt, SortField};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
-pub use schema::{
-    INDEX_PARTITION_PREFIX, INDEX_SORT_PREFIX, IndexSchema, KeySchema, PARTITION_KEY_ATTRIBUTE,
-    Projection, SORT_KEY_ATTRIBUTE, TableSchema, is_key_attribute,
-};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
 pub use scoped_rules::Rule;
 pub use segment::{KeyIds, KeySegment, Segment};
@@ -261,9 +255,9 @@ pub use sort::{
 
 /// The positions of sort ids in typed queries ([`SortField`], [`Position`]).
 pub mod position {
-    pub use crate::range::{Done, Fifth, First, Fourth, Second, Sixth, Third};
+    pub use crate::dynamodb::range::{Done, Fifth, First, Fourth, Second, Sixth, Third};
 }
-pub use table::TableName;
+pub use dynamodb::table::TableName;
 
 /// The README's and the guides' Rust examples, compiled as doc tests so they cannot rot.
 #[cfg(doctest)]

@@ -7,12 +7,12 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::dynamodb::policy::{self, PolicyScope};
+use crate::dynamodb::table::TableName;
 use crate::error::{IsolationViolation, KeyError, ScopeError};
 use crate::ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 use crate::key::{self, DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
-use crate::policy::{self, PolicyScope};
 use crate::role::{RoleArn, RoleSpec, SessionName};
-use crate::table::TableName;
 
 /// Which of the three data scopes a table, key or client belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -35,11 +35,52 @@ impl fmt::Display for ScopeKind {
     }
 }
 
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for super::Platform {}
-    impl Sealed for super::Tenant {}
-    impl Sealed for super::Capsule {}
+pub(crate) mod sealed {
+    use super::AnyScope;
+
+    /// What the runtime, but no one else, asks of every scope.
+    pub trait Sealed {
+        /// The scope as a value of one type: the key of its guarded clients.
+        fn any_scope(&self) -> AnyScope;
+    }
+
+    impl Sealed for super::Platform {
+        fn any_scope(&self) -> AnyScope {
+            AnyScope::Platform
+        }
+    }
+
+    impl Sealed for super::Tenant {
+        fn any_scope(&self) -> AnyScope {
+            AnyScope::Tenant(self.clone())
+        }
+    }
+
+    impl Sealed for super::Capsule {
+        fn any_scope(&self) -> AnyScope {
+            AnyScope::Capsule(self.clone())
+        }
+    }
+}
+
+/// Any one scope, as a value: what a service builds a guarded client for, and the key the
+/// factory caches it under.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AnyScope {
+    Platform,
+    Tenant(Tenant),
+    Capsule(Capsule),
+}
+
+impl AnyScope {
+    /// The role the scope's clients sign with, if it carries one.
+    pub(crate) fn signing_role(&self) -> Option<&Arc<RoleSpec>> {
+        match self {
+            Self::Platform => None,
+            Self::Tenant(tenant) => tenant.role(),
+            Self::Capsule(capsule) => capsule.role(),
+        }
+    }
 }
 
 /// A data scope: it names tables and prefixes partition keys. Implemented by [`Platform`],

@@ -46,7 +46,7 @@ mod sts;
 
 pub(crate) use cache::RoleCache;
 pub use cache::{CredentialCacheConfig, CredentialStats};
-pub(crate) use provider::SignAs;
+pub(crate) use provider::{RoleSigning, SignAs, impl_sign_as};
 pub(crate) use sts::StsLoader;
 
 #[cfg(test)]

@@ -31,8 +31,8 @@ pub(crate) trait SignAs {
 /// One `impl` per SDK: each generates its own config builder with the same two setters.
 macro_rules! impl_sign_as {
     ($($builder:ty),+) => {$(
-        impl SignAs for $builder {
-            fn sign_as(mut self, signing: RoleSigning) -> Self {
+        impl $crate::credentials::SignAs for $builder {
+            fn sign_as(mut self, signing: $crate::credentials::RoleSigning) -> Self {
                 // Not `credentials_provider(..)`: it would wrap the provider in a new
                 // `SharedCredentialsProvider` with a partition the identity cache can't know.
                 self.set_credentials_provider(Some(signing.credentials));
@@ -43,10 +43,9 @@ macro_rules! impl_sign_as {
     )+};
 }
 
-impl_sign_as!(
-    aws_sdk_dynamodb::config::Builder,
-    aws_sdk_sts::config::Builder
-);
+pub(crate) use impl_sign_as;
+
+impl_sign_as!(aws_sdk_sts::config::Builder);
 
 /// One role's reader of the cache.
 #[derive(Debug, Clone)]
@@ -70,7 +69,7 @@ impl RoleReader {
 
 /// The credentials provider and identity cache of one role's SDK clients.
 #[derive(Debug, Clone)]
-pub(crate) struct RoleSigning {
+pub struct RoleSigning {
     /// Set as the client's credentials provider, the SigV4 identity resolver.
     pub(crate) credentials: SharedCredentialsProvider,
     /// Set as the client's identity cache, in place of the SDK's.

@@ -62,7 +62,7 @@ pub enum IsolationViolation {
     #[error(
         "{what} for table {table:?} has no string attribute `{pk}`: every item and key a scoped \
          client sends carries its scope's partition key in `{pk}`",
-        pk = crate::schema::PARTITION_KEY_ATTRIBUTE
+        pk = crate::dynamodb::schema::PARTITION_KEY_ATTRIBUTE
     )]
     MissingPartitionKey {
         /// The table the item or key was sent to.

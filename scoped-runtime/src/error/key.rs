@@ -1,7 +1,7 @@
 //! [`KeyError`]: a key that cannot be built or parsed.
 
+use crate::dynamodb::schema::TableSchema;
 use crate::key::MAX_PARTITION_KEY_BYTES;
-use crate::schema::TableSchema;
 use crate::scope::ScopeKind;
 use crate::sort::MAX_SORT_KEY_BYTES;
 

@@ -13,9 +13,9 @@ pub use isolation::IsolationViolation;
 pub use key::KeyError;
 pub use scope::ScopeError;
 
-use crate::cursor::CursorError;
+use crate::dynamodb::cursor::CursorError;
+use crate::dynamodb::schema::TableSchema;
 use crate::ident::EntityTag;
-use crate::schema::TableSchema;
 
 /// Any error of this crate.
 #[derive(Debug, thiserror::Error)]
