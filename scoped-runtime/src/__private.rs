@@ -45,22 +45,13 @@ pub use crate::ident::{BaseName, EntityTag};
 /// An item as the SDK holds it.
 pub type Item =
     ::std::collections::HashMap<::std::string::String, ::aws_sdk_dynamodb::types::AttributeValue>;
-pub use crate::dynamodb::table::TableName;
 pub use crate::dynamodb::tags::Registration;
+pub use crate::naming::table::TableName;
 pub use crate::scope::{Capsule, Platform, Tenant};
 pub use crate::segment::KeySegment;
 pub use core::convert::AsRef;
 pub use core::result::Result;
 pub use scoped_macros::__scoped_bound;
-
-/// Warm credential caches for the benchmarks.
-pub use crate::credentials::bench::WarmRoles;
-
-/// A collection query's decoding alone, for the benchmarks.
-pub use crate::dynamodb::ops::decode_collection;
-
-/// The isolation guard's check alone, for the benchmarks.
-pub use crate::dynamodb::guard::bench::check_capsule_request;
 
 /// Records that `declaration` (a type name) declares the tables `base` of scope kind `kind`
 /// with `schema`, as a table declaration does when typed code first uses it; the isolation

@@ -202,6 +202,17 @@
 //!
 
 #![deny(missing_docs)]
+// The core's key and sort codecs and the role signing serve the service modules: a build with
+// no service feature has parts of them unused. Every service build warns as usual.
+#![cfg_attr(
+    not(feature = "dynamodb"),
+    allow(
+        dead_code,
+        unused_imports,
+        unused_variables,
+        reason = "core parts only services use"
+    )
+)]
 
 mod client;
 mod credentials;
@@ -209,8 +220,11 @@ mod credentials;
 mod dynamodb;
 mod error;
 mod factory;
+mod iam;
 mod ident;
 mod key;
+mod kind;
+mod naming;
 mod role;
 mod scope;
 mod segment;
@@ -220,31 +234,11 @@ pub use client::{
     CapsuleClient, OperatorClient, PlatformClient, ScopedClient, Service, Sts, TenantClient,
 };
 pub use credentials::{CredentialCacheConfig, CredentialStats};
-#[cfg(feature = "dynamodb")]
-pub use dynamodb::DynamoDb;
-pub use dynamodb::cursor::{Cursor, CursorError, CursorPart, Direction, MAX_CURSOR_LEN};
-pub use dynamodb::entity::{
-    CapsuleEntity, Entity, EntityTable, ItemKey, PartitionKey, PlatformEntity, Table, TenantEntity,
-};
-pub use dynamodb::index::{
-    FullProjection, Index, IndexAttributes, IndexPartitionIds, IndexSortAt, IndexedBy, shard_of,
-};
-pub use dynamodb::ops::{
-    Attribute, Attributes, Collection, CollectionQuery, DEFAULT_INDEX_PAGE_ITEMS, EntityInScope,
-    IndexItems, IndexQuery, ItemStream, Items, Page, Query, ScannableEntity, Transaction, Update,
-};
-pub use dynamodb::range::{NextSortField, Position, SortAt, SortField};
-pub use dynamodb::schema::{
-    INDEX_PARTITION_PREFIX, INDEX_SORT_PREFIX, IndexSchema, KeySchema, PARTITION_KEY_ATTRIBUTE,
-    Projection, SORT_KEY_ATTRIBUTE, TableSchema, is_key_attribute,
-};
-pub use error::{
-    CancellationReason, CredentialError, Duplicate, Error, IsolationViolation, KeyError,
-    ScopeError, UpdateRule,
-};
+pub use error::{ConfigError, CredentialError, IsolationViolation, KeyError, ScopeError};
 pub use factory::{AwsClientFactory, FactoryBuilder, OperatorClients};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
+pub use naming::table::TableName;
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
 pub use scoped_rules::Rule;
@@ -253,14 +247,38 @@ pub use sort::{
     DecodedSortKey, EncodedSortId, MAX_SORT_KEY_BYTES, SortIds, SortSegment, SortValue,
 };
 
+#[cfg(feature = "dynamodb")]
+pub use dynamodb::{
+    DynamoDb,
+    cursor::{Cursor, CursorError, CursorPart, Direction, MAX_CURSOR_LEN},
+    entity::{
+        CapsuleEntity, Entity, EntityTable, ItemKey, PartitionKey, PlatformEntity, Table,
+        TenantEntity,
+    },
+    error::{CancellationReason, Duplicate, Error, UpdateRule},
+    index::{
+        FullProjection, Index, IndexAttributes, IndexPartitionIds, IndexSortAt, IndexedBy, shard_of,
+    },
+    ops::{
+        Attribute, Attributes, Collection, CollectionQuery, DEFAULT_INDEX_PAGE_ITEMS,
+        EntityInScope, IndexItems, IndexQuery, ItemStream, Items, Page, Query, ScannableEntity,
+        Transaction, Update,
+    },
+    range::{NextSortField, Position, SortAt, SortField},
+    schema::{
+        INDEX_PARTITION_PREFIX, INDEX_SORT_PREFIX, IndexSchema, KeySchema, PARTITION_KEY_ATTRIBUTE,
+        Projection, SORT_KEY_ATTRIBUTE, TableSchema, is_key_attribute,
+    },
+};
+
 /// The positions of sort ids in typed queries ([`SortField`], [`Position`]).
+#[cfg(feature = "dynamodb")]
 pub mod position {
     pub use crate::dynamodb::range::{Done, Fifth, First, Fourth, Second, Sixth, Third};
 }
-pub use dynamodb::table::TableName;
 
 /// The README's and the guides' Rust examples, compiled as doc tests so they cannot rot.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "dynamodb"))]
 mod guides {
     #[doc = include_str!("../../README.md")]
     struct Readme;
@@ -280,8 +298,12 @@ mod guides {
     struct Indexes;
 }
 
+#[cfg(feature = "test-util")]
+pub mod test_util;
+
 /// Not public API: the paths the macros' generated code names. Changes without notice.
 #[doc(hidden)]
+#[cfg(feature = "dynamodb")]
 pub mod __private;
 
 /// Binds a struct to the **capsule** scope and a base table: `#[capsule_table("crm")]`.
@@ -351,7 +373,7 @@ pub mod __private;
 /// assert_eq!(<Lead as Table>::INDEXES.len(), 2);
 /// assert_eq!(<Lead as IndexedBy<Recent>>::SORT_VALUE_COUNT, 2);
 /// ```
-#[cfg(feature = "macros")]
+#[cfg(all(feature = "macros", feature = "dynamodb"))]
 pub use scoped_macros::capsule_table;
 
 /// Binds a struct to the **tenant** scope and a base table: `#[tenant_table("notifications")]`.
@@ -378,7 +400,7 @@ pub use scoped_macros::capsule_table;
 /// assert_eq!(hook.to_partition_key(&tenant)?, "TENANT#tenant-123#WEBHOOK#7");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[cfg(feature = "macros")]
+#[cfg(all(feature = "macros", feature = "dynamodb"))]
 pub use scoped_macros::tenant_table;
 
 /// Binds a struct to the **platform** scope and a base table: `#[platform_table("events")]`.
@@ -405,7 +427,7 @@ pub use scoped_macros::tenant_table;
 /// assert_eq!(AuditEvent::partition_key(&platform, "2026-11-26", 42)?, "AUDIT#2026-11-26#42");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[cfg(feature = "macros")]
+#[cfg(all(feature = "macros", feature = "dynamodb"))]
 pub use scoped_macros::platform_table;
 
 /// Derives [`Entity`]: a typed partition key built from the struct's `#[scoped(id)]` fields.
@@ -484,7 +506,7 @@ pub use scoped_macros::platform_table;
 ///     pub lead_id: String,
 /// }
 /// ```
-#[cfg(feature = "macros")]
+#[cfg(all(feature = "macros", feature = "dynamodb"))]
 pub use scoped_macros::ScopedKey;
 
 /// Derives [`Collection`] for an enum of entities that share a partition: one newtype variant
@@ -494,5 +516,5 @@ pub use scoped_macros::ScopedKey;
 /// Every variant must live in the first variant's partitions (its own entity, or one declared
 /// with `#[scoped(partition = …)]` of it), so they share scope and table: a variant of another
 /// partition is a compile error. The derive applies to non-generic enums only.
-#[cfg(feature = "macros")]
+#[cfg(all(feature = "macros", feature = "dynamodb"))]
 pub use scoped_macros::Collection;

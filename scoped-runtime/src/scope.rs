@@ -7,33 +7,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::dynamodb::policy::{self, PolicyScope};
-use crate::dynamodb::table::TableName;
 use crate::error::{IsolationViolation, KeyError, ScopeError};
+use crate::iam::{self, PolicyScope};
 use crate::ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
-use crate::key::{self, DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
+use crate::key::{self, DecodedKey, KeyPrefix, KeyScope, MAX_PARTITION_KEY_BYTES};
+pub use crate::kind::ScopeKind;
+use crate::naming::table::TableName;
 use crate::role::{RoleArn, RoleSpec, SessionName};
-
-/// Which of the three data scopes a table, key or client belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScopeKind {
-    /// Cross-tenant infrastructure: `events`, `EVENT#{id}`.
-    Platform,
-    /// One customer: `tenant-123_notifications`, `TENANT#tenant-123#…`.
-    Tenant,
-    /// One SDLC environment of one customer: `PRODUS_crm`, `TENANT#…#CAPSULE#caps-456#…`.
-    Capsule,
-}
-
-impl fmt::Display for ScopeKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Platform => "platform",
-            Self::Tenant => "tenant",
-            Self::Capsule => "capsule",
-        })
-    }
-}
 
 pub(crate) mod sealed {
     use super::AnyScope;
@@ -151,6 +131,21 @@ pub trait Scope: sealed::Sealed + Clone + fmt::Debug + Send + Sync + 'static {
         }
         let decoded = DecodedKey::parse(key).map_err(IsolationViolation::Malformed)?;
         self.owns(&decoded)
+    }
+}
+
+/// Every scope is a partition-key prefix: what the key codec asks of it.
+impl<S: Scope> KeyPrefix for S {
+    fn key_prefix_len(&self) -> usize {
+        Scope::key_prefix_len(self)
+    }
+
+    fn write_key_prefix(&self, out: &mut String) {
+        Scope::write_key_prefix(self, out);
+    }
+
+    fn strip_key_prefix<'k>(&self, key: &'k str) -> Option<&'k str> {
+        Scope::strip_key_prefix(self, key)
     }
 }
 
@@ -325,7 +320,7 @@ fn scope_role(
     scope: &PolicyScope<'_>,
     session: &[&str],
 ) -> Result<Arc<RoleSpec>, ScopeError> {
-    let policy = policy::session_policy(scope, &role_arn)?;
+    let policy = iam::session_policy(scope, &role_arn)?;
     let mut spec = RoleSpec::new(role_arn, session_name(session));
     spec.policy = Some(policy.into());
     Ok(Arc::new(spec))

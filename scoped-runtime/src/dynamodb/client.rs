@@ -9,15 +9,16 @@ use crate::dynamodb::entity::{
     CapsuleEntity, Entity, EntityTable, OperatorEntity, OperatorTransaction, PartitionKey,
     PlatformEntity, Table, TenantEntity,
 };
+use crate::dynamodb::error::Error;
 use crate::dynamodb::index::{Index, IndexedBy};
 use crate::dynamodb::ops::{
     Collection, CollectionQuery, IndexItems, Items, Transaction, provision_table,
 };
 use crate::dynamodb::schema::KeySchema;
-use crate::dynamodb::table::TableName;
-use crate::error::{Error, IsolationViolation, KeyError, ScopeError};
+use crate::error::{IsolationViolation, KeyError, ScopeError};
 use crate::factory::{AwsClientFactory, OperatorClients};
 use crate::ident::BaseName;
+use crate::naming::table::TableName;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
 
 impl<Sc: Scope> ScopedClient<Sc, DynamoDb> {

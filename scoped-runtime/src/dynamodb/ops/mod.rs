@@ -42,8 +42,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::DeserializeOwned;
 
 use crate::dynamodb::entity::{Entity, ItemKey, PartitionKey};
-use crate::dynamodb::table::TableName;
-use crate::error::{Error, KeyError};
+use crate::dynamodb::error::Error;
+use crate::error::KeyError;
+use crate::naming::table::TableName;
 
 pub use attributes::{Attribute, Attributes};
 pub use collection::{Collection, CollectionQuery};

@@ -16,9 +16,10 @@ use super::unique;
 use super::update::{UpdateExpression, upsert_ids};
 use crate::dynamodb::entity::seal::InScope;
 use crate::dynamodb::entity::{Entity, ItemKey, Table};
-use crate::dynamodb::table::TableName;
-use crate::error::{CancellationReason, Duplicate, Error, KeyError};
+use crate::dynamodb::error::{CancellationReason, Duplicate, Error};
+use crate::error::KeyError;
 use crate::ident::EntityTag;
+use crate::naming::table::TableName;
 use crate::scope::Scope;
 
 const TRANSACT: &str = "TransactWriteItems";

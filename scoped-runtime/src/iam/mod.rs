@@ -1,0 +1,78 @@
+//! IAM session policies generated from scopes: the core of them, with no SDK and no service
+//! module. Each service's statements are built from the scope in `iam/<service>.rs` (DynamoDB:
+//! [`dynamodb`]); [`session_policy`] puts those of every enabled service into one policy.
+//!
+//! A tenant or capsule that carries a role assumes it with this inline session policy, so AWS
+//! enforces the isolation the types, names and keys promise, even for a bug or a compromised
+//! dependency in this process. The policy is built from the same scope values that build the
+//! names and keys, so the two cannot drift.
+
+#[cfg(feature = "dynamodb")]
+pub(crate) mod dynamodb;
+
+use serde_json::json;
+
+use crate::error::ScopeError;
+use crate::ident::{BaseName, CapsuleId, TenantId};
+use crate::role::{MAX_SESSION_POLICY_CHARS, RoleArn};
+
+/// What a session policy is generated for.
+pub(crate) enum PolicyScope<'a> {
+    /// Every `{tenant_id}_*` table, keys `TENANT#{tenant_id}#*`.
+    Tenant { tenant_id: &'a TenantId },
+    /// The listed `{capsule_code}_{base}` tables, keys `TENANT#{t}#CAPSULE#{c}#*`.
+    Capsule {
+        tenant_id: &'a TenantId,
+        capsule_id: &'a CapsuleId,
+        capsule_code: &'a str,
+        bases: &'a [BaseName],
+    },
+}
+
+impl PolicyScope<'_> {
+    fn describe(&self) -> String {
+        match self {
+            Self::Tenant { tenant_id } => format!("tenant {tenant_id}"),
+            Self::Capsule {
+                tenant_id,
+                capsule_id,
+                capsule_code,
+                ..
+            } => format!("capsule {capsule_id} ({capsule_code}) of tenant {tenant_id}"),
+        }
+    }
+}
+
+/// The session policy of `scope` for credentials of `role`, compact JSON: the statements of
+/// every enabled service.
+///
+/// Resources name the role's partition and account and any region: a scope's names are the
+/// same in every region, and the conditions do the isolating.
+///
+/// # Errors
+///
+/// [`ScopeError::PolicyTooLarge`] naming the scope when the policy exceeds STS's 2,048
+/// characters (a capsule listing too many tables); no condition is ever dropped to make it fit.
+pub(crate) fn session_policy(
+    scope: &PolicyScope<'_>,
+    role: &RoleArn,
+) -> Result<String, ScopeError> {
+    #[allow(unused_mut, reason = "no statements without a service feature")]
+    let mut statements: Vec<serde_json::Value> = Vec::new();
+    #[cfg(feature = "dynamodb")]
+    statements.extend(dynamodb::statements(scope, role));
+    let policy = json!({
+        "Version": "2012-10-17",
+        "Statement": statements,
+    })
+    .to_string();
+    let len = policy.chars().count();
+    if len > MAX_SESSION_POLICY_CHARS {
+        return Err(ScopeError::PolicyTooLarge {
+            scope: scope.describe(),
+            len,
+            max: MAX_SESSION_POLICY_CHARS,
+        });
+    }
+    Ok(policy)
+}
