@@ -240,7 +240,7 @@ fn malformed(key: &str, reason: &'static str) -> KeyError {
 }
 
 impl<'a> DecodedKey<'a> {
-    /// Parses `key`, accepting exactly the keys [`Scope::partition_key`] produces.
+    /// Parses `key`, accepting exactly the keys [`Scope::partition_key`](crate::Scope::partition_key) produces.
     ///
     /// # Errors
     ///
@@ -351,7 +351,7 @@ fn is_key_tag(tag: &str) -> bool {
 
 /// Whether `rest`, what follows a key's scope segments, is `{ENTITY}#{id}…` as
 /// [`DecodedKey::parse`] accepts it there: the answer without building the decoded key or an
-/// error, for [`Scope::check_key`]'s fast path.
+/// error, for [`Scope::check_key`](crate::Scope::check_key)'s fast path.
 pub(crate) fn is_entity_and_ids(rest: &str) -> bool {
     rest.split_once(SEPARATOR)
         .is_some_and(|(entity, ids)| is_key_tag(entity) && escaped_ids_fault(ids).is_none())

@@ -284,9 +284,9 @@ fn check(
         scope: kind,
         base: base.to_owned(),
         declaration: declaration.to_owned(),
-        schema: schema.to_string(),
+        schema: schema.to_string().into(),
         other: declared.by.to_owned(),
-        other_schema: declared.schema.to_string(),
+        other_schema: declared.schema.to_string().into(),
     })
 }
 
@@ -370,9 +370,9 @@ mod tests {
                 scope: kind,
                 base: "schema-test".into(),
                 declaration: "c::Hooks".into(),
-                schema: sorted.to_string(),
+                schema: sorted.to_string().into(),
                 other: "a::Hooks".into(),
-                other_schema: partition.to_string(),
+                other_schema: partition.to_string().into(),
             })
         );
         // The same base name in another scope kind is another table.

@@ -71,11 +71,11 @@ pub enum KeyError {
         /// The declaration refused, by type name.
         declaration: String,
         /// The schema it declares, as text: `keyed by pk and sk, with index by_email`.
-        schema: String,
+        schema: Box<str>,
         /// The declaration that recorded the tables' schema first, by type name.
         other: String,
         /// The schema it declared, as text.
-        other_schema: String,
+        other_schema: Box<str>,
     },
     /// The text is not a key this codec produces.
     #[error("malformed partition key {key:?}: {reason}")]

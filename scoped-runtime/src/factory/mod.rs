@@ -45,7 +45,7 @@ const MAX_ROLE_CLIENTS: u64 = 10_000;
 /// # Credentials
 ///
 /// Platform, capsule and role-less tenant clients sign with the factory's own credentials.
-/// Tenants with a role ([`Tenant::with_role_arn`]) and operator roles ([`Self::operator`]) get
+/// Tenants with a role ([`Tenant::with_role_arn`](crate::Tenant::with_role_arn)) and operator roles ([`Self::operator`]) get
 /// SDK clients built once per role, with the factory's credential cache in place of the SDK's
 /// identity cache: credentials are cached until their real expiry, refreshed in
 /// the background ahead of it, served through STS outages while still valid, and never

@@ -337,7 +337,7 @@ impl<C: Collection> CollectionQuery<C> {
 /// # Errors
 ///
 /// As [`CollectionQuery::try_collect`] for each item.
-#[doc(hidden)]
+#[cfg(feature = "test-util")]
 pub fn decode_collection<C: Collection>(
     scope: &<C::Partition as crate::dynamodb::entity::Table>::Scope,
     partition: &str,

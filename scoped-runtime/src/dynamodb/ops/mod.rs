@@ -47,11 +47,11 @@ use crate::error::KeyError;
 use crate::naming::table::TableName;
 
 pub use attributes::{Attribute, Attributes};
+#[cfg(feature = "test-util")]
+pub use collection::decode_collection;
 pub use collection::{Collection, CollectionQuery};
 #[doc(hidden)]
-pub use collection::{
-    CollectionReader, PartitionOf, decode_collection, same_partition, seal::DerivedCollection,
-};
+pub use collection::{CollectionReader, PartitionOf, same_partition, seal::DerivedCollection};
 pub use index_query::{DEFAULT_INDEX_PAGE_ITEMS, IndexItems, IndexQuery};
 pub use plan::Page;
 pub(crate) use provision::provision_table;
