@@ -34,7 +34,7 @@ ensure_dynalite
 step "cargo fmt --check"
 cargo fmt --all --check
 
-step "session policies pass parliament (IAM policy linter)"
+step "generated policies pass parliament (IAM policy linter): session, ABAC permission and trust"
 lint_session_policies
 
 step "cargo clippy (warnings are errors)"

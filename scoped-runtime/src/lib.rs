@@ -236,6 +236,7 @@ pub use client::{
 pub use credentials::{CredentialCacheConfig, CredentialStats};
 pub use error::{ConfigError, CredentialError, IsolationViolation, KeyError, ScopeError};
 pub use factory::{AwsClientFactory, FactoryBuilder, OperatorClients};
+pub use iam::abac::{AbacPolicies, TAG_CAPSULE, TAG_CODE, TAG_KIND, TAG_TENANT};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use naming::table::TableName;

@@ -13,7 +13,7 @@ use crate::ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, Tenant
 use crate::key::{self, DecodedKey, KeyPrefix, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use crate::kind::ScopeKind;
 use crate::naming::table::TableName;
-use crate::role::{RoleArn, RoleSpec, SessionName};
+use crate::role::{RoleArn, RoleSpec, SessionName, SessionTag};
 
 pub(crate) mod sealed {
     use super::AnyScope;
@@ -257,7 +257,7 @@ impl Tenant {
         let mut inner = Arc::unwrap_or_clone(self.inner);
         let role_arn = RoleArn::new(role_arn)?;
         let scope = PolicyScope::Tenant {
-            tenant_id: &inner.id,
+            tenant_id: inner.id.as_str(),
         };
         inner.role = Some(scope_role(
             role_arn,
@@ -267,6 +267,45 @@ impl Tenant {
         Ok(Self {
             inner: Arc::new(inner),
         })
+    }
+
+    /// The tenant assuming the **shared** tenant role `role_arn` with session tags
+    /// (`scoped-kind=tenant`, `scoped-tenant={id}`) instead of a role of its own (ABAC): the
+    /// role's permission policy, from [`AbacPolicies`](crate::AbacPolicies), reads the tenant
+    /// from the tags, so one role serves every tenant. No inline session policy is sent.
+    /// Credentials are cached per tenant.
+    ///
+    /// ```
+    /// use scoped_runtime::Tenant;
+    ///
+    /// let tenant = Tenant::new("tenant-123", "Acme")?
+    ///     .with_abac_role("arn:aws:iam::123456789012:role/scoped-tenants")?;
+    /// assert_eq!(tenant.session_tags(), [("scoped-kind", "tenant"), ("scoped-tenant", "tenant-123")]);
+    /// assert_eq!(tenant.session_policy(), None);
+    /// # Ok::<(), scoped_runtime::ScopeError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ScopeError::RoleArn`] if `role_arn` is not an IAM role ARN.
+    pub fn with_abac_role(self, role_arn: impl Into<String>) -> Result<Self, ScopeError> {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        let mut spec = RoleSpec::new(
+            RoleArn::new(role_arn)?,
+            session_name(&["tenant", inner.id.as_str()]),
+        );
+        spec.tags = session_tags(ScopeKind::Tenant, &[inner.id.as_str()]);
+        inner.role = Some(Arc::new(spec));
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The session tags the tenant's role is assumed with: empty unless
+    /// [`with_abac_role`](Self::with_abac_role).
+    #[must_use]
+    pub fn session_tags(&self) -> Vec<(&'static str, &str)> {
+        tags_of(self.inner.role.as_deref())
     }
 
     /// The tenant's id.
@@ -315,6 +354,25 @@ impl Tenant {
 
 /// The role description of a role-carrying scope: session name from `session`, session policy
 /// generated from `scope`.
+/// The ABAC session tags of a scope of `kind` whose identifiers (after the kind) are `values`.
+fn session_tags(kind: ScopeKind, values: &[&str]) -> Box<[SessionTag]> {
+    let keys = iam::abac::tag_keys(kind);
+    let kind = kind.to_string();
+    std::iter::once(kind.as_str())
+        .chain(values.iter().copied())
+        .zip(keys)
+        .map(|(value, key)| SessionTag {
+            key,
+            value: value.into(),
+        })
+        .collect()
+}
+
+fn tags_of(role: Option<&RoleSpec>) -> Vec<(&'static str, &str)> {
+    role.map(|role| role.tags.iter().map(|tag| (tag.key, &*tag.value)).collect())
+        .unwrap_or_default()
+}
+
 fn scope_role(
     role_arn: RoleArn,
     scope: &PolicyScope<'_>,
@@ -487,16 +545,61 @@ impl Capsule {
         let mut inner = Arc::unwrap_or_clone(self.inner);
         let role_arn = RoleArn::new(role_arn)?;
         let scope = PolicyScope::Capsule {
-            tenant_id: &inner.tenant_id,
-            capsule_id: &inner.id,
+            tenant_id: inner.tenant_id.as_str(),
+            capsule_id: inner.id.as_str(),
             capsule_code: inner.code.as_str(),
-            bases: &bases,
+            bases: Some(&bases),
         };
         let session = ["capsule", inner.tenant_id.as_str(), inner.id.as_str()];
         inner.role = Some(scope_role(role_arn, &scope, &session)?);
         Ok(Self {
             inner: Arc::new(inner),
         })
+    }
+
+    /// The capsule assuming the **shared** capsule role `role_arn` with session tags
+    /// (`scoped-kind=capsule`, `scoped-tenant`, `scoped-capsule`, `scoped-code`) instead of a
+    /// role of its own (ABAC); see [`Tenant::with_abac_role`]. The role's permission policy
+    /// reaches every `{code}_{base}` table of the capsule's code, and in them only the
+    /// capsule's partition keys.
+    ///
+    /// ```
+    /// use scoped_runtime::Capsule;
+    ///
+    /// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?
+    ///     .with_abac_role("arn:aws:iam::123456789012:role/scoped-capsules")?;
+    /// assert_eq!(capsule.session_tags()[3], ("scoped-code", "PRODUS"));
+    /// # Ok::<(), scoped_runtime::ScopeError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ScopeError::RoleArn`] if `role_arn` is not an IAM role ARN.
+    pub fn with_abac_role(self, role_arn: impl Into<String>) -> Result<Self, ScopeError> {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        let mut spec = RoleSpec::new(
+            RoleArn::new(role_arn)?,
+            session_name(&["capsule", inner.tenant_id.as_str(), inner.id.as_str()]),
+        );
+        spec.tags = session_tags(
+            ScopeKind::Capsule,
+            &[
+                inner.tenant_id.as_str(),
+                inner.id.as_str(),
+                inner.code.as_str(),
+            ],
+        );
+        inner.role = Some(Arc::new(spec));
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The session tags the capsule's role is assumed with: empty unless
+    /// [`with_abac_role`](Self::with_abac_role).
+    #[must_use]
+    pub fn session_tags(&self) -> Vec<(&'static str, &str)> {
+        tags_of(self.inner.role.as_deref())
     }
 
     /// The role the capsule's clients assume, if any.

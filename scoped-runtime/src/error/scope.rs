@@ -99,6 +99,13 @@ pub enum ScopeError {
         /// STS's limit.
         max: usize,
     },
+    /// ABAC roles are for tenant and capsule scopes: the platform signs with the process's
+    /// own credentials.
+    #[error("the {kind} scope has no ABAC role: only tenant and capsule scopes assume one")]
+    NoAbacRole {
+        /// The kind asked for.
+        kind: crate::kind::ScopeKind,
+    },
     /// A managed session policy ARN is malformed, or more than 10 were given.
     #[error("invalid session policy ARN {value:?}: {rule}")]
     PolicyArn {

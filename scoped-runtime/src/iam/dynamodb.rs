@@ -147,7 +147,12 @@ impl PolicyScope<'_> {
             Self::Tenant { tenant_id } => vec![Self::table_arn(role, &format!("{tenant_id}_*"))],
             Self::Capsule {
                 capsule_code,
-                bases,
+                bases: None,
+                ..
+            } => vec![Self::table_arn(role, &format!("{capsule_code}_*"))],
+            Self::Capsule {
+                capsule_code,
+                bases: Some(bases),
                 ..
             } => bases
                 .iter()
@@ -187,10 +192,13 @@ impl PolicyScope<'_> {
                 "Sid": "ProvisionTables",
                 "Effect": "Allow",
                 "Action": SHARED_TABLE_ACTIONS,
-                "Resource": bases
-                    .iter()
-                    .map(|base| Self::table_arn(role, &format!("{capsule_code}_{base}")))
-                    .collect::<Vec<_>>(),
+                "Resource": match bases {
+                    Some(bases) => bases
+                        .iter()
+                        .map(|base| Self::table_arn(role, &format!("{capsule_code}_{base}")))
+                        .collect::<Vec<_>>(),
+                    None => vec![Self::table_arn(role, &format!("{capsule_code}_*"))],
+                },
             })],
         }
     }

@@ -7,25 +7,29 @@
 //! dependency in this process. The policy is built from the same scope values that build the
 //! names and keys, so the two cannot drift.
 
+pub(crate) mod abac;
 #[cfg(feature = "dynamodb")]
 pub(crate) mod dynamodb;
 
 use serde_json::json;
 
 use crate::error::ScopeError;
-use crate::ident::{BaseName, CapsuleId, TenantId};
+use crate::ident::BaseName;
 use crate::role::{MAX_SESSION_POLICY_CHARS, RoleArn};
 
-/// What a session policy is generated for.
+/// What a policy is generated for: one scope's values (a session policy), or the policy
+/// variables that stand for them in a shared ABAC role's permission policy
+/// ([`abac`]: `${aws:PrincipalTag/scoped-tenant}`…).
 pub(crate) enum PolicyScope<'a> {
     /// Every `{tenant_id}_*` table, keys `TENANT#{tenant_id}#*`.
-    Tenant { tenant_id: &'a TenantId },
-    /// The listed `{capsule_code}_{base}` tables, keys `TENANT#{t}#CAPSULE#{c}#*`.
+    Tenant { tenant_id: &'a str },
+    /// The `{capsule_code}_{base}` tables (the listed bases, or every base if `None`), keys
+    /// `TENANT#{t}#CAPSULE#{c}#*`.
     Capsule {
-        tenant_id: &'a TenantId,
-        capsule_id: &'a CapsuleId,
+        tenant_id: &'a str,
+        capsule_id: &'a str,
         capsule_code: &'a str,
-        bases: &'a [BaseName],
+        bases: Option<&'a [BaseName]>,
     },
 }
 
@@ -57,13 +61,9 @@ pub(crate) fn session_policy(
     scope: &PolicyScope<'_>,
     role: &RoleArn,
 ) -> Result<String, ScopeError> {
-    #[allow(unused_mut, reason = "no statements without a service feature")]
-    let mut statements: Vec<serde_json::Value> = Vec::new();
-    #[cfg(feature = "dynamodb")]
-    statements.extend(dynamodb::statements(scope, role));
     let policy = json!({
         "Version": "2012-10-17",
-        "Statement": statements,
+        "Statement": statements(scope, role),
     })
     .to_string();
     let len = policy.chars().count();
@@ -75,4 +75,13 @@ pub(crate) fn session_policy(
         });
     }
     Ok(policy)
+}
+
+/// The statements of every enabled service for `scope`'s credentials of `role`.
+pub(crate) fn statements(scope: &PolicyScope<'_>, role: &RoleArn) -> Vec<serde_json::Value> {
+    #[allow(unused_mut, reason = "no statements without a service feature")]
+    let mut statements: Vec<serde_json::Value> = Vec::new();
+    #[cfg(feature = "dynamodb")]
+    statements.extend(dynamodb::statements(scope, role));
+    statements
 }
