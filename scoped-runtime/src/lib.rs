@@ -304,7 +304,6 @@ pub mod test_util;
 
 /// Not public API: the paths the macros' generated code names. Changes without notice.
 #[doc(hidden)]
-#[cfg(feature = "dynamodb")]
 pub mod __private;
 
 /// Binds a struct to the **capsule** scope and a base table: `#[capsule_table("crm")]`.
