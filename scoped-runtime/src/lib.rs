@@ -252,18 +252,14 @@ pub use sort::{
 pub use dynamodb::{
     DynamoDb,
     cursor::{Cursor, CursorError, CursorPart, Direction, MAX_CURSOR_LEN},
-    entity::{
-        CapsuleEntity, Entity, EntityTable, ItemKey, PartitionKey, PlatformEntity, Table,
-        TenantEntity,
-    },
+    entity::{Entity, EntityInScope, EntityTable, ItemKey, PartitionKey, Table},
     error::{CancellationReason, Duplicate, Error, UpdateRule},
     index::{
         FullProjection, Index, IndexAttributes, IndexPartitionIds, IndexSortAt, IndexedBy, shard_of,
     },
     ops::{
-        Attribute, Attributes, Collection, CollectionQuery, DEFAULT_INDEX_PAGE_ITEMS,
-        EntityInScope, IndexItems, IndexQuery, ItemStream, Items, Page, Query, ScannableEntity,
-        Transaction, Update,
+        Attribute, Attributes, Collection, CollectionQuery, DEFAULT_INDEX_PAGE_ITEMS, IndexItems,
+        IndexQuery, ItemStream, Items, Page, Query, ScannableEntity, Transaction, Update,
     },
     range::{NextSortField, Position, SortAt, SortField},
     schema::{

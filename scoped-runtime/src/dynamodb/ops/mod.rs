@@ -58,7 +58,7 @@ pub(crate) use provision::provision_table;
 pub use query::Query;
 pub use scan::ScannableEntity;
 pub use stream::ItemStream;
-pub use transact::{EntityInScope, Transaction};
+pub use transact::Transaction;
 pub use update::Update;
 
 pub(crate) use crate::dynamodb::schema::{PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRIBUTE};
