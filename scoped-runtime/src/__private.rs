@@ -97,3 +97,8 @@ pub fn declare_table_schema(
 ) -> Result<(), KeyError> {
     crate::dynamodb::schema::declare(kind, base, schema, declaration)
 }
+
+#[cfg(feature = "sqs")]
+pub use crate::sqs::message::seal::BoundQueue;
+#[cfg(feature = "sqs")]
+pub use crate::sqs::{Queue, QueueBase};

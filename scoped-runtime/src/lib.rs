@@ -211,10 +211,13 @@ mod error;
 mod factory;
 mod ident;
 mod key;
+mod naming;
 mod role;
 mod scope;
 mod segment;
 mod sort;
+#[cfg(feature = "sqs")]
+mod sqs;
 
 pub use client::{
     CapsuleClient, OperatorClient, PlatformClient, ScopedClient, Service, Sts, TenantClient,
@@ -247,6 +250,17 @@ pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantNam
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
+#[cfg(feature = "sqs")]
+pub use sqs::{
+    BatchSent, CapsuleMessage, Delivery, MessageQueue, PlatformMessage, ProvisionedQueue, Queue,
+    QueueBase, Receipt, Received, Refused, RefusedReason, Sqs, SqsError, SqsViolation,
+    TenantMessage,
+};
+/// SQS's limits and the attributes scoped messages carry.
+#[cfg(feature = "sqs")]
+pub mod sqs_limits {
+    pub use crate::sqs::{MAX_BATCH, MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT, REFUSED_ATTRIBUTE};
+}
 pub use scoped_rules::Rule;
 pub use segment::{KeyIds, KeySegment, Segment};
 pub use sort::{
