@@ -510,3 +510,67 @@ pub use scoped_macros::ScopedKey;
 /// partition is a compile error. The derive applies to non-generic enums only.
 #[cfg(feature = "macros")]
 pub use scoped_macros::Collection;
+
+/// Binds a serde struct to a **tenant**'s SQS queue: `#[tenant_queue("notifications")]`.
+///
+/// The struct implements [`Queue`] with `Scope = `[`Tenant`]; its queue is
+/// `t_{tenant_id}_{base}` (a hashed scope part for tenant ids over 36 characters, see
+/// docs/sqs.md), with dead-letter queue `…_dlq`, and only a tenant's SQS client reaches it:
+/// `factory.capsule_sqs(..).queue::<WebhookEvent>()` does not compile, and its error names the
+/// client to use. The base (1–32 of `a-z 0-9 -`) is checked at compile time.
+///
+/// ```
+/// use scoped_runtime::{Queue, Tenant, tenant_queue};
+///
+/// /// A webhook event to deliver.
+/// #[tenant_queue("notifications")]
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// pub struct WebhookEvent {
+///     pub url: String,
+/// }
+///
+/// let tenant = Tenant::new("tenant-123", "Acme")?;
+/// assert_eq!(WebhookEvent::queue_name(&tenant), "t_tenant-123_notifications");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "macros", feature = "sqs"))]
+pub use scoped_macros::tenant_queue;
+
+/// Binds a serde struct to a **capsule**'s SQS queue: `#[capsule_queue("jobs")]`, queue
+/// `c_{capsule_code}_{tenant_id}_{capsule_id}_{base}` (hashed past 38 characters of scope
+/// part, see docs/sqs.md). Otherwise as [`tenant_queue`].
+///
+/// ```
+/// use scoped_runtime::{Capsule, Queue, capsule_queue};
+///
+/// /// A job of one capsule.
+/// #[capsule_queue("jobs")]
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// pub struct Job {
+///     pub lead_id: String,
+/// }
+///
+/// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+/// assert_eq!(Job::queue_name(&capsule), "c_PRODUS_tenant-123_caps-456_jobs");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "macros", feature = "sqs"))]
+pub use scoped_macros::capsule_queue;
+
+/// Binds a serde struct to the **platform**'s SQS queue: `#[platform_queue("events")]`, queue
+/// `p_{base}`. Otherwise as [`tenant_queue`].
+///
+/// ```
+/// use scoped_runtime::{Platform, Queue, platform_queue};
+///
+/// /// A platform metric.
+/// #[platform_queue("metrics")]
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// pub struct Metric {
+///     pub value: u64,
+/// }
+///
+/// assert_eq!(Metric::queue_name(&Platform::new()), "p_metrics");
+/// ```
+#[cfg(all(feature = "macros", feature = "sqs"))]
+pub use scoped_macros::platform_queue;
