@@ -98,6 +98,10 @@ pub fn declare_table_schema(
     crate::dynamodb::schema::declare(kind, base, schema, declaration)
 }
 
+#[cfg(feature = "sns")]
+pub use crate::sns::topic::seal::BoundTopic;
+#[cfg(feature = "sns")]
+pub use crate::sns::{Topic, TopicBase};
 #[cfg(feature = "sqs")]
 pub use crate::sqs::message::seal::BoundQueue;
 #[cfg(feature = "sqs")]

@@ -215,6 +215,8 @@ mod naming;
 mod role;
 mod scope;
 mod segment;
+#[cfg(feature = "sns")]
+mod sns;
 mod sort;
 #[cfg(feature = "sqs")]
 mod sqs;
@@ -250,6 +252,12 @@ pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantNam
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
+#[cfg(feature = "sns")]
+pub use sns::{
+    BatchPublished, CapsuleNotification, MAX_PUBLISH_BATCH, MAX_PUBLISH_BYTES,
+    PlatformNotification, ScopedTopic, Sns, SnsError, SnsViolation, TenantNotification, Topic,
+    TopicBase,
+};
 #[cfg(feature = "sqs")]
 pub use sqs::{
     BatchSent, CapsuleMessage, Delivery, MessageQueue, PlatformMessage, ProvisionedQueue, Queue,
@@ -574,3 +582,66 @@ pub use scoped_macros::capsule_queue;
 /// ```
 #[cfg(all(feature = "macros", feature = "sqs"))]
 pub use scoped_macros::platform_queue;
+
+/// Binds a serde struct to a **tenant**'s SNS topic: `#[tenant_topic("webhooks")]`.
+///
+/// The struct implements [`Topic`] with `Scope = `[`Tenant`]; its topic is
+/// `t_{tenant_id}_{base}`, and only a tenant's SNS client reaches it
+/// (`factory.tenant_sns(&tenant).topic::<WebhookEvent>()`); another scope's client does not
+/// compile, and its error names the client to use. The base (1–64 of `a-z 0-9 -`) is checked
+/// at compile time.
+///
+/// ```
+/// use scoped_runtime::{Tenant, Topic, tenant_topic};
+///
+/// /// A webhook event to fan out.
+/// #[tenant_topic("webhooks")]
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// pub struct WebhookEvent {
+///     pub url: String,
+/// }
+///
+/// let tenant = Tenant::new("tenant-123", "Acme")?;
+/// assert_eq!(WebhookEvent::topic_name(&tenant), "t_tenant-123_webhooks");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "macros", feature = "sns"))]
+pub use scoped_macros::tenant_topic;
+
+/// Binds a serde struct to a **capsule**'s SNS topic: `#[capsule_topic("events")]`, topic
+/// `c_{capsule_code}_{tenant_id}_{capsule_id}_{base}`. Otherwise as [`tenant_topic`].
+///
+/// ```
+/// use scoped_runtime::{Capsule, Topic, capsule_topic};
+///
+/// /// A lead event of one capsule.
+/// #[capsule_topic("events")]
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// pub struct LeadEvent {
+///     pub lead_id: String,
+/// }
+///
+/// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+/// assert_eq!(LeadEvent::topic_name(&capsule), "c_PRODUS_tenant-123_caps-456_events");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "macros", feature = "sns"))]
+pub use scoped_macros::capsule_topic;
+
+/// Binds a serde struct to the **platform**'s SNS topic: `#[platform_topic("audit")]`, topic
+/// `p_{base}`. Otherwise as [`tenant_topic`].
+///
+/// ```
+/// use scoped_runtime::{Platform, Topic, platform_topic};
+///
+/// /// An audit record.
+/// #[platform_topic("audit")]
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// pub struct Audit {
+///     pub what: String,
+/// }
+///
+/// assert_eq!(Audit::topic_name(&Platform::new()), "p_audit");
+/// ```
+#[cfg(all(feature = "macros", feature = "sns"))]
+pub use scoped_macros::platform_topic;
