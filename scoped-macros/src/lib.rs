@@ -13,6 +13,7 @@ mod ast;
 mod attributes;
 mod doc;
 mod expand;
+mod messaging;
 mod scope;
 mod valid;
 
@@ -21,6 +22,7 @@ mod tests;
 
 use proc_macro::TokenStream;
 
+use crate::messaging::Resource;
 use crate::scope::ScopeKind;
 
 /// Binds a struct to the platform scope and a base table: `#[platform_table("events")]`.
@@ -60,4 +62,64 @@ pub fn derive_scoped_key(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Collection)]
 pub fn derive_collection(input: TokenStream) -> TokenStream {
     expand::derive_collection(input.into()).into()
+}
+
+/// Binds a serde struct to the platform scope's SQS queue: `#[platform_queue("events")]`.
+#[proc_macro_attribute]
+pub fn platform_queue(args: TokenStream, item: TokenStream) -> TokenStream {
+    messaging::attribute(
+        Resource::Queue,
+        ScopeKind::Platform,
+        args.into(),
+        item.into(),
+    )
+    .into()
+}
+
+/// Binds a serde struct to a tenant's SQS queue: `#[tenant_queue("notifications")]`.
+#[proc_macro_attribute]
+pub fn tenant_queue(args: TokenStream, item: TokenStream) -> TokenStream {
+    messaging::attribute(Resource::Queue, ScopeKind::Tenant, args.into(), item.into()).into()
+}
+
+/// Binds a serde struct to a capsule's SQS queue: `#[capsule_queue("jobs")]`.
+#[proc_macro_attribute]
+pub fn capsule_queue(args: TokenStream, item: TokenStream) -> TokenStream {
+    messaging::attribute(
+        Resource::Queue,
+        ScopeKind::Capsule,
+        args.into(),
+        item.into(),
+    )
+    .into()
+}
+
+/// Binds a serde struct to the platform scope's SNS topic: `#[platform_topic("audit")]`.
+#[proc_macro_attribute]
+pub fn platform_topic(args: TokenStream, item: TokenStream) -> TokenStream {
+    messaging::attribute(
+        Resource::Topic,
+        ScopeKind::Platform,
+        args.into(),
+        item.into(),
+    )
+    .into()
+}
+
+/// Binds a serde struct to a tenant's SNS topic: `#[tenant_topic("webhooks")]`.
+#[proc_macro_attribute]
+pub fn tenant_topic(args: TokenStream, item: TokenStream) -> TokenStream {
+    messaging::attribute(Resource::Topic, ScopeKind::Tenant, args.into(), item.into()).into()
+}
+
+/// Binds a serde struct to a capsule's SNS topic: `#[capsule_topic("events")]`.
+#[proc_macro_attribute]
+pub fn capsule_topic(args: TokenStream, item: TokenStream) -> TokenStream {
+    messaging::attribute(
+        Resource::Topic,
+        ScopeKind::Capsule,
+        args.into(),
+        item.into(),
+    )
+    .into()
 }

@@ -13,6 +13,12 @@ extern crate std;
 
 use core::fmt;
 
+pub mod sns;
+pub mod sqs;
+
+pub use sns::check_topic_base;
+pub use sqs::{check_queue_base, check_queue_name};
+
 /// A set of ASCII characters an identifier may be made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Charset {

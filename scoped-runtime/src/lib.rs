@@ -228,7 +228,11 @@ mod naming;
 mod role;
 mod scope;
 mod segment;
+#[cfg(feature = "sns")]
+mod sns;
 mod sort;
+#[cfg(feature = "sqs")]
+mod sqs;
 
 pub use client::{
     CapsuleClient, OperatorClient, PlatformClient, ScopedClient, Service, Sts, TenantClient,
@@ -242,6 +246,23 @@ pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use naming::table::TableName;
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
+#[cfg(feature = "sns")]
+pub use sns::{
+    BatchPublished, CapsuleNotification, MAX_PUBLISH_BATCH, MAX_PUBLISH_BYTES,
+    PlatformNotification, ScopedTopic, Sns, SnsError, SnsViolation, TenantNotification, Topic,
+    TopicBase,
+};
+#[cfg(feature = "sqs")]
+pub use sqs::{
+    BatchSent, CapsuleMessage, Delivery, MessageQueue, PlatformMessage, ProvisionedQueue, Queue,
+    QueueBase, Receipt, Received, Refused, RefusedReason, Sqs, SqsError, SqsViolation,
+    TenantMessage,
+};
+/// SQS's limits and the attributes scoped messages carry.
+#[cfg(feature = "sqs")]
+pub mod sqs_limits {
+    pub use crate::sqs::{MAX_BATCH, MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT, REFUSED_ATTRIBUTE};
+}
 pub use scoped_rules::Rule;
 pub use segment::{KeyIds, KeySegment, Segment};
 pub use sort::{
@@ -514,3 +535,130 @@ pub use scoped_macros::ScopedKey;
 /// partition is a compile error. The derive applies to non-generic enums only.
 #[cfg(all(feature = "macros", feature = "dynamodb"))]
 pub use scoped_macros::Collection;
+
+/// Binds a serde struct to a **tenant**'s SQS queue: `#[tenant_queue("notifications")]`.
+///
+/// The struct implements [`Queue`] with `Scope = `[`Tenant`]; its queue is
+/// `t_{tenant_id}_{base}` (a hashed scope part for tenant ids over 36 characters, see
+/// docs/sqs.md), with dead-letter queue `…_dlq`, and only a tenant's SQS client reaches it:
+/// `factory.capsule_sqs(..).queue::<WebhookEvent>()` does not compile, and its error names the
+/// client to use. The base (1–32 of `a-z 0-9 -`) is checked at compile time.
+///
+/// ```
+/// use scoped_runtime::{Queue, Tenant, tenant_queue};
+///
+/// /// A webhook event to deliver.
+/// #[tenant_queue("notifications")]
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// pub struct WebhookEvent {
+///     pub url: String,
+/// }
+///
+/// let tenant = Tenant::new("tenant-123", "Acme")?;
+/// assert_eq!(WebhookEvent::queue_name(&tenant), "t_tenant-123_notifications");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "macros", feature = "sqs"))]
+pub use scoped_macros::tenant_queue;
+
+/// Binds a serde struct to a **capsule**'s SQS queue: `#[capsule_queue("jobs")]`, queue
+/// `c_{capsule_code}_{tenant_id}_{capsule_id}_{base}` (hashed past 38 characters of scope
+/// part, see docs/sqs.md). Otherwise as [`tenant_queue`].
+///
+/// ```
+/// use scoped_runtime::{Capsule, Queue, capsule_queue};
+///
+/// /// A job of one capsule.
+/// #[capsule_queue("jobs")]
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// pub struct Job {
+///     pub lead_id: String,
+/// }
+///
+/// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+/// assert_eq!(Job::queue_name(&capsule), "c_PRODUS_tenant-123_caps-456_jobs");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "macros", feature = "sqs"))]
+pub use scoped_macros::capsule_queue;
+
+/// Binds a serde struct to the **platform**'s SQS queue: `#[platform_queue("events")]`, queue
+/// `p_{base}`. Otherwise as [`tenant_queue`].
+///
+/// ```
+/// use scoped_runtime::{Platform, Queue, platform_queue};
+///
+/// /// A platform metric.
+/// #[platform_queue("metrics")]
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// pub struct Metric {
+///     pub value: u64,
+/// }
+///
+/// assert_eq!(Metric::queue_name(&Platform::new()), "p_metrics");
+/// ```
+#[cfg(all(feature = "macros", feature = "sqs"))]
+pub use scoped_macros::platform_queue;
+
+/// Binds a serde struct to a **tenant**'s SNS topic: `#[tenant_topic("webhooks")]`.
+///
+/// The struct implements [`Topic`] with `Scope = `[`Tenant`]; its topic is
+/// `t_{tenant_id}_{base}`, and only a tenant's SNS client reaches it
+/// (`factory.tenant_sns(&tenant).topic::<WebhookEvent>()`); another scope's client does not
+/// compile, and its error names the client to use. The base (1–64 of `a-z 0-9 -`) is checked
+/// at compile time.
+///
+/// ```
+/// use scoped_runtime::{Tenant, Topic, tenant_topic};
+///
+/// /// A webhook event to fan out.
+/// #[tenant_topic("webhooks")]
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// pub struct WebhookEvent {
+///     pub url: String,
+/// }
+///
+/// let tenant = Tenant::new("tenant-123", "Acme")?;
+/// assert_eq!(WebhookEvent::topic_name(&tenant), "t_tenant-123_webhooks");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "macros", feature = "sns"))]
+pub use scoped_macros::tenant_topic;
+
+/// Binds a serde struct to a **capsule**'s SNS topic: `#[capsule_topic("events")]`, topic
+/// `c_{capsule_code}_{tenant_id}_{capsule_id}_{base}`. Otherwise as [`tenant_topic`].
+///
+/// ```
+/// use scoped_runtime::{Capsule, Topic, capsule_topic};
+///
+/// /// A lead event of one capsule.
+/// #[capsule_topic("events")]
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// pub struct LeadEvent {
+///     pub lead_id: String,
+/// }
+///
+/// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+/// assert_eq!(LeadEvent::topic_name(&capsule), "c_PRODUS_tenant-123_caps-456_events");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "macros", feature = "sns"))]
+pub use scoped_macros::capsule_topic;
+
+/// Binds a serde struct to the **platform**'s SNS topic: `#[platform_topic("audit")]`, topic
+/// `p_{base}`. Otherwise as [`tenant_topic`].
+///
+/// ```
+/// use scoped_runtime::{Platform, Topic, platform_topic};
+///
+/// /// An audit record.
+/// #[platform_topic("audit")]
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// pub struct Audit {
+///     pub what: String,
+/// }
+///
+/// assert_eq!(Audit::topic_name(&Platform::new()), "p_audit");
+/// ```
+#[cfg(all(feature = "macros", feature = "sns"))]
+pub use scoped_macros::platform_topic;

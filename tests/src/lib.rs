@@ -23,6 +23,7 @@ use scoped_runtime::{AwsClientFactory, CredentialCacheConfig};
 
 pub mod backend;
 pub mod entities;
+pub mod messaging;
 mod sts_tap;
 pub mod world;
 

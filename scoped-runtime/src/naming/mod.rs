@@ -1,6 +1,22 @@
 //! The names each scope's resources get: pure functions of the scope, injective across scopes,
-//! checked against each service's limits. No SDK types: every service module reads them, and
-//! a service that checks another's names (SNS subscribing an SQS queue) reads them here rather
-//! than from that service.
+//! checked against each service's limits. No SDK types and no service module: every service
+//! reads its own file, and a service that checks another's names (SNS subscribing an SQS queue)
+//! reads them here rather than from that service.
 
+#[cfg_attr(
+    not(feature = "sns"),
+    allow(
+        dead_code,
+        reason = "names are plain strings, compiled whatever the features; only SNS reads them"
+    )
+)]
+pub(crate) mod sns;
+#[cfg_attr(
+    not(any(feature = "sqs", feature = "sns")),
+    allow(
+        dead_code,
+        reason = "names are plain strings, compiled whatever the features; only SQS and SNS read them"
+    )
+)]
+pub(crate) mod sqs;
 pub(crate) mod table;

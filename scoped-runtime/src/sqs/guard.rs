@@ -1,0 +1,472 @@
+//! The SQS isolation guard: an SDK interceptor on every scoped SQS client, `raw()` included,
+//! that rejects a request naming a queue outside the client's scope before it is serialized,
+//! signed or sent.
+//!
+//! | operation | allowed when |
+//! |-----------|--------------|
+//! | `SendMessage`, `SendMessageBatch` | `QueueUrl` is the scope's, and every message carries the scope's label in `scoped.scope` |
+//! | `ReceiveMessage`, `DeleteMessage`, `DeleteMessageBatch`, `ChangeMessageVisibility`, `ChangeMessageVisibilityBatch`, `GetQueueAttributes`, `PurgeQueue`, `DeleteQueue` | `QueueUrl` is the scope's |
+//! | `GetQueueUrl` | `QueueName` is the scope's, without `QueueOwnerAWSAccountId` |
+//! | `CreateQueue`, `SetQueueAttributes` | the queue is the scope's, every attribute is on [`ALLOWED_ATTRIBUTES`], and a `RedrivePolicy` dead-letters into a queue of the scope |
+//! | `ListQueues` | `QueueNamePrefix` starts with the scope's prefix |
+//! | anything else (permissions, tags, message move tasks, dead-letter source listing…) | never |
+//!
+//! A queue is the scope's when its name is `{scope part}_{base}` or `{scope part}_{base}_dlq`
+//! for the scope's part and a valid base ([`crate::naming::sqs`]); a URL's queue name is its
+//! last path segment, and a URL of any other shape is rejected. The account in a URL is not
+//! checked: against another account's queue of the same name, only credentials help.
+
+use aws_sdk_sqs::config::interceptors::BeforeSerializationInterceptorContextRef;
+use aws_sdk_sqs::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_sqs::operation::change_message_visibility::ChangeMessageVisibilityInput;
+use aws_sdk_sqs::operation::change_message_visibility_batch::ChangeMessageVisibilityBatchInput;
+use aws_sdk_sqs::operation::create_queue::CreateQueueInput;
+use aws_sdk_sqs::operation::delete_message::DeleteMessageInput;
+use aws_sdk_sqs::operation::delete_message_batch::DeleteMessageBatchInput;
+use aws_sdk_sqs::operation::delete_queue::DeleteQueueInput;
+use aws_sdk_sqs::operation::get_queue_attributes::GetQueueAttributesInput;
+use aws_sdk_sqs::operation::get_queue_url::GetQueueUrlInput;
+use aws_sdk_sqs::operation::list_queues::ListQueuesInput;
+use aws_sdk_sqs::operation::purge_queue::PurgeQueueInput;
+use aws_sdk_sqs::operation::receive_message::ReceiveMessageInput;
+use aws_sdk_sqs::operation::send_message::SendMessageInput;
+use aws_sdk_sqs::operation::send_message_batch::SendMessageBatchInput;
+use aws_sdk_sqs::operation::set_queue_attributes::SetQueueAttributesInput;
+use aws_sdk_sqs::types::{MessageAttributeValue, QueueAttributeName};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::Input;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use std::collections::HashMap;
+
+use super::SqsViolation;
+use crate::naming::sqs::{self as naming, SCOPE_ATTRIBUTE};
+use crate::scope::AnyScope;
+
+/// The operations the guard allows (each with its checks, above); `policy::tests` checks the
+/// session policy grants no action beyond them.
+#[cfg(test)]
+pub(crate) const ALLOWED_OPERATIONS: [&str; 14] = [
+    "SendMessage",
+    "SendMessageBatch",
+    "ReceiveMessage",
+    "DeleteMessage",
+    "DeleteMessageBatch",
+    "ChangeMessageVisibility",
+    "ChangeMessageVisibilityBatch",
+    "GetQueueUrl",
+    "GetQueueAttributes",
+    "CreateQueue",
+    "SetQueueAttributes",
+    "PurgeQueue",
+    "DeleteQueue",
+    "ListQueues",
+];
+
+/// The queue attributes a scoped client may set: delivery and retention settings, FIFO
+/// settings, encryption, and a redrive policy into the scope's own dead-letter queue. Not
+/// `Policy` (a resource policy can grant other principals the queue) nor
+/// `RedriveAllowPolicy`.
+pub(crate) const ALLOWED_ATTRIBUTES: [&str; 12] = [
+    "DelaySeconds",
+    "MaximumMessageSize",
+    "MessageRetentionPeriod",
+    "ReceiveMessageWaitTimeSeconds",
+    "VisibilityTimeout",
+    "RedrivePolicy",
+    "FifoQueue",
+    "ContentBasedDeduplication",
+    "DeduplicationScope",
+    "FifoThroughputLimit",
+    "KmsMasterKeyId",
+    "SqsManagedSseEnabled",
+];
+
+/// What the guard knows of its scope, computed once per client.
+#[derive(Debug, Clone)]
+pub(crate) struct ScopeNames {
+    /// `{scope part}_`.
+    pub(crate) prefix: String,
+    /// The label every message carries.
+    pub(crate) label: String,
+}
+
+impl ScopeNames {
+    pub(crate) fn of(scope: &AnyScope) -> Self {
+        Self {
+            prefix: naming::queue_prefix(scope),
+            label: naming::scope_label(scope),
+        }
+    }
+}
+
+/// The interceptor, holding its client's scope names.
+#[derive(Debug)]
+pub(crate) struct SqsGuard {
+    names: ScopeNames,
+}
+
+impl SqsGuard {
+    pub(crate) fn new(scope: &AnyScope) -> Self {
+        Self {
+            names: ScopeNames::of(scope),
+        }
+    }
+}
+
+impl Intercept for SqsGuard {
+    fn name(&self) -> &'static str {
+        "scoped_runtime::SqsGuard"
+    }
+
+    fn read_before_serialization(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let operation = || cfg.load::<Metadata>().map_or("unknown", Metadata::name);
+        check_request(&self.names, context.input(), operation).map_err(BoxError::from)
+    }
+}
+
+/// Checks one request's input against the scope's names.
+pub(crate) fn check_request<'a>(
+    names: &ScopeNames,
+    input: &Input,
+    operation: impl FnOnce() -> &'a str,
+) -> Result<(), SqsViolation> {
+    let url = |op: &'static str, url: Option<&str>| queue_url(names, op, url);
+    if let Some(input) = input.downcast_ref::<SendMessageInput>() {
+        url("SendMessage", input.queue_url())?;
+        return scope_attribute(names, input.queue_url(), input.message_attributes());
+    }
+    if let Some(input) = input.downcast_ref::<ReceiveMessageInput>() {
+        return url("ReceiveMessage", input.queue_url());
+    }
+    if let Some(input) = input.downcast_ref::<DeleteMessageInput>() {
+        return url("DeleteMessage", input.queue_url());
+    }
+    if let Some(input) = input.downcast_ref::<SendMessageBatchInput>() {
+        url("SendMessageBatch", input.queue_url())?;
+        for entry in input.entries() {
+            scope_attribute(names, input.queue_url(), entry.message_attributes())?;
+        }
+        return Ok(());
+    }
+    if let Some(input) = input.downcast_ref::<DeleteMessageBatchInput>() {
+        return url("DeleteMessageBatch", input.queue_url());
+    }
+    if let Some(input) = input.downcast_ref::<ChangeMessageVisibilityInput>() {
+        return url("ChangeMessageVisibility", input.queue_url());
+    }
+    if let Some(input) = input.downcast_ref::<ChangeMessageVisibilityBatchInput>() {
+        return url("ChangeMessageVisibilityBatch", input.queue_url());
+    }
+    if let Some(input) = input.downcast_ref::<GetQueueUrlInput>() {
+        if let Some(owner) = input.queue_owner_aws_account_id() {
+            return Err(SqsViolation::QueueAttribute {
+                name: "QueueOwnerAWSAccountId".to_owned(),
+                value: owner.to_owned(),
+                rule: "a scope's queues are in the factory's account",
+            });
+        }
+        return queue_name(names, "GetQueueUrl", "QueueName", input.queue_name());
+    }
+    if let Some(input) = input.downcast_ref::<GetQueueAttributesInput>() {
+        return url("GetQueueAttributes", input.queue_url());
+    }
+    if let Some(input) = input.downcast_ref::<CreateQueueInput>() {
+        queue_name(names, "CreateQueue", "QueueName", input.queue_name())?;
+        return queue_attributes(names, input.attributes());
+    }
+    if let Some(input) = input.downcast_ref::<SetQueueAttributesInput>() {
+        url("SetQueueAttributes", input.queue_url())?;
+        return queue_attributes(names, input.attributes());
+    }
+    if let Some(input) = input.downcast_ref::<PurgeQueueInput>() {
+        return url("PurgeQueue", input.queue_url());
+    }
+    if let Some(input) = input.downcast_ref::<DeleteQueueInput>() {
+        return url("DeleteQueue", input.queue_url());
+    }
+    if let Some(input) = input.downcast_ref::<ListQueuesInput>() {
+        return match input.queue_name_prefix() {
+            Some(prefix) if prefix.starts_with(&names.prefix) => Ok(()),
+            prefix => Err(SqsViolation::ListPrefix {
+                prefix: prefix.map(str::to_owned),
+                expected: names.prefix.clone(),
+            }),
+        };
+    }
+    Err(SqsViolation::UnsupportedOperation {
+        operation: operation().to_owned(),
+    })
+}
+
+fn queue_url(
+    names: &ScopeNames,
+    operation: &'static str,
+    url: Option<&str>,
+) -> Result<(), SqsViolation> {
+    let url = url.ok_or(SqsViolation::Missing {
+        operation,
+        field: "QueueUrl",
+    })?;
+    let name = naming::queue_name_from_url(url).ok_or_else(|| SqsViolation::Malformed {
+        field: "QueueUrl",
+        value: url.to_owned(),
+        kind: "URL",
+        expected: "`{scheme}://{host}/{account}/{queue name}`",
+    })?;
+    owned(names, "QueueUrl", url, name)
+}
+
+fn queue_name(
+    names: &ScopeNames,
+    operation: &'static str,
+    field: &'static str,
+    name: Option<&str>,
+) -> Result<(), SqsViolation> {
+    let name = name.ok_or(SqsViolation::Missing { operation, field })?;
+    owned(names, field, name, name)
+}
+
+fn owned(
+    names: &ScopeNames,
+    field: &'static str,
+    value: &str,
+    name: &str,
+) -> Result<(), SqsViolation> {
+    if naming::is_own_queue_name(&names.prefix, name) {
+        Ok(())
+    } else {
+        Err(SqsViolation::ForeignQueue {
+            field,
+            value: value.to_owned(),
+            queue: name.to_owned(),
+            prefix: names.prefix.clone(),
+        })
+    }
+}
+
+fn scope_attribute(
+    names: &ScopeNames,
+    queue: Option<&str>,
+    attributes: Option<&HashMap<String, MessageAttributeValue>>,
+) -> Result<(), SqsViolation> {
+    let found = attributes
+        .and_then(|attributes| attributes.get(SCOPE_ATTRIBUTE))
+        .filter(|value| value.data_type() == "String")
+        .and_then(MessageAttributeValue::string_value);
+    if found == Some(names.label.as_str()) {
+        return Ok(());
+    }
+    Err(SqsViolation::ScopeAttribute {
+        queue: queue.unwrap_or_default().to_owned(),
+        found: found.map(str::to_owned),
+        expected: names.label.clone(),
+    })
+}
+
+fn queue_attributes(
+    names: &ScopeNames,
+    attributes: Option<&HashMap<QueueAttributeName, String>>,
+) -> Result<(), SqsViolation> {
+    for (name, value) in attributes.into_iter().flatten() {
+        let name = name.as_str();
+        if !ALLOWED_ATTRIBUTES.contains(&name) {
+            return Err(SqsViolation::QueueAttribute {
+                name: name.to_owned(),
+                value: value.clone(),
+                rule: "only delivery, retention, FIFO, encryption and redrive settings may be set; \
+                       a resource policy could grant the queue to other principals",
+            });
+        }
+        if name == "RedrivePolicy" {
+            redrive_policy(names, value)?;
+        }
+    }
+    Ok(())
+}
+
+/// A redrive policy must name a dead-letter queue of the scope.
+fn redrive_policy(names: &ScopeNames, value: &str) -> Result<(), SqsViolation> {
+    let invalid = |rule| SqsViolation::QueueAttribute {
+        name: "RedrivePolicy".to_owned(),
+        value: value.to_owned(),
+        rule,
+    };
+    let policy: serde_json::Value =
+        serde_json::from_str(value).map_err(|_| invalid("a redrive policy is a JSON object"))?;
+    let arn = policy
+        .get("deadLetterTargetArn")
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| invalid("a redrive policy names its deadLetterTargetArn as a string"))?;
+    let name = naming::queue_name_from_arn(arn).ok_or_else(|| SqsViolation::Malformed {
+        field: "RedrivePolicy.deadLetterTargetArn",
+        value: arn.to_owned(),
+        kind: "ARN",
+        expected: "`arn:{partition}:sqs:{region}:{account}:{queue name}`",
+    })?;
+    owned(names, "RedrivePolicy.deadLetterTargetArn", arn, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scope::{Capsule, Tenant};
+
+    fn names(scope: &AnyScope) -> ScopeNames {
+        ScopeNames::of(scope)
+    }
+
+    fn check<T: std::fmt::Debug + Send + Sync + 'static>(
+        names: &ScopeNames,
+        input: T,
+    ) -> Result<(), SqsViolation> {
+        check_request(names, &Input::erase(input), || "Test")
+    }
+
+    const T1: &str = "https://sqs.us-east-1.amazonaws.com/1/t_t1_hooks";
+    const T10: &str = "https://sqs.us-east-1.amazonaws.com/1/t_t10_hooks";
+
+    fn label(value: &str) -> MessageAttributeValue {
+        MessageAttributeValue::builder()
+            .data_type("String")
+            .string_value(value)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn urls_of_prefix_siblings() {
+        let t1 = names(&AnyScope::Tenant(Tenant::new("t1", "T").unwrap()));
+        let receive = |url: &str| {
+            ReceiveMessageInput::builder()
+                .queue_url(url)
+                .build()
+                .unwrap()
+        };
+        assert_eq!(check(&t1, receive(T1)), Ok(()));
+        assert!(matches!(
+            check(&t1, receive(T10)),
+            Err(SqsViolation::ForeignQueue { .. })
+        ));
+        assert!(matches!(
+            check(&t1, receive("t_t1_hooks")),
+            Err(SqsViolation::Malformed { .. })
+        ));
+        assert!(matches!(
+            check(&t1, ReceiveMessageInput::builder().build().unwrap()),
+            Err(SqsViolation::Missing { .. })
+        ));
+        let dlq = format!("{T1}_dlq");
+        assert_eq!(check(&t1, receive(&dlq)), Ok(()));
+    }
+
+    #[test]
+    fn messages_carry_the_scope_label() {
+        let t1 = names(&AnyScope::Tenant(Tenant::new("t1", "T").unwrap()));
+        let send = |value: Option<&str>| {
+            let mut input = SendMessageInput::builder().queue_url(T1).message_body("{}");
+            if let Some(value) = value {
+                input = input.message_attributes(SCOPE_ATTRIBUTE, label(value));
+            }
+            input.build().unwrap()
+        };
+        assert_eq!(check(&t1, send(Some("tenant/t1"))), Ok(()));
+        assert!(matches!(
+            check(&t1, send(Some("tenant/t10"))),
+            Err(SqsViolation::ScopeAttribute { .. })
+        ));
+        assert!(matches!(
+            check(&t1, send(None)),
+            Err(SqsViolation::ScopeAttribute { found: None, .. })
+        ));
+    }
+
+    #[test]
+    fn queue_names_and_attributes() {
+        let capsule = names(&AnyScope::Capsule(
+            Capsule::new("t1", "caps-1", "PRODUS").unwrap(),
+        ));
+        let create = |name: &str, attribute: Option<(QueueAttributeName, String)>| {
+            let mut input = CreateQueueInput::builder().queue_name(name);
+            if let Some((key, value)) = attribute {
+                input = input.attributes(key, value);
+            }
+            input.build().unwrap()
+        };
+        assert_eq!(
+            check(&capsule, create("c_PRODUS_t1_caps-1_hooks", None)),
+            Ok(())
+        );
+        assert!(check(&capsule, create("c_PRODUS_t1_caps-2_hooks", None)).is_err());
+        let redrive = |arn: &str| {
+            Some((
+                QueueAttributeName::RedrivePolicy,
+                format!(r#"{{"deadLetterTargetArn":"{arn}","maxReceiveCount":5}}"#),
+            ))
+        };
+        assert_eq!(
+            check(
+                &capsule,
+                create(
+                    "c_PRODUS_t1_caps-1_hooks",
+                    redrive("arn:aws:sqs:us-east-1:1:c_PRODUS_t1_caps-1_hooks_dlq")
+                )
+            ),
+            Ok(())
+        );
+        assert!(matches!(
+            check(
+                &capsule,
+                create(
+                    "c_PRODUS_t1_caps-1_hooks",
+                    redrive("arn:aws:sqs:us-east-1:1:c_PRODUS_t1_caps-2_hooks_dlq")
+                )
+            ),
+            Err(SqsViolation::ForeignQueue { .. })
+        ));
+        assert!(matches!(
+            check(
+                &capsule,
+                create(
+                    "c_PRODUS_t1_caps-1_hooks",
+                    Some((QueueAttributeName::Policy, "{}".to_owned()))
+                )
+            ),
+            Err(SqsViolation::QueueAttribute { .. })
+        ));
+        let get = |name: &str| {
+            GetQueueUrlInput::builder()
+                .queue_name(name)
+                .build()
+                .unwrap()
+        };
+        assert_eq!(check(&capsule, get("c_PRODUS_t1_caps-1_hooks_dlq")), Ok(()));
+        assert!(check(&capsule, get("c_PRODUS_t1_caps-10_hooks")).is_err());
+        let list = |prefix: Option<&str>| {
+            ListQueuesInput::builder()
+                .set_queue_name_prefix(prefix.map(str::to_owned))
+                .build()
+                .unwrap()
+        };
+        assert_eq!(check(&capsule, list(Some("c_PRODUS_t1_caps-1_"))), Ok(()));
+        assert!(check(&capsule, list(Some("c_PRODUS_t1_caps-1"))).is_err());
+        assert!(check(&capsule, list(None)).is_err());
+    }
+
+    #[test]
+    fn other_operations_are_rejected() {
+        let platform = names(&AnyScope::Platform);
+        let input = aws_sdk_sqs::operation::add_permission::AddPermissionInput::builder()
+            .queue_url("https://h/1/p_events")
+            .build()
+            .unwrap();
+        assert!(matches!(
+            check(&platform, input),
+            Err(SqsViolation::UnsupportedOperation { .. })
+        ));
+    }
+}

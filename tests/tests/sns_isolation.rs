@@ -1,0 +1,433 @@
+//! SNS isolation against moto: two tenants whose ids are prefix siblings and, for each, two
+//! capsules sharing a capsule code. Each scope publishes to its own topic, which delivers (raw)
+//! into its own scoped queue, where the scope attribute arrives and `receive` accepts it; every
+//! attempt of one scope's guarded SNS client on another's topic, or to subscribe another's
+//! queue, fails with an `SnsViolation` before it reaches the HTTP client.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests: a failed unwrap is the test failing"
+)]
+
+use std::time::Duration;
+
+use aws_sdk_sns::types::MessageAttributeValue;
+use scoped_runtime::{
+    AwsClientFactory, Capsule, SnsError, SnsViolation, Tenant, capsule_queue, capsule_topic,
+    tenant_queue, tenant_topic,
+};
+use scoped_tests::messaging::{MessagingTap, tapped_factory, unguarded_sqs};
+use scoped_tests::{lone_code, unique};
+
+/// A tenant's event, published to its topic.
+#[tenant_topic("events")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TenantEvent {
+    /// Who published it.
+    pub from: String,
+}
+
+/// The same shape, received from the tenant's queue the topic delivers to.
+#[tenant_queue("events")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TenantInbox {
+    /// Who published it.
+    pub from: String,
+}
+
+/// A capsule's event.
+#[capsule_topic("events")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CapsuleEvent {
+    /// Who published it.
+    pub from: String,
+}
+
+/// A capsule's inbox.
+#[capsule_queue("events")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CapsuleInbox {
+    /// Who published it.
+    pub from: String,
+}
+
+const WAIT: Duration = Duration::from_secs(1);
+
+struct Cell {
+    name: String,
+    raw: aws_sdk_sns::Client,
+    topic_arn: String,
+    topic_name: String,
+    queue_arn: String,
+    label: String,
+    subscription: String,
+}
+
+async fn world() -> (AwsClientFactory, MessagingTap, [Tenant; 2], [Capsule; 4]) {
+    let (factory, tap) = tapped_factory().await;
+    let t1 = format!("t1-{}", unique());
+    let t10 = format!("{t1}0");
+    let code = lone_code("N");
+    let capsule = |tenant: &str, id: &str| Capsule::new(tenant, id, &code).unwrap();
+    (
+        factory,
+        tap,
+        [
+            Tenant::new(&t1, "One").unwrap(),
+            Tenant::new(&t10, "Ten").unwrap(),
+        ],
+        [
+            capsule(&t1, "caps-1"),
+            capsule(&t1, "caps-10"),
+            capsule(&t10, "caps-1"),
+            capsule(&t10, "caps-10"),
+        ],
+    )
+}
+
+fn label(value: &str) -> MessageAttributeValue {
+    MessageAttributeValue::builder()
+        .data_type("String")
+        .string_value(value)
+        .build()
+        .unwrap()
+}
+
+fn violation<T: std::fmt::Debug, E: std::error::Error + 'static>(
+    what: &str,
+    result: Result<T, E>,
+) -> SnsViolation {
+    let err = result.expect_err(what);
+    SnsViolation::find_in(&err)
+        .unwrap_or_else(|| panic!("{what}: not a guard rejection: {err:?}"))
+        .clone()
+}
+
+/// The matrix: each scope's topic delivers to its own queue only; each scope's guarded client
+/// is refused every other scope's topic and queue without a request leaving; an unguarded
+/// client then finds in each queue exactly its scope's notification, scope attribute included.
+#[tokio::test]
+async fn every_scope_publishes_only_to_its_own_topic() {
+    let (factory, tap, tenants, capsules) = world().await;
+    let mut cells = Vec::new();
+    for tenant in &tenants {
+        let queue = factory.tenant_sqs(tenant).queue::<TenantInbox>();
+        let provisioned = queue.provision().await.unwrap();
+        let topic = factory.tenant_sns(tenant).topic::<TenantEvent>();
+        let arn = topic.provision().await.unwrap();
+        let subscription = topic.subscribe_queue(&provisioned.arn).await.unwrap();
+        let name = format!("tenant {}", tenant.id());
+        topic
+            .publish(&TenantEvent { from: name.clone() })
+            .await
+            .unwrap();
+        cells.push(Cell {
+            name,
+            raw: topic.raw().clone(),
+            topic_arn: arn,
+            topic_name: topic.name().to_owned(),
+            queue_arn: provisioned.arn,
+            label: topic.scope_label().to_owned(),
+            subscription,
+        });
+    }
+    for capsule in &capsules {
+        let queue = factory.capsule_sqs(capsule).queue::<CapsuleInbox>();
+        let provisioned = queue.provision().await.unwrap();
+        let topic = factory.capsule_sns(capsule).topic::<CapsuleEvent>();
+        let arn = topic.provision().await.unwrap();
+        let subscription = topic.subscribe_queue(&provisioned.arn).await.unwrap();
+        let name = format!("capsule {}/{}", capsule.tenant_id(), capsule.id());
+        topic
+            .publish(&CapsuleEvent { from: name.clone() })
+            .await
+            .unwrap();
+        cells.push(Cell {
+            name,
+            raw: topic.raw().clone(),
+            topic_arn: arn,
+            topic_name: topic.name().to_owned(),
+            queue_arn: provisioned.arn,
+            label: topic.scope_label().to_owned(),
+            subscription,
+        });
+    }
+
+    let before = tap.requests();
+    for own in &cells {
+        for other in cells.iter().filter(|c| c.name != own.name) {
+            let what = |op: &str| format!("{} {op} on {}'s", own.name, other.name);
+            let raw = &own.raw;
+            assert!(matches!(
+                violation(
+                    &what("Publish"),
+                    raw.publish()
+                        .topic_arn(&other.topic_arn)
+                        .message("{}")
+                        .message_attributes("scoped.scope", label(&own.label))
+                        .send()
+                        .await
+                ),
+                SnsViolation::ForeignTopic { .. }
+            ));
+            assert!(matches!(
+                violation(
+                    &what("Publish by TargetArn"),
+                    raw.publish()
+                        .target_arn(&other.topic_arn)
+                        .message("{}")
+                        .message_attributes("scoped.scope", label(&own.label))
+                        .send()
+                        .await
+                ),
+                SnsViolation::ForeignTopic { .. }
+            ));
+            assert!(matches!(
+                violation(
+                    &what("PublishBatch"),
+                    raw.publish_batch()
+                        .topic_arn(&other.topic_arn)
+                        .publish_batch_request_entries(
+                            aws_sdk_sns::types::PublishBatchRequestEntry::builder()
+                                .id("0")
+                                .message("{}")
+                                .message_attributes("scoped.scope", label(&own.label))
+                                .build()
+                                .unwrap()
+                        )
+                        .send()
+                        .await
+                ),
+                SnsViolation::ForeignTopic { .. }
+            ));
+            // Their topic with my queue, and my topic with their queue.
+            assert!(matches!(
+                violation(
+                    &what("Subscribe to topic"),
+                    raw.subscribe()
+                        .topic_arn(&other.topic_arn)
+                        .protocol("sqs")
+                        .endpoint(&own.queue_arn)
+                        .send()
+                        .await
+                ),
+                SnsViolation::ForeignTopic { .. }
+            ));
+            assert!(matches!(
+                violation(
+                    &what("Subscribe queue"),
+                    raw.subscribe()
+                        .topic_arn(&own.topic_arn)
+                        .protocol("sqs")
+                        .endpoint(&other.queue_arn)
+                        .send()
+                        .await
+                ),
+                SnsViolation::ForeignSubscriber { .. }
+            ));
+            assert!(matches!(
+                violation(
+                    &what("CreateTopic"),
+                    raw.create_topic().name(&other.topic_name).send().await
+                ),
+                SnsViolation::ForeignTopic { .. }
+            ));
+            for result in [
+                raw.delete_topic()
+                    .topic_arn(&other.topic_arn)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_sdk_sns::Error::from),
+                raw.get_topic_attributes()
+                    .topic_arn(&other.topic_arn)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_sdk_sns::Error::from),
+                raw.list_subscriptions_by_topic()
+                    .topic_arn(&other.topic_arn)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_sdk_sns::Error::from),
+            ] {
+                assert!(matches!(
+                    violation(&what("topic operation"), result),
+                    SnsViolation::ForeignTopic { .. }
+                ));
+            }
+            assert!(matches!(
+                violation(
+                    &what("Unsubscribe"),
+                    raw.unsubscribe()
+                        .subscription_arn(&other.subscription)
+                        .send()
+                        .await
+                ),
+                SnsViolation::ForeignTopic { .. }
+            ));
+        }
+    }
+    assert_eq!(
+        tap.requests(),
+        before,
+        "a rejected request reached the HTTP client: {:?}",
+        &tap.operations()[before..]
+    );
+
+    // What the emulator holds: each queue exactly its own scope's one notification, delivered
+    // raw with the scope attribute.
+    let unguarded = unguarded_sqs(&factory);
+    for cell in &cells {
+        let name = cell.queue_arn.rsplit(':').next().unwrap();
+        let url = unguarded
+            .get_queue_url()
+            .queue_name(name)
+            .send()
+            .await
+            .unwrap()
+            .queue_url
+            .unwrap();
+        let messages = unguarded
+            .receive_message()
+            .queue_url(&url)
+            .max_number_of_messages(10)
+            .message_attribute_names("All")
+            .visibility_timeout(0)
+            .send()
+            .await
+            .unwrap()
+            .messages
+            .unwrap_or_default();
+        assert_eq!(messages.len(), 1, "{}: {messages:?}", cell.name);
+        let body: serde_json::Value = serde_json::from_str(messages[0].body().unwrap()).unwrap();
+        assert_eq!(body["from"], cell.name.as_str(), "delivered raw");
+        assert_eq!(
+            messages[0].message_attributes().unwrap()["scoped.scope"].string_value(),
+            Some(cell.label.as_str())
+        );
+    }
+
+    // And each scoped queue hands its notification out, typed.
+    for tenant in &tenants {
+        let received = factory
+            .tenant_sqs(tenant)
+            .queue::<TenantInbox>()
+            .receive(10, WAIT)
+            .await
+            .unwrap();
+        assert_eq!(received.refused, []);
+        assert_eq!(received.messages.len(), 1);
+        assert_eq!(
+            received.messages[0].message.from,
+            format!("tenant {}", tenant.id())
+        );
+    }
+    for capsule in &capsules {
+        let received = factory
+            .capsule_sqs(capsule)
+            .queue::<CapsuleInbox>()
+            .receive(10, WAIT)
+            .await
+            .unwrap();
+        assert_eq!(received.refused, []);
+        assert_eq!(received.messages.len(), 1);
+    }
+}
+
+/// The typed API refuses a foreign queue before sending; batches of 1–10 are published and
+/// delivered; 0 or 11 are errors that send nothing.
+#[tokio::test]
+async fn typed_subscribe_and_batches() {
+    let (factory, tap, tenants, _) = world().await;
+    let topic = factory.tenant_sns(&tenants[0]).topic::<TenantEvent>();
+    topic.provision().await.unwrap();
+    let own = factory.tenant_sqs(&tenants[0]).queue::<TenantInbox>();
+    let own_arn = own.provision().await.unwrap().arn;
+    let sibling = factory.tenant_sqs(&tenants[1]).queue::<TenantInbox>();
+    let sibling_arn = sibling.provision().await.unwrap().arn;
+
+    let before = tap.requests();
+    let err = topic.subscribe_queue(&sibling_arn).await.unwrap_err();
+    assert!(matches!(err, SnsError::ForeignSubscriber { .. }), "{err}");
+    let events: Vec<TenantEvent> = (0..11)
+        .map(|i| TenantEvent {
+            from: format!("e{i}"),
+        })
+        .collect();
+    assert!(matches!(
+        topic.publish_batch(&events).await,
+        Err(SnsError::BatchSize { count: 11, .. })
+    ));
+    assert!(matches!(
+        topic.publish_batch(&[]).await,
+        Err(SnsError::BatchSize { count: 0, .. })
+    ));
+    let huge = TenantEvent {
+        from: "x".repeat(262_144),
+    };
+    assert!(matches!(
+        topic.publish(&huge).await,
+        Err(SnsError::MessageTooLarge { .. })
+    ));
+    // Raw: no label, SMS, a non-SQS subscriber, a list of every topic.
+    let raw = topic.raw();
+    let arn = topic.arn().await.unwrap().to_owned();
+    assert!(matches!(
+        violation(
+            "unlabelled",
+            raw.publish().topic_arn(&arn).message("{}").send().await
+        ),
+        SnsViolation::ScopeAttribute { found: None, .. }
+    ));
+    assert!(matches!(
+        violation(
+            "sms",
+            raw.publish()
+                .phone_number("+15555550100")
+                .message("hi")
+                .send()
+                .await
+        ),
+        SnsViolation::Outside { .. }
+    ));
+    assert!(matches!(
+        violation(
+            "https subscriber",
+            raw.subscribe()
+                .topic_arn(&arn)
+                .protocol("https")
+                .endpoint("https://example.com/hook")
+                .send()
+                .await
+        ),
+        SnsViolation::ForeignSubscriber { .. }
+    ));
+    assert!(matches!(
+        violation("list topics", raw.list_topics().send().await),
+        SnsViolation::UnsupportedOperation { .. }
+    ));
+    assert_eq!(tap.requests(), before, "{:?}", &tap.operations()[before..]);
+
+    topic.subscribe_queue(&own_arn).await.unwrap();
+    let published = topic.publish_batch(&events[..10]).await.unwrap();
+    assert_eq!(published.failed, []);
+    assert_eq!(published.published.len(), 10);
+    let mut from = Vec::new();
+    for _ in 0..10 {
+        let received = own.receive(10, WAIT).await.unwrap();
+        assert_eq!(received.refused, []);
+        for delivery in received.messages {
+            own.delete(&delivery.receipt).await.unwrap();
+            from.push(delivery.message.from);
+        }
+        if from.len() == 10 {
+            break;
+        }
+    }
+    assert_eq!(from.len(), 10, "{from:?}");
+    // Nothing reached the sibling's queue.
+    assert!(sibling.receive(10, WAIT).await.unwrap().messages.is_empty());
+}
