@@ -13,6 +13,7 @@ mod ast;
 mod attributes;
 mod doc;
 mod expand;
+mod objects;
 mod scope;
 mod valid;
 
@@ -60,4 +61,22 @@ pub fn derive_scoped_key(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Collection)]
 pub fn derive_collection(input: TokenStream) -> TokenStream {
     expand::derive_collection(input.into()).into()
+}
+
+/// Binds a struct to the capsule scope and an object collection: `#[capsule_objects("uploads")]`.
+#[proc_macro_attribute]
+pub fn capsule_objects(args: TokenStream, item: TokenStream) -> TokenStream {
+    objects::objects_attribute(ScopeKind::Capsule, args.into(), item.into()).into()
+}
+
+/// Binds a struct to the tenant scope and an object collection: `#[tenant_objects("exports")]`.
+#[proc_macro_attribute]
+pub fn tenant_objects(args: TokenStream, item: TokenStream) -> TokenStream {
+    objects::objects_attribute(ScopeKind::Tenant, args.into(), item.into()).into()
+}
+
+/// Binds a struct to the platform scope and an object collection: `#[platform_objects("reports")]`.
+#[proc_macro_attribute]
+pub fn platform_objects(args: TokenStream, item: TokenStream) -> TokenStream {
+    objects::objects_attribute(ScopeKind::Platform, args.into(), item.into()).into()
 }

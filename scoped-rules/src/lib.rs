@@ -13,6 +13,9 @@ extern crate std;
 
 use core::fmt;
 
+pub mod s3;
+pub use s3::{check_bucket_name, check_object_collection};
+
 /// A set of ASCII characters an identifier may be made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Charset {

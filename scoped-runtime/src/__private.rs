@@ -97,3 +97,12 @@ pub fn declare_table_schema(
 ) -> Result<(), KeyError> {
     crate::dynamodb::schema::declare(kind, base, schema, declaration)
 }
+
+/// What the objects attributes' generated code names.
+#[cfg(feature = "s3")]
+pub mod s3 {
+    pub use crate::s3::error::S3Error;
+    pub use crate::s3::objects::seal::DeclaredObjects;
+    pub use crate::s3::objects::{ObjectKey, Objects};
+    pub use crate::segment::{KeySegment, Segment};
+}
