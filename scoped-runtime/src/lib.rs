@@ -226,6 +226,8 @@ mod key;
 mod kind;
 mod naming;
 mod role;
+#[cfg(feature = "s3")]
+mod s3;
 mod scope;
 mod segment;
 #[cfg(feature = "sns")]
@@ -245,6 +247,15 @@ pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantNam
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
 pub use naming::table::TableName;
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
+#[cfg(feature = "s3")]
+pub use s3::error::{S3Error, S3Violation};
+#[cfg(feature = "s3")]
+pub use s3::objects::{CapsuleObjects, ObjectKey, Objects, PlatformObjects, TenantObjects};
+#[cfg(feature = "s3")]
+pub use s3::{
+    Download, MAX_PRESIGNED_EXPIRY, MultipartUpload, ObjectPage, ObjectStore, ObjectSummary, S3,
+    S3Buckets,
+};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
 #[cfg(feature = "sns")]
 pub use sns::{
@@ -314,6 +325,9 @@ mod guides {
     struct Patterns;
     #[doc = include_str!("../../docs/indexes.md")]
     struct Indexes;
+    #[cfg(feature = "s3")]
+    #[doc = include_str!("../../docs/s3.md")]
+    struct S3;
 }
 
 #[cfg(feature = "test-util")]
@@ -446,6 +460,82 @@ pub use scoped_macros::tenant_table;
 /// ```
 #[cfg(all(feature = "macros", feature = "dynamodb"))]
 pub use scoped_macros::platform_table;
+
+/// Binds a struct to the **capsule** scope and an object collection:
+/// `#[capsule_objects("uploads")]`. Feature `s3`.
+///
+/// Each value names one object, `capsule/{tenant_id}/{capsule_id}/{collection}/{id}/…`, from
+/// the struct's `#[scoped(id)]` fields in order (text, integers or any [`KeySegment`]), each
+/// escaped into one segment (`/` → `%2F`, `%` → `%25`, an id `.` or `..` as `%2E`s). The
+/// struct implements [`Objects`] and gets `fn object_key(scope: &Capsule, ids…)` and
+/// `fn to_object_key(&self, scope: &Capsule)`; only a [`CapsuleClient<S3>`](CapsuleClient)
+/// reaches it (`factory.capsule_s3(&capsule).objects::<Upload>()`), and through a tenant or
+/// platform client it does not compile. The collection is checked at compile time (1–64 of
+/// `a-z 0-9 -`). An object type is not also a DynamoDB entity: the attribute consumes the
+/// `#[scoped(id)]` markers. docs/s3.md is the guide.
+///
+/// ```
+/// use scoped_runtime::{Capsule, capsule_objects};
+///
+/// /// A file attached to a lead.
+/// #[capsule_objects("uploads")]
+/// pub struct Attachment {
+///     #[scoped(id)]
+///     pub lead_id: String,
+///     #[scoped(id)]
+///     pub file_name: String,
+/// }
+///
+/// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+/// assert_eq!(
+///     Attachment::object_key(&capsule, "lead-789", "q3/contract.pdf")?,
+///     "capsule/tenant-123/caps-456/uploads/lead-789/q3%2Fcontract.pdf"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "macros", feature = "s3"))]
+pub use scoped_macros::capsule_objects;
+
+/// Binds a struct to the **tenant** scope and an object collection:
+/// `#[tenant_objects("exports")]`; its objects are `tenant/{tenant_id}/{collection}/{id}/…`.
+/// Otherwise as [`capsule_objects`].
+///
+/// ```
+/// use scoped_runtime::{Tenant, tenant_objects};
+///
+/// /// A data export of a tenant.
+/// #[tenant_objects("exports")]
+/// pub struct Export {
+///     #[scoped(id)]
+///     pub export_id: u64,
+/// }
+///
+/// let tenant = Tenant::new("tenant-123", "Acme")?;
+/// assert_eq!(Export::object_key(&tenant, 7)?, "tenant/tenant-123/exports/7");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "macros", feature = "s3"))]
+pub use scoped_macros::tenant_objects;
+
+/// Binds a struct to the **platform** scope and an object collection:
+/// `#[platform_objects("reports")]`; its objects are `platform/{collection}/{id}/…`.
+/// Otherwise as [`capsule_objects`].
+///
+/// ```
+/// use scoped_runtime::{Platform, platform_objects};
+///
+/// /// A daily report of the platform.
+/// #[platform_objects("reports")]
+/// pub struct Report {
+///     #[scoped(id)]
+///     pub day: String,
+/// }
+///
+/// assert_eq!(Report::object_key(&Platform::new(), "2026-11-30")?, "platform/reports/2026-11-30");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "macros", feature = "s3"))]
+pub use scoped_macros::platform_objects;
 
 /// Derives [`Entity`]: a typed partition key built from the struct's `#[scoped(id)]` fields.
 ///

@@ -26,3 +26,12 @@ pub use crate::sns::{Topic, TopicBase};
 pub use crate::sqs::message::seal::BoundQueue;
 #[cfg(feature = "sqs")]
 pub use crate::sqs::{Queue, QueueBase};
+
+/// What the objects attributes' generated code names.
+#[cfg(feature = "s3")]
+pub mod s3 {
+    pub use crate::s3::error::S3Error;
+    pub use crate::s3::objects::seal::DeclaredObjects;
+    pub use crate::s3::objects::{ObjectKey, Objects};
+    pub use crate::segment::{KeySegment, Segment};
+}

@@ -4,6 +4,14 @@
 //! reads them here rather than from that service.
 
 #[cfg_attr(
+    not(feature = "s3"),
+    allow(
+        dead_code,
+        reason = "names are plain strings, compiled whatever the features; only S3 reads them"
+    )
+)]
+pub(crate) mod s3;
+#[cfg_attr(
     not(feature = "sns"),
     allow(
         dead_code,
