@@ -254,6 +254,7 @@ impl Tenant {
     ///
     /// [`ScopeError::RoleArn`] if `role_arn` is not an IAM role ARN.
     pub fn with_role_arn(self, role_arn: impl Into<String>) -> Result<Self, ScopeError> {
+        let any = AnyScope::Tenant(self.clone());
         let mut inner = Arc::unwrap_or_clone(self.inner);
         let role_arn = RoleArn::new(role_arn)?;
         let scope = PolicyScope::Tenant {
@@ -262,6 +263,7 @@ impl Tenant {
         inner.role = Some(scope_role(
             role_arn,
             &scope,
+            &any,
             &["tenant", inner.id.as_str()],
         )?);
         Ok(Self {
@@ -376,9 +378,10 @@ fn tags_of(role: Option<&RoleSpec>) -> Vec<(&'static str, &str)> {
 fn scope_role(
     role_arn: RoleArn,
     scope: &PolicyScope<'_>,
+    any: &AnyScope,
     session: &[&str],
 ) -> Result<Arc<RoleSpec>, ScopeError> {
-    let policy = iam::session_policy(scope, &role_arn)?;
+    let policy = iam::session_policy(scope, any, &role_arn)?;
     let mut spec = RoleSpec::new(role_arn, session_name(session));
     spec.policy = Some(policy.into());
     Ok(Arc::new(spec))
@@ -542,6 +545,7 @@ impl Capsule {
         }
         bases.sort();
         bases.dedup();
+        let any = AnyScope::Capsule(self.clone());
         let mut inner = Arc::unwrap_or_clone(self.inner);
         let role_arn = RoleArn::new(role_arn)?;
         let scope = PolicyScope::Capsule {
@@ -551,7 +555,7 @@ impl Capsule {
             bases: Some(&bases),
         };
         let session = ["capsule", inner.tenant_id.as_str(), inner.id.as_str()];
-        inner.role = Some(scope_role(role_arn, &scope, &session)?);
+        inner.role = Some(scope_role(role_arn, &scope, &any, &session)?);
         Ok(Self {
             inner: Arc::new(inner),
         })

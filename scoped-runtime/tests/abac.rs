@@ -204,7 +204,14 @@ fn a_capsule_session_reaches_its_keys_in_its_codes_tables() {
         .collect();
     assert_eq!(
         statements.keys().copied().collect::<Vec<_>>(),
-        ["ProvisionTables", "ScopedItems"]
+        [
+            "ProvisionTables",
+            "S3List",
+            "S3Objects",
+            "ScopedItems",
+            "ScopedQueues",
+            "ScopedTopics"
+        ]
     );
     let items = statements["ScopedItems"];
     let pattern = items["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"][0]

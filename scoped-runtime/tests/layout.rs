@@ -71,7 +71,14 @@ fn files(path: &Path) -> Vec<PathBuf> {
 /// The file's code outside its inline test module.
 fn code(path: &Path) -> String {
     let text = fs::read_to_string(path).expect("a source file is readable");
-    match text.find("#[cfg(test)]\nmod tests {") {
+    let at = [
+        "#[cfg(test)]\nmod tests {",
+        "#[cfg(test)]\npub(crate) mod tests {",
+    ]
+    .iter()
+    .filter_map(|start| text.find(start))
+    .min();
+    match at {
         Some(at) => text[..at].to_owned(),
         None => text,
     }

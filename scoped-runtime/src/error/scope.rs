@@ -89,7 +89,8 @@ pub enum ScopeError {
     /// The session policy generated for a scope exceeds STS's limit.
     #[error(
         "the session policy for {scope} is {len} characters, over STS's limit of {max}: \
-         give the scope's role fewer tables"
+         give the scope's role fewer tables, or assume a shared role with session tags instead \
+         (`with_abac_role`), whose permission policy is not bound by it"
     )]
     PolicyTooLarge {
         /// The scope the policy was generated for.

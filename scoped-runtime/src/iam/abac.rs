@@ -20,6 +20,7 @@ use super::PolicyScope;
 use crate::error::ScopeError;
 use crate::kind::ScopeKind;
 use crate::role::RoleArn;
+use crate::scope::{AnyScope, Capsule, Tenant};
 
 /// The session tag naming the scope kind: `tenant` or `capsule`.
 pub const TAG_KIND: &str = "scoped-kind";
@@ -88,8 +89,16 @@ impl AbacPolicies {
                 bases: None,
             },
         };
-        let mut statements = super::statements(&scope, role);
+        let mut statements = super::statements(&scope, Some(&placeholder(kind)?), role);
         for statement in &mut statements {
+            substitute(
+                statement,
+                &[
+                    (PLACEHOLDER_TENANT, &tenant),
+                    (PLACEHOLDER_CAPSULE, &capsule),
+                    (PLACEHOLDER_CODE, &code),
+                ],
+            );
             require_tags(statement, kind);
         }
         let permission = json!({ "Version": "2012-10-17", "Statement": statements }).to_string();
@@ -109,6 +118,54 @@ impl AbacPolicies {
     #[must_use]
     pub fn trust_policy(&self) -> &str {
         &self.trust
+    }
+}
+
+/// Stand-ins for a session's scope values: the services whose statements are built from a
+/// scope value (S3, SQS, SNS) build them for a scope with these ids, and each is then replaced
+/// by its tag's policy variable. Valid ids that no name contains by accident.
+const PLACEHOLDER_TENANT: &str = "zz-abac-tenant-zz";
+const PLACEHOLDER_CAPSULE: &str = "zz-abac-capsule-zz";
+const PLACEHOLDER_CODE: &str = "ZZABACCODEZZ";
+
+/// The scope of `kind` whose ids are the placeholders.
+fn placeholder(kind: ScopeKind) -> Result<AnyScope, ScopeError> {
+    Ok(match kind {
+        ScopeKind::Platform => return Err(ScopeError::NoAbacRole { kind }),
+        ScopeKind::Tenant => AnyScope::Tenant(Tenant::new(PLACEHOLDER_TENANT, "abac")?),
+        ScopeKind::Capsule => AnyScope::Capsule(Capsule::new(
+            PLACEHOLDER_TENANT,
+            PLACEHOLDER_CAPSULE,
+            PLACEHOLDER_CODE,
+        )?),
+    })
+}
+
+/// Replaces every placeholder in the strings of `value` by its policy variable.
+fn substitute(value: &mut Value, pairs: &[(&str, &str)]) {
+    match value {
+        Value::String(text) => {
+            for (placeholder, variable) in pairs {
+                if text.contains(placeholder) {
+                    *text = text.replace(placeholder, variable);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| substitute(item, pairs)),
+        Value::Object(entries) => {
+            // Keys too: a condition could be keyed by a name (none is today).
+            let taken = std::mem::take(entries);
+            for (mut key, mut item) in taken {
+                for (placeholder, variable) in pairs {
+                    if key.contains(placeholder) {
+                        key = key.replace(placeholder, variable);
+                    }
+                }
+                substitute(&mut item, pairs);
+                entries.insert(key, item);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -10,12 +10,19 @@
 pub(crate) mod abac;
 #[cfg(feature = "dynamodb")]
 pub(crate) mod dynamodb;
+#[cfg(feature = "s3")]
+pub(crate) mod s3;
+#[cfg(feature = "sns")]
+pub(crate) mod sns;
+#[cfg(feature = "sqs")]
+pub(crate) mod sqs;
 
 use serde_json::json;
 
 use crate::error::ScopeError;
 use crate::ident::BaseName;
 use crate::role::{MAX_SESSION_POLICY_CHARS, RoleArn};
+use crate::scope::AnyScope;
 
 /// What a policy is generated for: one scope's values (a session policy), or the policy
 /// variables that stand for them in a shared ABAC role's permission policy
@@ -59,11 +66,12 @@ impl PolicyScope<'_> {
 /// characters (a capsule listing too many tables); no condition is ever dropped to make it fit.
 pub(crate) fn session_policy(
     scope: &PolicyScope<'_>,
+    any: &AnyScope,
     role: &RoleArn,
 ) -> Result<String, ScopeError> {
     let policy = json!({
         "Version": "2012-10-17",
-        "Statement": statements(scope, role),
+        "Statement": statements(scope, Some(any), role),
     })
     .to_string();
     let len = policy.chars().count();
@@ -77,11 +85,26 @@ pub(crate) fn session_policy(
     Ok(policy)
 }
 
-/// The statements of every enabled service for `scope`'s credentials of `role`.
-pub(crate) fn statements(scope: &PolicyScope<'_>, role: &RoleArn) -> Vec<serde_json::Value> {
+/// The statements of every enabled service for `scope`'s credentials of `role`. The services
+/// other than DynamoDB build theirs from the scope itself (`any`); ABAC permission policies,
+/// which stand for every scope of a kind, have no such scope and carry DynamoDB's only.
+pub(crate) fn statements(
+    scope: &PolicyScope<'_>,
+    any: Option<&AnyScope>,
+    role: &RoleArn,
+) -> Vec<serde_json::Value> {
     #[allow(unused_mut, reason = "no statements without a service feature")]
     let mut statements: Vec<serde_json::Value> = Vec::new();
     #[cfg(feature = "dynamodb")]
     statements.extend(dynamodb::statements(scope, role));
+    if let Some(any) = any {
+        #[cfg(feature = "s3")]
+        statements.extend(s3::statements(any, role));
+        #[cfg(feature = "sqs")]
+        statements.extend(sqs::statements(any, role));
+        #[cfg(feature = "sns")]
+        statements.extend(sns::statements(any, role));
+        let _ = any;
+    }
     statements
 }

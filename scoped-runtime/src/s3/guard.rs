@@ -39,16 +39,6 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use super::error::S3Violation;
 use crate::naming::s3::{self as naming, KeyRule};
 
-/// The S3 IAM actions of the operations the guard allows: what session policies grant
-/// (`policy::tests` checks the two agree).
-pub(crate) const OBJECT_ACTIONS: [&str; 5] = [
-    "s3:GetObject",
-    "s3:PutObject",
-    "s3:DeleteObject",
-    "s3:AbortMultipartUpload",
-    "s3:ListMultipartUploadParts",
-];
-
 const NOT_SCOPED: &str = "the guard allows only object operations whose bucket and keys it can \
     check against the scope's prefix; bucket-level work belongs to an operator client or an \
     unscoped SDK client";

@@ -9,7 +9,6 @@ pub(crate) mod guard;
 mod list;
 mod multipart;
 pub(crate) mod objects;
-pub(crate) mod policy;
 mod settings;
 
 use aws_config::SdkConfig;

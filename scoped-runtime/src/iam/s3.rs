@@ -19,27 +19,27 @@
 
 use serde_json::{Value, json};
 
-use super::guard::OBJECT_ACTIONS;
-use super::settings::S3Buckets;
 use crate::naming::s3 as naming;
 use crate::role::RoleArn;
 use crate::scope::AnyScope;
 
-/// The S3 statements of `scope`'s session policy, or none without [`S3Buckets`].
-#[allow(
-    dead_code,
-    reason = "session policies take each enabled service's statements; the policy module wires them in"
-)]
-pub(crate) fn policy_statements(
-    scope: &AnyScope,
-    role: &RoleArn,
-    settings: Option<&S3Buckets>,
-) -> Vec<Value> {
-    let Some(settings) = settings else {
-        return Vec::new();
-    };
+/// The S3 IAM actions of the operations the guard allows: what session policies grant
+/// (the tests below check the two agree).
+pub(crate) const OBJECT_ACTIONS: [&str; 5] = [
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "s3:AbortMultipartUpload",
+    "s3:ListMultipartUploadParts",
+];
+
+/// The S3 statements of `scope`'s session policy. The session policy is built with the scope,
+/// before any factory's buckets are known, so it names every bucket (`*`): the scope's key
+/// prefix does the isolating, the guard keeps each client to its configured buckets, and the
+/// role's own permission policy bounds which buckets a session can reach at all.
+pub(crate) fn statements(scope: &AnyScope, role: &RoleArn) -> Vec<Value> {
     let partition = role.partition();
-    let bucket = settings.bucket_of(scope);
+    let bucket = "*";
     let prefix = naming::scope_prefix(scope);
     vec![
         json!({
@@ -112,10 +112,6 @@ mod tests {
         RoleArn::new("arn:aws:iam::123456789012:role/tenant").unwrap()
     }
 
-    fn buckets() -> S3Buckets {
-        S3Buckets::new("acme-data").unwrap()
-    }
-
     fn object(key: &str) -> String {
         format!("arn:aws:s3:::acme-data/{key}")
     }
@@ -123,96 +119,104 @@ mod tests {
     #[test]
     fn tenant_reaches_its_objects_not_its_prefix_sibling() {
         let scope = AnyScope::Tenant(Tenant::new("t1", "T").unwrap());
-        let statements = policy_statements(&scope, &role(), Some(&buckets()));
+        let granted = statements(&scope, &role());
         for action in ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] {
             assert!(allows(
-                &statements,
+                &granted,
                 action,
                 &object("tenant/t1/uploads/a"),
                 None
             ));
             assert!(!allows(
-                &statements,
+                &granted,
                 action,
                 &object("tenant/t10/uploads/a"),
                 None
             ));
             assert!(!allows(
-                &statements,
+                &granted,
                 action,
                 &object("capsule/t1/c1/uploads/a"),
                 None
             ));
-            assert!(!allows(
-                &statements,
+            // Any bucket, under the scope's prefix only: the guard keeps a client to the
+            // factory's buckets, and the role's permission policy bounds the rest.
+            assert!(allows(
+                &granted,
                 action,
                 "arn:aws:s3:::other/tenant/t1/a",
+                None
+            ));
+            assert!(!allows(
+                &granted,
+                action,
+                "arn:aws:s3:::other/tenant/t10/a",
                 None
             ));
         }
         let bucket = "arn:aws:s3:::acme-data";
         assert!(allows(
-            &statements,
+            &granted,
             "s3:ListBucket",
             bucket,
             Some("tenant/t1/")
         ));
         assert!(allows(
-            &statements,
+            &granted,
             "s3:ListBucket",
             bucket,
             Some("tenant/t1/uploads/x")
         ));
         assert!(!allows(
-            &statements,
+            &granted,
             "s3:ListBucket",
             bucket,
             Some("tenant/t10/")
         ));
         assert!(!allows(
-            &statements,
+            &granted,
             "s3:ListBucket",
             bucket,
             Some("tenant/t1")
         ));
-        assert!(!allows(&statements, "s3:ListBucket", bucket, Some("")));
-        assert!(!allows(&statements, "s3:ListBucket", bucket, None));
-        assert!(!allows(&statements, "s3:DeleteBucket", bucket, None));
-        assert!(!allows(&statements, "s3:PutBucketPolicy", bucket, None));
+        assert!(!allows(&granted, "s3:ListBucket", bucket, Some("")));
+        assert!(!allows(&granted, "s3:ListBucket", bucket, None));
+        assert!(!allows(&granted, "s3:DeleteBucket", bucket, None));
+        assert!(!allows(&granted, "s3:PutBucketPolicy", bucket, None));
     }
 
     #[test]
     fn capsule_reaches_its_objects_not_a_sibling_capsule() {
         let scope = AnyScope::Capsule(Capsule::new("t1", "caps-456", "PRODUS").unwrap());
-        let buckets = buckets().capsule_code("PRODUS", "acme-produs").unwrap();
-        let statements = policy_statements(&scope, &role(), Some(&buckets));
+        let granted = statements(&scope, &role());
         let object = |key: &str| format!("arn:aws:s3:::acme-produs/{key}");
         assert!(allows(
-            &statements,
+            &granted,
             "s3:GetObject",
             &object("capsule/t1/caps-456/a"),
             None
         ));
         assert!(!allows(
-            &statements,
+            &granted,
             "s3:GetObject",
             &object("capsule/t1/caps-4567/a"),
             None
         ));
         assert!(!allows(
-            &statements,
+            &granted,
             "s3:GetObject",
             &object("capsule/t10/caps-456/a"),
             None
         ));
         assert!(!allows(
-            &statements,
+            &granted,
             "s3:GetObject",
             &object("tenant/t1/a"),
             None
         ));
-        assert!(!allows(
-            &statements,
+        // Any bucket under the capsule's prefix (the guard keeps a client to its bucket).
+        assert!(allows(
+            &granted,
             "s3:GetObject",
             "arn:aws:s3:::acme-data/capsule/t1/caps-456/a",
             None
@@ -220,14 +224,12 @@ mod tests {
     }
 
     #[test]
-    fn statements_are_compact_and_absent_without_buckets() {
+    fn statements_are_compact() {
         let scope =
             AnyScope::Capsule(Capsule::new(&"t".repeat(64), &"c".repeat(64), "PRODUS").unwrap());
-        let statements = policy_statements(&scope, &role(), Some(&buckets()));
-        let text = serde_json::to_string(&statements).unwrap();
+        let text = serde_json::to_string(&statements(&scope, &role())).unwrap();
         // DynamoDB's statements take ~700 of the 2,048 characters.
         assert!(text.len() < 700, "{} characters: {text}", text.len());
-        assert!(policy_statements(&scope, &role(), None).is_empty());
     }
 
     #[test]
