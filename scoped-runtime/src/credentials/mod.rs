@@ -36,12 +36,14 @@
 //! docs/credentials.md has the behaviour per state of the credentials and of STS, as a table.
 
 pub(crate) mod bench;
+mod budget;
 mod cache;
 mod clock;
 mod counter;
 mod entry;
 mod provider;
 mod scheduler;
+mod spread;
 mod sts;
 
 pub(crate) use cache::RoleCache;
