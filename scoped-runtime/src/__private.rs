@@ -56,6 +56,10 @@ pub use scoped_macros::__scoped_bound;
 /// Warm credential caches for the benchmarks.
 pub use crate::credentials::bench::WarmRoles;
 
+/// The fleet simulation of `examples/fleet.rs` (feature `test-util`).
+#[cfg(feature = "test-util")]
+pub use crate::credentials::fleet;
+
 /// A collection query's decoding alone, for the benchmarks.
 pub use crate::dynamodb::ops::decode_collection;
 

@@ -12,8 +12,8 @@
 //!   one call per second); each successful call gives back 1/32 of the limit. The role whose
 //!   load was throttled retries with its own jittered backoff, serving its valid credentials
 //!   meanwhile.
-//! - **No herd**: waiters sleep until the next token plus a random share of the time the queue
-//!   ahead of them takes to drain, so each token wakes about one waiter, not all of them.
+//! - **No herd**: loads queue first come first served, one queue for each kind; only the
+//!   head of a queue watches the clock, so a token wakes one waiter, not all of them.
 //!
 //! [`CredentialCacheConfig::sts_rate_limit`]: super::CredentialCacheConfig::sts_rate_limit
 
@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
+use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::clock::Clock;
@@ -34,6 +35,12 @@ const MIN_RATE: f64 = 1.0;
 
 /// Each successful call gives back this share of the configured limit.
 const RECOVERY_SHARE: f64 = 1.0 / 32.0;
+
+/// How often the head of a queue re-reads the bucket, whose rate throttling changes.
+const RECHECK: Duration = Duration::from_millis(100);
+
+/// How often a queued refresh checks whether a request now waits on it.
+const PROMOTION_CHECK: Duration = Duration::from_secs(1);
 
 #[derive(Debug)]
 struct Bucket {
@@ -57,8 +64,10 @@ impl Bucket {
 pub(crate) struct StsBudget {
     limit: f64,
     bucket: Mutex<Bucket>,
-    /// Loads waiting for a token, and how many of them a request waits on.
-    waiting: AtomicUsize,
+    /// The queues, first come first served: only the head of each watches the clock.
+    urgent_gate: Semaphore,
+    ahead_gate: Semaphore,
+    /// Loads a request waits on, queued or at the head.
     urgent_waiting: AtomicUsize,
 }
 
@@ -90,7 +99,8 @@ impl StsBudget {
                 refilled: now,
                 last_cut: None,
             }),
-            waiting: AtomicUsize::new(0),
+            urgent_gate: Semaphore::new(1),
+            ahead_gate: Semaphore::new(1),
             urgent_waiting: AtomicUsize::new(0),
         }
     }
@@ -100,42 +110,62 @@ impl StsBudget {
         self.bucket.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Waits for one call's token. `urgent` (a request waits on the load) is read at every
-    /// wake-up, so a refresh that a request starts waiting on is promoted.
+    /// Waits for one call's token. A refresh (`urgent` false) queues behind other refreshes
+    /// and takes a token only while no load a request waits on is queued; `urgent` is read
+    /// again at least every [`PROMOTION_CHECK`], so a refresh that a request starts waiting on
+    /// moves to the requests' queue.
     pub(crate) async fn acquire(&self, clock: &Clock, urgent: &AtomicBool) {
-        let _waiting = Waiting::new(&self.waiting);
-        let mut urgent_slot: Option<Waiting<'_>> = None;
-        loop {
-            let is_urgent = urgent.load(Ordering::Relaxed);
-            if is_urgent && urgent_slot.is_none() {
-                urgent_slot = Some(Waiting::new(&self.urgent_waiting));
+        if !urgent.load(Ordering::Relaxed) {
+            let queued = self.ahead_gate.acquire();
+            tokio::pin!(queued);
+            loop {
+                tokio::select! {
+                    permit = &mut queued => {
+                        // The gate is never closed; were it, the refresh would go unqueued.
+                        let _permit = permit.ok();
+                        if self.take_token(clock, Some(urgent)).await {
+                            return;
+                        }
+                        break;
+                    }
+                    () = tokio::time::sleep(PROMOTION_CHECK) => {
+                        if urgent.load(Ordering::Relaxed) {
+                            break;
+                        }
+                    }
+                }
             }
+        }
+        let _waiting = Waiting::new(&self.urgent_waiting);
+        let _permit = self.urgent_gate.acquire().await.ok();
+        self.take_token(clock, None).await;
+    }
+
+    /// Run by the head of a queue: waits until a token is there and takes it. A refresh
+    /// (`refresh` is its `urgent` flag) waits while requests' loads are queued, and gives up
+    /// (`false`) when it is promoted. Re-reads the bucket at least every [`RECHECK`], since
+    /// throttling and recovery change the rate.
+    async fn take_token(&self, clock: &Clock, refresh: Option<&AtomicBool>) -> bool {
+        loop {
             let wait = {
                 let mut bucket = self.bucket();
                 bucket.refill(clock.now());
-                let ahead = if is_urgent {
-                    // Other urgent loads: this one is one of them.
-                    self.urgent_waiting.load(Ordering::Relaxed).saturating_sub(1)
-                } else {
-                    self.waiting.load(Ordering::Relaxed).saturating_sub(1)
-                };
-                let yields = !is_urgent && self.urgent_waiting.load(Ordering::Relaxed) > 0;
+                if refresh.is_some_and(|urgent| urgent.load(Ordering::Relaxed)) {
+                    return false;
+                }
+                let yields =
+                    refresh.is_some() && self.urgent_waiting.load(Ordering::Relaxed) > 0;
                 if !yields && bucket.tokens >= 1.0 {
                     bucket.tokens -= 1.0;
-                    return;
+                    return true;
                 }
-                let next_token = (1.0 - bucket.tokens).max(0.0) / bucket.rate;
-                // A refresh yielding to urgent loads waits at least until they have drained.
-                let queue = if yields {
-                    self.urgent_waiting.load(Ordering::Relaxed).max(1) as f64 / bucket.rate
+                if yields {
+                    RECHECK
                 } else {
-                    0.0
-                };
-                let spread = ahead as f64 / bucket.rate * fastrand::f64();
-                Duration::from_secs_f64(next_token + queue + spread)
-                    .max(Duration::from_millis(1))
+                    Duration::from_secs_f64((1.0 - bucket.tokens) / bucket.rate).min(RECHECK)
+                }
             };
-            tokio::time::sleep(wait).await;
+            tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
         }
     }
 

@@ -41,6 +41,8 @@ mod cache;
 mod clock;
 mod counter;
 mod entry;
+#[cfg(any(test, feature = "test-util"))]
+pub mod fleet;
 mod provider;
 mod scheduler;
 mod spread;

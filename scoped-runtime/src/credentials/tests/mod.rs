@@ -671,3 +671,6 @@ fn a_load_dropped_with_its_runtime_is_started_again() {
     assert_eq!(credentials.access_key_id(), "AKIA2");
     assert_eq!(loader.calls(), 2);
 }
+
+mod fleet;
+mod throttling;
