@@ -204,13 +204,14 @@ impl fmt::Display for FleetReport {
         write!(
             f,
             "  {} requests simulated: {} failed, {} with expired credentials, least validity \
-             handed out {:?}; {} waited for a load ({} after the first lifetime)",
+             handed out {:?}; {} waited for a load ({} after the first lifetime); {} throttled",
             self.requests,
             self.failed,
             self.expired,
             self.least_validity,
             self.waited,
             self.waited_after_first_lifetime,
+            self.throttled,
         )
     }
 }
