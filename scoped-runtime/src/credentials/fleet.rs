@@ -5,7 +5,8 @@
 //! budget and single-flight loads) on the simulated clock, with a stand-in STS that answers
 //! after a latency with credentials of a fixed lifetime and counts calls per window. The
 //! processes start within the deploy window, each serves every tenant (full mesh) at once
-//! and then one request per tenant every request period, and every request's credentials are
+//! and then one request per tenant every request period (a tenant whose request waited for
+//! a load sends another as soon as it is answered), and every request's credentials are
 //! checked against the simulated clock.
 //!
 //! Processes share nothing but STS, so a sample of them stands for the fleet: call counts are
@@ -62,7 +63,7 @@ pub struct FleetConfig {
 
 impl FleetConfig {
     /// `processes` × `tenants` for 6 hours, `sampled_processes` of them simulated, with 1-hour
-    /// credentials, a 60-second deploy, a request per tenant and process every minute, STS
+    /// credentials, a 60-second deploy, a request per tenant and process every 5 minutes, STS
     /// answering in 50 ms, counted in 10-second windows.
     #[must_use]
     pub fn new(processes: usize, tenants: usize, sampled_processes: usize) -> Self {
@@ -72,7 +73,7 @@ impl FleetConfig {
             tenants,
             duration: Duration::from_secs(6 * 3600),
             deploy_window: Duration::from_secs(60),
-            request_period: Duration::from_secs(60),
+            request_period: Duration::from_secs(300),
             lifetime: Duration::from_secs(3600),
             sts_latency: Duration::from_millis(50),
             window: Duration::from_secs(10),
@@ -278,7 +279,9 @@ impl Tally {
     }
 }
 
-/// One request of one tenant: answered at once if warm, else by a task that waits.
+/// One request of one tenant: answered at once if warm, else by a task that waits and then
+/// sends the tenant's next request (a tenant busy enough to be served by every process sends
+/// more than one per load; it marks the role in use, so its refresh is not skipped).
 fn request(signing: &RoleSigning, start: Instant, late: bool, tally: &Arc<Tally>) {
     tally.requests.fetch_add(1, Ordering::Relaxed);
     match signing.identity().now_or_never() {
@@ -299,6 +302,7 @@ fn request(signing: &RoleSigning, start: Instant, late: bool, tally: &Arc<Tally>
                         tally.failed.fetch_add(1, Ordering::Relaxed);
                     }
                 }
+                request(&signing, start, late, &tally);
             });
         }
     }
