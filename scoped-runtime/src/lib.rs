@@ -278,6 +278,8 @@ mod guides {
     struct Patterns;
     #[doc = include_str!("../../docs/indexes.md")]
     struct Indexes;
+    #[doc = include_str!("../../docs/scale.md")]
+    struct Scale;
 }
 
 /// Not public API: the paths the macros' generated code names. Changes without notice.

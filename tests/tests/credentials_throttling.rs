@@ -53,11 +53,8 @@ async fn a_throttling_sts_fails_no_request_of_500_warm_roles() {
         .chunks(ROLES / 25)
         .map(|chunk| {
             let chunk = chunk.to_vec();
-            let (failed, served, stop) = (
-                Arc::clone(&failed),
-                Arc::clone(&served),
-                Arc::clone(&stop),
-            );
+            let (failed, served, stop) =
+                (Arc::clone(&failed), Arc::clone(&served), Arc::clone(&stop));
             tokio::spawn(async move {
                 let mut errors = Vec::new();
                 while !stop.load(Ordering::Relaxed) {
@@ -101,7 +98,12 @@ async fn a_throttling_sts_fails_no_request_of_500_warm_roles() {
         failed.load(Ordering::Relaxed),
         tap.assume_role_calls(),
     );
-    assert!(errors.is_empty(), "{} failed requests: {:?}", errors.len(), errors.first());
+    assert!(
+        errors.is_empty(),
+        "{} failed requests: {:?}",
+        errors.len(),
+        errors.first()
+    );
     assert!(stats.throttled > 0, "STS never throttled: {stats:?}");
     assert!(
         served_by_then >= 2 * ROLES as u64,

@@ -153,8 +153,7 @@ impl StsBudget {
                 if refresh.is_some_and(|urgent| urgent.load(Ordering::Relaxed)) {
                     return false;
                 }
-                let yields =
-                    refresh.is_some() && self.urgent_waiting.load(Ordering::Relaxed) > 0;
+                let yields = refresh.is_some() && self.urgent_waiting.load(Ordering::Relaxed) > 0;
                 if !yields && bucket.tokens >= 1.0 {
                     bucket.tokens -= 1.0;
                     return true;
@@ -264,14 +263,22 @@ mod tests {
             task.await.unwrap();
         }
         let log = log.lock().unwrap();
-        let last_urgent = log.iter().filter(|(u, _)| *u).map(|(_, at)| *at).max().unwrap();
+        let last_urgent = log
+            .iter()
+            .filter(|(u, _)| *u)
+            .map(|(_, at)| *at)
+            .max()
+            .unwrap();
         let ahead_before = log
             .iter()
             .filter(|(u, at)| !*u && *at <= last_urgent)
             .count();
         // The first bucket went to refreshes before the cold loads came; after that, at most a
         // token or two slips to a refresh before the cold loads have drained.
-        assert!(ahead_before <= 12, "{ahead_before} refreshes went before cold loads");
+        assert!(
+            ahead_before <= 12,
+            "{ahead_before} refreshes went before cold loads"
+        );
         assert!(
             last_urgent.duration_since(begin) <= Duration::from_millis(3300),
             "30 cold loads at 10/s took {:?}",

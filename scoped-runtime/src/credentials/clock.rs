@@ -30,7 +30,10 @@ pub(crate) enum Clock {
     /// Tokio's clock, which `tokio::time::pause` stops and advances, anchored at `base`.
     #[cfg_attr(
         not(any(test, feature = "test-util")),
-        allow(dead_code, reason = "used by the simulated-time tests and the fleet simulation")
+        allow(
+            dead_code,
+            reason = "used by the simulated-time tests and the fleet simulation"
+        )
     )]
     Tokio { base: Instant },
 }

@@ -1,7 +1,7 @@
 //! Not public API: a fleet of processes, each with its own credential cache, on Tokio's paused
 //! clock, to measure what a fleet asks of STS (`examples/fleet.rs`, docs/scale.md).
 //!
-//! Each simulated process is the real cache ([`RoleCache`] with its entries, scheduler,
+//! Each simulated process is the real cache (`RoleCache` with its entries, scheduler,
 //! budget and single-flight loads) on the simulated clock, with a stand-in STS that answers
 //! after a latency with credentials of a fixed lifetime and counts calls per window. The
 //! processes start within the deploy window, each serves every tenant (full mesh) at once

@@ -66,7 +66,10 @@ mod tests {
     #[test]
     fn warm_refreshes_spread_over_the_last_share_above_the_floor() {
         assert_eq!(refresh_lead(HOUR, MINUTE, 0.0, None), MINUTE);
-        assert_eq!(refresh_lead(HOUR, MINUTE, 0.5, None), Duration::from_secs(174));
+        assert_eq!(
+            refresh_lead(HOUR, MINUTE, 0.5, None),
+            Duration::from_secs(174)
+        );
         assert_eq!(
             refresh_lead(HOUR, MINUTE, 0.999_999, None).as_secs(),
             287,
@@ -74,7 +77,10 @@ mod tests {
         );
         // 15 minutes: the window is 72 s to 60 s before expiry.
         let quarter = Duration::from_secs(900);
-        assert_eq!(refresh_lead(quarter, MINUTE, 1.0, None), Duration::from_secs(72));
+        assert_eq!(
+            refresh_lead(quarter, MINUTE, 1.0, None),
+            Duration::from_secs(72)
+        );
     }
 
     #[test]

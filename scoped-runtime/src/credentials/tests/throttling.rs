@@ -109,7 +109,10 @@ async fn sixty_seconds_of_throttling_fail_no_request_of_500_warm_roles() {
          calls during the throttling; {stats:?}"
     );
     assert_eq!(failed, 0, "{stats:?}");
-    assert_eq!(waited_warm, 0, "a warm role's request waited for STS: {stats:?}");
+    assert_eq!(
+        waited_warm, 0,
+        "a warm role's request waited for STS: {stats:?}"
+    );
     assert_eq!(served, 1000 * ROLES as u64);
     assert!(stats.throttled > 0, "STS never throttled: {stats:?}");
     // A full bucket (100) when the throttling starts, then halving once a second down to one
@@ -120,5 +123,8 @@ async fn sixty_seconds_of_throttling_fail_no_request_of_500_warm_roles() {
     );
     // Every role was refreshed after STS recovered: two successful loads each (the cold one and
     // the refresh), and none expired.
-    assert!(stats.sts_calls - stats.failures >= 2 * ROLES as u64, "{stats:?}");
+    assert!(
+        stats.sts_calls - stats.failures >= 2 * ROLES as u64,
+        "{stats:?}"
+    );
 }
