@@ -328,6 +328,8 @@ mod guides {
     #[cfg(feature = "s3")]
     #[doc = include_str!("../../docs/s3.md")]
     struct S3;
+    #[doc = include_str!("../../docs/scale.md")]
+    struct Scale;
 }
 
 #[cfg(feature = "test-util")]

@@ -5,6 +5,9 @@
 
 pub use crate::credentials::bench::WarmRoles;
 
+/// The fleet simulation of `examples/fleet.rs`.
+pub use crate::credentials::fleet;
+
 #[cfg(feature = "dynamodb")]
 pub use crate::dynamodb::guard::bench::check_capsule_request;
 

@@ -4,13 +4,14 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use aws_credential_types::Credentials;
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
+use super::budget::StsBudget;
 use super::clock::Clock;
 use super::counter::StripedCounter;
 use super::entry::{EXPIRY_MARGIN, RoleEntry};
@@ -29,8 +30,11 @@ use crate::role::RoleSpec;
 /// let config = CredentialCacheConfig::default()
 ///     .max_roles(10_000)
 ///     .max_concurrent_loads(8)
-///     .load_timeout(Duration::from_secs(5));
+///     .load_timeout(Duration::from_secs(5))
+///     // 40 processes share STS's 600 calls/s per account and Region.
+///     .sts_rate_limit(15);
 /// assert_eq!(config.get_max_roles(), 10_000);
+/// assert_eq!(config.get_sts_rate_limit(), 15);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialCacheConfig {
@@ -39,7 +43,13 @@ pub struct CredentialCacheConfig {
     load_timeout: Duration,
     negative_ttl: Duration,
     floor: Duration,
+    sts_rate_limit: u32,
+    spread_first_refresh: bool,
 }
+
+/// `sts:AssumeRole` calls per second one cache makes at most, by default: a sixth of the
+/// 600 per second that STS allows an account in a Region, for the whole fleet.
+const DEFAULT_STS_RATE_LIMIT: u32 = 100;
 
 impl Default for CredentialCacheConfig {
     fn default() -> Self {
@@ -49,6 +59,8 @@ impl Default for CredentialCacheConfig {
             load_timeout: Duration::from_secs(10),
             negative_ttl: Duration::from_secs(5),
             floor: Duration::from_secs(60),
+            sts_rate_limit: DEFAULT_STS_RATE_LIMIT,
+            spread_first_refresh: true,
         }
     }
 }
@@ -104,6 +116,49 @@ impl CredentialCacheConfig {
         self
     }
 
+    /// How many `sts:AssumeRole` calls per second this cache makes at most (default 100, at
+    /// least 1).
+    ///
+    /// STS allows 600 `AssumeRole` requests per second per account and Region (a quota you
+    /// can ask to raise), and every process of a fleet draws on the same 600. The default
+    /// leaves five sixths of it to the rest of the fleet, so up to six processes can warm at
+    /// full speed at once; past that, set it to your quota divided by the processes that
+    /// may warm at once (a deploy starts them all). Loads that a request waits on get the
+    /// budget first; refreshes ahead of expiry take what they leave. A `Throttling` answer
+    /// halves the rate for a while (docs/scale.md).
+    ///
+    /// One call here is one load: the SDK retries a failed request up to twice more within it.
+    #[must_use]
+    pub fn sts_rate_limit(mut self, calls_per_second: u32) -> Self {
+        self.sts_rate_limit = calls_per_second.max(1);
+        self
+    }
+
+    /// Whether a cold load's credentials (a role's first in this process, or after it went
+    /// idle) are refreshed at a random point of their life rather than near its end (default
+    /// `true`).
+    ///
+    /// Processes that start together load their roles together; refreshed near the end of
+    /// their life, their credentials would be refreshed together every hour, all in one
+    /// minute. A random first refresh spreads them over the hour for good, at the cost of half
+    /// an STS call per role and cold start on average. A single process, or a test that needs
+    /// the first refresh at a predictable time, can turn it off.
+    #[must_use]
+    pub fn spread_first_refresh(mut self, spread: bool) -> Self {
+        self.spread_first_refresh = spread;
+        self
+    }
+
+    /// The STS call budget, in calls per second.
+    #[must_use]
+    pub fn get_sts_rate_limit(&self) -> u32 {
+        self.sts_rate_limit
+    }
+
+    pub(crate) fn spreads_first_refresh(&self) -> bool {
+        self.spread_first_refresh
+    }
+
     /// The registry's capacity.
     #[must_use]
     pub fn get_max_roles(&self) -> u64 {
@@ -144,6 +199,9 @@ pub struct CredentialStats {
     /// Requests past the refresh floor served still-valid credentials at once, while a
     /// refresh was running or backing off after a failure.
     pub stale_served: u64,
+    /// `sts:AssumeRole` calls that STS answered with `Throttling` (each cut the call
+    /// budget, at most once a second).
+    pub throttled: u64,
     /// Roles in the registry now.
     pub roles: u64,
 }
@@ -157,6 +215,7 @@ pub(crate) struct Counters {
     pub(crate) failures: AtomicU64,
     pub(crate) sts_calls: AtomicU64,
     pub(crate) stale_served: AtomicU64,
+    pub(crate) throttled: AtomicU64,
     /// Reads through the credentials provider instead of the identity cache.
     #[cfg(test)]
     pub(crate) provider_reads: AtomicU64,
@@ -178,6 +237,8 @@ pub(crate) struct Loaded {
 pub(crate) struct LoadFailure {
     /// Retrying cannot fix it (access denied, malformed policy…).
     pub(crate) permanent: bool,
+    /// STS said to slow down (`Throttling`): the budget is cut.
+    pub(crate) throttled: bool,
     pub(crate) error: CredentialError,
 }
 
@@ -194,6 +255,7 @@ pub(crate) trait LoadCredentials: fmt::Debug + Send + Sync + 'static {
 pub(crate) struct Shared {
     pub(crate) config: CredentialCacheConfig,
     loader: Box<dyn LoadCredentials>,
+    budget: StsBudget,
     permits: Semaphore,
     pub(crate) counters: Counters,
     pub(crate) scheduler: Scheduler,
@@ -201,16 +263,23 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// One `sts:AssumeRole` call: waits for a permit, then bounds the call by the load timeout.
-    pub(crate) async fn load(&self, spec: &RoleSpec) -> Result<Loaded, LoadFailure> {
+    /// One `sts:AssumeRole` call: waits for its turn in the budget (`urgent`: a request
+    /// waits on it) and for a permit, then bounds the call by the load timeout.
+    pub(crate) async fn load(
+        &self,
+        spec: &RoleSpec,
+        urgent: &AtomicBool,
+    ) -> Result<Loaded, LoadFailure> {
         let span = tracing::info_span!(
             "sts.assume_role",
             role_arn = %spec.role_arn,
             session_name = %spec.session_name,
         );
         async {
+            self.budget.acquire(&self.clock, urgent).await;
             let _permit = self.permits.acquire().await.map_err(|_| LoadFailure {
                 permanent: false,
+                throttled: false,
                 error: CredentialError::Unavailable {
                     role_arn: spec.role_arn.to_string(),
                     message: "the credential cache is shutting down".to_owned(),
@@ -222,6 +291,7 @@ impl Shared {
                 Ok(result) => result,
                 Err(_) => Err(LoadFailure {
                     permanent: false,
+                    throttled: false,
                     error: CredentialError::Timeout {
                         role_arn: spec.role_arn.to_string(),
                         timeout,
@@ -229,9 +299,16 @@ impl Shared {
                 }),
             };
             match &result {
-                Ok(loaded) => tracing::debug!(valid_for = ?loaded.valid_for, "assumed role"),
+                Ok(loaded) => {
+                    self.budget.succeeded();
+                    tracing::debug!(valid_for = ?loaded.valid_for, "assumed role");
+                }
                 Err(failure) => {
                     bump(&self.counters.failures);
+                    if failure.throttled {
+                        bump(&self.counters.throttled);
+                        self.budget.throttled(self.clock.now());
+                    }
                     tracing::warn!(error = %failure.error, permanent = failure.permanent, "AssumeRole failed");
                 }
             }
@@ -262,6 +339,7 @@ impl RoleCache {
         let registry = moka::sync::Cache::new(config.max_roles);
         Self {
             shared: Arc::new(Shared {
+                budget: StsBudget::new(config.sts_rate_limit, clock.now()),
                 permits: Semaphore::new(config.max_concurrent_loads),
                 config,
                 loader: Box::new(loader),
@@ -299,6 +377,7 @@ impl RoleCache {
             failures: read(&c.failures),
             sts_calls: read(&c.sts_calls),
             stale_served: read(&c.stale_served),
+            throttled: read(&c.throttled),
             roles: self.registry.entry_count(),
         }
     }

@@ -29,8 +29,11 @@ pub(crate) enum Clock {
     },
     /// Tokio's clock, which `tokio::time::pause` stops and advances, anchored at `base`.
     #[cfg_attr(
-        not(test),
-        allow(dead_code, reason = "used by the simulated-time tests")
+        not(any(test, feature = "test-util")),
+        allow(
+            dead_code,
+            reason = "used by the simulated-time tests and the fleet simulation"
+        )
     )]
     Tokio { base: Instant },
 }
@@ -45,7 +48,7 @@ impl Clock {
         }
     }
 
-    #[cfg(test)]
+    #[cfg(any(test, feature = "test-util"))]
     pub(crate) fn tokio() -> Self {
         Self::Tokio {
             base: Instant::now(),

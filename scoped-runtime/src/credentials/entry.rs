@@ -12,14 +12,9 @@ use tokio::time::Instant;
 
 use super::cache::{Loaded, Shared, bump};
 use super::clock::{COARSE_LAG, Clock, Tick};
+use super::spread::{effective_floor, refresh_lead};
 use crate::error::CredentialError;
 use crate::role::RoleSpec;
-
-/// The advisory window's size as a share of the credential's lifetime, before jitter: the
-/// refresh starts between 0.5× and 1× this much before the floor. Small on purpose: the
-/// scheduler refreshes right at the window's start, and a later refresh means fewer STS calls
-/// (15-minute credentials: 4.5–9 s above the floor, about 13 calls in 3 hours).
-const ADVISORY_SHARE: f64 = 0.01;
 
 /// Credentials handed out must stay valid at least this long, for signing and transit. No
 /// setting lowers it: a refresh floor below it is raised to it.
@@ -52,14 +47,14 @@ pub(crate) struct Snapshot {
 }
 
 impl Snapshot {
-    /// The snapshot of credentials that just arrived, and when their advisory window opens.
-    fn new(loaded: Loaded, clock: &Clock, floor: Duration) -> (Self, Instant) {
+    /// The snapshot of credentials that just arrived, and when their refresh is due.
+    /// `spread_phase`: the load was cold, and its first refresh goes to a random point of
+    /// the credentials' life (see [`super::spread`]).
+    fn new(loaded: Loaded, clock: &Clock, floor: Duration, spread_phase: bool) -> (Self, Instant) {
         let lifetime = loaded.valid_for;
         let floor = effective_floor(floor, lifetime);
-        let jitter = 0.5 + 0.5 * fastrand::f64();
-        let lead = (floor + lifetime.mul_f64(ADVISORY_SHARE * jitter))
-            .min(lifetime / 2)
-            .max(floor);
+        let phase = spread_phase.then(fastrand::f64);
+        let lead = refresh_lead(lifetime, floor, fastrand::f64(), phase);
         let now = clock.now();
         let expires_at = now + lifetime.saturating_sub(COARSE_LAG);
         let before_expiry = |lead: Duration| expires_at.checked_sub(lead).unwrap_or(now);
@@ -77,13 +72,6 @@ impl Snapshot {
     fn valid_at(&self, now: Instant) -> bool {
         now + EXPIRY_MARGIN < self.expires_at
     }
-}
-
-/// The refresh floor credentials of `lifetime` get: the configured one, at most half the
-/// lifetime (so fresh credentials start on the hot path), and never below the margin, so the
-/// hot path stops before the margin whatever the configuration and lifetime.
-fn effective_floor(configured: Duration, lifetime: Duration) -> Duration {
-    configured.min(lifetime / 2).max(EXPIRY_MARGIN)
 }
 
 /// The last failed load and when to try again.
@@ -127,6 +115,9 @@ pub(crate) struct RoleEntry {
     refreshing: AtomicBool,
     /// The credentials were read since they were loaded; idle roles are not refreshed.
     used: AtomicBool,
+    /// A request waits on the load in flight: it goes before refreshes ahead in the STS
+    /// budget. Written under the `in_flight` lock.
+    awaited: AtomicBool,
 }
 
 impl RoleEntry {
@@ -138,6 +129,7 @@ impl RoleEntry {
             in_flight: Mutex::new(None),
             refreshing: AtomicBool::new(false),
             used: AtomicBool::new(false),
+            awaited: AtomicBool::new(false),
         }
     }
 
@@ -228,6 +220,7 @@ impl RoleEntry {
         }
         if let Some(attempt) = running {
             bump(&shared.counters.misses);
+            self.awaited.store(true, Ordering::Relaxed);
             return Step::Wait(attempt);
         }
         // A refusal is remembered for the negative TTL; other failures are not cached.
@@ -235,6 +228,7 @@ impl RoleEntry {
             return Step::Answer(Err(failure.error.clone()));
         }
         bump(&shared.counters.misses);
+        self.awaited.store(true, Ordering::Relaxed);
         if let Some(attempt) = self.spawn_attempt(shared, &mut in_flight) {
             return Step::Wait(attempt);
         }
@@ -271,20 +265,30 @@ impl RoleEntry {
             .load()
             .as_ref()
             .is_some_and(|s| s.valid_at(shared.clock.now()));
-        let outcome = self.fetch(shared).await;
+        let outcome = self.fetch(shared, !refreshing).await;
         if refreshing && outcome.is_ok() {
             bump(&shared.counters.refreshes);
         }
-        *self.lock_in_flight() = None;
+        {
+            let mut in_flight = self.lock_in_flight();
+            *in_flight = None;
+            self.awaited.store(false, Ordering::Relaxed);
+        }
         done.send_replace(Some(outcome));
     }
 
     /// One load: stores the result and schedules the next refresh, or records the failure.
-    async fn fetch(self: &Arc<Self>, shared: &Arc<Shared>) -> Result<Identity, CredentialError> {
-        match shared.load(&self.spec).await {
+    /// `cold`: nothing valid was cached when it started.
+    async fn fetch(
+        self: &Arc<Self>,
+        shared: &Arc<Shared>,
+        cold: bool,
+    ) -> Result<Identity, CredentialError> {
+        match shared.load(&self.spec, &self.awaited).await {
             Ok(loaded) => {
+                let spread_phase = cold && shared.config.spreads_first_refresh();
                 let (snapshot, refresh_at) =
-                    Snapshot::new(loaded, &shared.clock, shared.config.floor());
+                    Snapshot::new(loaded, &shared.clock, shared.config.floor(), spread_phase);
                 let identity = snapshot.identity.clone();
                 self.current.store(Some(Arc::new(snapshot)));
                 self.failure.store(None);

@@ -14,9 +14,10 @@
 //!   lookup.
 //! - **Expiry** comes from each credential's real `Expiration`, turned into a monotonic
 //!   deadline when it arrives.
-//! - **Refresh ahead**: a scheduler refreshes a role that has been used since its last load in
-//!   an advisory window that scales with the credential's lifetime (1% of it, jittered, above
-//!   the floor), so no request waits on STS once a role is warm.
+//! - **Refresh ahead**: a scheduler refreshes a role that has been used since its last load at
+//!   a random point of the last 8% of the credential's lifetime above the floor, and a cold
+//!   load's first refresh at a random point of its whole life (`spread`), so no request waits
+//!   on STS once a role is warm and processes that start together do not refresh together.
 //! - **Past the floor** (60 s before expiry by default, [`CredentialCacheConfig::refresh_floor`])
 //!   the hot path stops answering; the slow path hands the cached credentials out at once while
 //!   they are valid for more than the 5-second safety margin, and makes sure a load is running.
@@ -31,18 +32,24 @@
 //!   retrying cannot fix (`AccessDenied`, a malformed policy…) is remembered for
 //!   [`CredentialCacheConfig::negative_ttl`].
 //! - **Limits**: at most [`CredentialCacheConfig::max_concurrent_loads`] STS calls at once, each
-//!   bounded by [`CredentialCacheConfig::load_timeout`].
+//!   bounded by [`CredentialCacheConfig::load_timeout`], and at most
+//!   [`CredentialCacheConfig::sts_rate_limit`] a second (`budget`): loads a request waits on
+//!   first, refreshes ahead with what is left; `Throttling` halves the rate.
 //!
 //! docs/credentials.md has the behaviour per state of the credentials and of STS, as a table.
 
 #[cfg(feature = "test-util")]
 pub(crate) mod bench;
+mod budget;
 mod cache;
 mod clock;
 mod counter;
 mod entry;
+#[cfg(any(test, feature = "test-util"))]
+pub mod fleet;
 mod provider;
 mod scheduler;
+mod spread;
 mod sts;
 
 pub(crate) use cache::RoleCache;

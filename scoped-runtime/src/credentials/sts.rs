@@ -23,6 +23,14 @@ const PERMANENT_CODES: [&str; 7] = [
     "ValidationError",
 ];
 
+/// Error codes with which STS (and AWS's shared front ends) say to slow down.
+const THROTTLING_CODES: [&str; 4] = [
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+];
+
 /// Calls `sts:AssumeRole` with the factory's own STS client.
 #[derive(Debug)]
 pub(crate) struct StsLoader {
@@ -52,6 +60,7 @@ impl StsLoader {
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|err| LoadFailure {
                     permanent: true,
+                    throttled: false,
                     error: CredentialError::Unavailable {
                         role_arn: role_arn.to_owned(),
                         message: format!("a session tag cannot be sent: {err}"),
@@ -74,6 +83,7 @@ impl StsLoader {
             .map_err(|err| classify(role_arn, &err))?;
         let unavailable = |message: String| LoadFailure {
             permanent: false,
+            throttled: false,
             error: CredentialError::Unavailable {
                 role_arn: role_arn.to_owned(),
                 message,
@@ -119,6 +129,7 @@ where
         if PERMANENT_CODES.contains(&code.as_str()) {
             return LoadFailure {
                 permanent: true,
+                throttled: false,
                 error: CredentialError::Refused {
                     role_arn,
                     code,
@@ -128,6 +139,7 @@ where
         }
         return LoadFailure {
             permanent: false,
+            throttled: THROTTLING_CODES.contains(&code.as_str()),
             error: CredentialError::Unavailable {
                 role_arn,
                 message: format!("{code}: {message}"),
@@ -136,6 +148,7 @@ where
     }
     LoadFailure {
         permanent: matches!(err, SdkError::ConstructionFailure(_)),
+        throttled: false,
         error: CredentialError::Unavailable {
             role_arn,
             message: error_chain(err),
