@@ -300,6 +300,9 @@ mod guides {
     struct Patterns;
     #[doc = include_str!("../../docs/indexes.md")]
     struct Indexes;
+    #[cfg(all(feature = "sqs", feature = "sns"))]
+    #[doc = include_str!("../../docs/messaging.md")]
+    struct Messaging;
 }
 
 /// Not public API: the paths the macros' generated code names. Changes without notice.

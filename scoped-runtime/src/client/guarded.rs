@@ -19,7 +19,7 @@ const MAX_GUARDED_CLIENTS: u64 = 10_000;
 /// What a service needs to build a scope's client: the factory's SDK configuration (one HTTP
 /// client for all) and its credential cache.
 #[cfg_attr(
-    not(any(feature = "s3", feature = "sqs", feature = "sns")),
+    not(feature = "s3"),
     allow(dead_code, reason = "only services with settings read them")
 )]
 pub struct ServiceConfig<'a> {
@@ -31,7 +31,7 @@ pub struct ServiceConfig<'a> {
 impl ServiceConfig<'_> {
     /// The settings of type `T` a service was given on the factory's builder, if any.
     #[cfg_attr(
-        not(any(feature = "s3", feature = "sqs", feature = "sns")),
+        not(feature = "s3"),
         allow(dead_code, reason = "only services with settings read them")
     )]
     pub(crate) fn settings<T: Any + Send + Sync>(&self) -> Option<&T> {
@@ -84,7 +84,7 @@ impl GuardedClients {
 
     /// The settings of type `T` a service was given on the factory's builder, if any.
     #[cfg_attr(
-        not(any(feature = "s3", feature = "sqs", feature = "sns")),
+        not(feature = "s3"),
         allow(dead_code, reason = "only services with settings read them")
     )]
     pub(crate) fn settings<T: Any + Send + Sync>(&self) -> Option<&T> {
@@ -140,7 +140,7 @@ impl ServiceSettings {
 
     /// The value of type `T`, if one was set.
     #[cfg_attr(
-        not(any(feature = "s3", feature = "sqs", feature = "sns")),
+        not(feature = "s3"),
         allow(dead_code, reason = "only services with settings read them")
     )]
     pub(crate) fn get<T: Any + Send + Sync>(&self) -> Option<&T> {

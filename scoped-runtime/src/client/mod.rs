@@ -103,7 +103,7 @@ impl<Sc: Scope, Svc: Service> ScopedClient<Sc, Svc> {
 
     /// The factory's shared state: its configuration, credentials and service settings.
     #[cfg_attr(
-        not(any(feature = "s3", feature = "sqs", feature = "sns")),
+        not(feature = "s3"),
         allow(dead_code, reason = "only services with settings read them")
     )]
     pub(crate) fn clients(&self) -> &GuardedClients {

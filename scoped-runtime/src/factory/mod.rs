@@ -221,7 +221,7 @@ impl FactoryBuilder {
 
     /// Sets a service's settings: what the service modules' own builder methods call.
     #[cfg_attr(
-        not(any(feature = "s3", feature = "sqs", feature = "sns")),
+        not(feature = "s3"),
         allow(dead_code, reason = "only services with settings call it")
     )]
     pub(crate) fn service_settings<T: std::any::Any + Send + Sync>(mut self, value: T) -> Self {
