@@ -34,11 +34,16 @@ ensure_dynalite
 step "cargo fmt --check"
 cargo fmt --all --check
 
-step "session policies pass parliament (IAM policy linter)"
+step "generated policies pass parliament (IAM policy linter): session, ABAC permission and trust"
 lint_session_policies
 
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "the core builds alone (no service feature; docs/layout.md)"
+# `--workspace` turns every service feature on (the tests crate enables them all); this checks
+# that nothing outside a service module needs one. Check only: it adds metadata, not binaries.
+cargo clippy -p scoped-runtime --no-default-features --locked -- -D warnings
 
 start_moto
 

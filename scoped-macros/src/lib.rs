@@ -14,6 +14,7 @@ mod attributes;
 mod doc;
 mod expand;
 mod messaging;
+mod objects;
 mod scope;
 mod valid;
 
@@ -122,4 +123,22 @@ pub fn capsule_topic(args: TokenStream, item: TokenStream) -> TokenStream {
         item.into(),
     )
     .into()
+}
+
+/// Binds a struct to the capsule scope and an object collection: `#[capsule_objects("uploads")]`.
+#[proc_macro_attribute]
+pub fn capsule_objects(args: TokenStream, item: TokenStream) -> TokenStream {
+    objects::objects_attribute(ScopeKind::Capsule, args.into(), item.into()).into()
+}
+
+/// Binds a struct to the tenant scope and an object collection: `#[tenant_objects("exports")]`.
+#[proc_macro_attribute]
+pub fn tenant_objects(args: TokenStream, item: TokenStream) -> TokenStream {
+    objects::objects_attribute(ScopeKind::Tenant, args.into(), item.into()).into()
+}
+
+/// Binds a struct to the platform scope and an object collection: `#[platform_objects("reports")]`.
+#[proc_macro_attribute]
+pub fn platform_objects(args: TokenStream, item: TokenStream) -> TokenStream {
+    objects::objects_attribute(ScopeKind::Platform, args.into(), item.into()).into()
 }

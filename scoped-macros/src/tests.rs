@@ -274,7 +274,7 @@ fn expand_entity(kind: ScopeKind, args: TokenStream, item: TokenStream) -> Strin
     )
 }
 
-fn assert_snapshot(name: &str, actual: &str) {
+pub(crate) fn assert_snapshot(name: &str, actual: &str) {
     let path = format!(
         "{}/tests/expand/{name}.expanded.rs",
         env!("CARGO_MANIFEST_DIR")

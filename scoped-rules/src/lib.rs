@@ -18,6 +18,8 @@ pub mod sqs;
 
 pub use sns::check_topic_base;
 pub use sqs::{check_queue_base, check_queue_name};
+pub mod s3;
+pub use s3::{check_bucket_name, check_object_collection};
 
 /// A set of ASCII characters an identifier may be made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

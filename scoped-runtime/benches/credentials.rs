@@ -20,7 +20,7 @@ use aws_smithy_runtime_api::client::identity::{
     Identity, ResolveCachedIdentity, SharedIdentityResolver,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
-use scoped_runtime::__private::WarmRoles;
+use scoped_runtime::test_util::WarmRoles;
 
 /// Counts heap bytes in use, to measure what the registry costs per role.
 #[global_allocator]

@@ -37,7 +37,7 @@ use aws_smithy_runtime_api::http::{Response, StatusCode};
 use aws_smithy_types::body::SdkBody;
 use criterion::{Criterion, criterion_group, criterion_main};
 use guard_support::Lead;
-use scoped_runtime::__private::check_capsule_request;
+use scoped_runtime::test_util::check_capsule_request;
 use scoped_runtime::{AwsClientFactory, CapsuleClient, DynamoDb};
 
 const TABLE: &str = "PRODUS_crm";

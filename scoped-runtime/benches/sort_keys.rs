@@ -147,7 +147,7 @@ fn collection_decode(c: &mut Criterion) {
         b.iter_batched(
             || items.clone(),
             |items| {
-                scoped_runtime::__private::decode_collection::<LeadView>(&capsule, &pk, items)
+                scoped_runtime::test_util::decode_collection::<LeadView>(&capsule, &pk, items)
                     .expect("own items")
             },
             criterion::BatchSize::SmallInput,

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 
 use crate::error::KeyError;
 use crate::ident::EntityTag;
-use crate::scope::{Scope, ScopeKind};
+use crate::kind::ScopeKind;
 use scoped_rules as rule;
 
 /// DynamoDB's limit on the size of a partition key value, in bytes.
@@ -67,13 +67,32 @@ fn strip_escaped_id<'k>(key: &'k str, id: &str) -> Option<&'k str> {
     key.get(key.len() - rest.len()..)
 }
 
+/// The part of a partition key before its entity tag: a scope's (`TENANT#t1#`), empty for the
+/// platform. The scopes implement it (`scope.rs`); the codec needs nothing else of them.
+pub(crate) mod prefix {
+    /// A partition-key prefix. Public in a private module: it bounds the hidden methods of the
+    /// public [`KeyIds`](crate::KeyIds), and no one outside the crate can name it.
+    pub trait KeyPrefix {
+        /// The prefix's length in bytes.
+        fn key_prefix_len(&self) -> usize;
+
+        /// Appends the prefix to `out`.
+        fn write_key_prefix(&self, out: &mut String);
+
+        /// `key` without the prefix, if it starts with it.
+        fn strip_key_prefix<'k>(&self, key: &'k str) -> Option<&'k str>;
+    }
+}
+
+pub(crate) use prefix::KeyPrefix;
+
 /// Calls its argument with each id of a key, in order.
 pub(crate) type VisitIds<'a> = dyn Fn(&mut dyn FnMut(&str)) + 'a;
 
 /// Whether `key` is exactly the key of `entity` with `ids` in `scope`, what [`encode`] would
 /// build, compared in place: the check of every item read back, which must not allocate.
-pub(crate) fn matches<S: Scope>(
-    scope: &S,
+pub(crate) fn matches<P: KeyPrefix + ?Sized>(
+    scope: &P,
     entity: &EntityTag,
     ids: &VisitIds<'_>,
     key: &str,
@@ -97,8 +116,8 @@ pub(crate) fn matches<S: Scope>(
 }
 
 /// Builds the key of `entity` with `ids` in `scope`, allocating once with exact capacity.
-pub(crate) fn encode<S: Scope>(
-    scope: &S,
+pub(crate) fn encode<P: KeyPrefix + ?Sized>(
+    scope: &P,
     entity: &EntityTag,
     ids: &[&str],
 ) -> Result<String, KeyError> {
@@ -112,8 +131,8 @@ pub(crate) fn encode<S: Scope>(
 /// Builds the key of `entity` with the ids `ids` visits, in `scope`, allocating once with exact
 /// capacity: an index key's ids are its index name, its template's fields and its shard, which
 /// need no slice of their own.
-pub(crate) fn encode_visited<S: Scope>(
-    scope: &S,
+pub(crate) fn encode_visited<P: KeyPrefix + ?Sized>(
+    scope: &P,
     entity: &EntityTag,
     ids: &VisitIds<'_>,
 ) -> Result<String, KeyError> {
@@ -221,7 +240,7 @@ fn malformed(key: &str, reason: &'static str) -> KeyError {
 }
 
 impl<'a> DecodedKey<'a> {
-    /// Parses `key`, accepting exactly the keys [`Scope::partition_key`] produces.
+    /// Parses `key`, accepting exactly the keys [`Scope::partition_key`](crate::Scope::partition_key) produces.
     ///
     /// # Errors
     ///
@@ -332,7 +351,7 @@ fn is_key_tag(tag: &str) -> bool {
 
 /// Whether `rest`, what follows a key's scope segments, is `{ENTITY}#{id}…` as
 /// [`DecodedKey::parse`] accepts it there: the answer without building the decoded key or an
-/// error, for [`Scope::check_key`]'s fast path.
+/// error, for [`Scope::check_key`](crate::Scope::check_key)'s fast path.
 pub(crate) fn is_entity_and_ids(rest: &str) -> bool {
     rest.split_once(SEPARATOR)
         .is_some_and(|(entity, ids)| is_key_tag(entity) && escaped_ids_fault(ids).is_none())
@@ -386,7 +405,9 @@ fn unescape(id: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    // Ownership checks (`check_key`) are the scopes' (tests only: the codec knows no scope).
     use super::*;
+    use crate::Scope as _;
 
     #[test]
     fn keys_match_exactly_what_encode_builds() {
@@ -431,15 +452,15 @@ mod tests {
         let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS").unwrap();
         let tenant = Tenant::new("tenant-123", "Acme").unwrap();
         assert_eq!(
-            capsule.partition_key(&LEAD, &["lead-789"]).unwrap(),
+            encode(&capsule, &LEAD, &["lead-789"]).unwrap(),
             "TENANT#tenant-123#CAPSULE#caps-456#LEAD#lead-789"
         );
         assert_eq!(
-            tenant.partition_key(&LEAD, &["a", "b"]).unwrap(),
+            encode(&tenant, &LEAD, &["a", "b"]).unwrap(),
             "TENANT#tenant-123#LEAD#a#b"
         );
         assert_eq!(
-            Platform::new().partition_key(&LEAD, &["50%#"]).unwrap(),
+            encode(&Platform::new(), &LEAD, &["50%#"]).unwrap(),
             "LEAD#50%25%23"
         );
     }
@@ -448,20 +469,20 @@ mod tests {
     fn bad_ids_are_errors() {
         let platform = Platform::new();
         assert!(matches!(
-            platform.partition_key(&LEAD, &["a", ""]),
+            encode(&platform, &LEAD, &["a", ""]),
             Err(KeyError::EmptyId { position: 2, .. })
         ));
         assert!(matches!(
-            platform.partition_key(&LEAD, &[]),
+            encode(&platform, &LEAD, &[]),
             Err(KeyError::NoIds { .. })
         ));
         let long = "#".repeat(700);
         assert!(matches!(
-            platform.partition_key(&LEAD, &[&long]),
+            encode(&platform, &LEAD, &[&long]),
             Err(KeyError::TooLong { len: 2105, .. })
         ));
         let fits = "x".repeat(MAX_PARTITION_KEY_BYTES - "LEAD#".len());
-        assert!(platform.partition_key(&LEAD, &[&fits]).is_ok());
+        assert!(encode(&platform, &LEAD, &[&fits]).is_ok());
     }
 
     #[test]

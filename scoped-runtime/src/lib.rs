@@ -202,6 +202,17 @@
 //!
 
 #![deny(missing_docs)]
+// The core's key and sort codecs and the role signing serve the service modules: a build with
+// no service feature has parts of them unused. Every service build warns as usual.
+#![cfg_attr(
+    not(feature = "dynamodb"),
+    allow(
+        dead_code,
+        unused_imports,
+        unused_variables,
+        reason = "core parts only services use"
+    )
+)]
 
 mod client;
 mod credentials;
@@ -209,10 +220,14 @@ mod credentials;
 mod dynamodb;
 mod error;
 mod factory;
+mod iam;
 mod ident;
 mod key;
+mod kind;
 mod naming;
 mod role;
+#[cfg(feature = "s3")]
+mod s3;
 mod scope;
 mod segment;
 #[cfg(feature = "sns")]
@@ -225,32 +240,22 @@ pub use client::{
     CapsuleClient, OperatorClient, PlatformClient, ScopedClient, Service, Sts, TenantClient,
 };
 pub use credentials::{CredentialCacheConfig, CredentialStats};
-#[cfg(feature = "dynamodb")]
-pub use dynamodb::DynamoDb;
-pub use dynamodb::cursor::{Cursor, CursorError, CursorPart, Direction, MAX_CURSOR_LEN};
-pub use dynamodb::entity::{
-    CapsuleEntity, Entity, EntityTable, ItemKey, PartitionKey, PlatformEntity, Table, TenantEntity,
-};
-pub use dynamodb::index::{
-    FullProjection, Index, IndexAttributes, IndexPartitionIds, IndexSortAt, IndexedBy, shard_of,
-};
-pub use dynamodb::ops::{
-    Attribute, Attributes, Collection, CollectionQuery, DEFAULT_INDEX_PAGE_ITEMS, EntityInScope,
-    IndexItems, IndexQuery, ItemStream, Items, Page, Query, ScannableEntity, Transaction, Update,
-};
-pub use dynamodb::range::{NextSortField, Position, SortAt, SortField};
-pub use dynamodb::schema::{
-    INDEX_PARTITION_PREFIX, INDEX_SORT_PREFIX, IndexSchema, KeySchema, PARTITION_KEY_ATTRIBUTE,
-    Projection, SORT_KEY_ATTRIBUTE, TableSchema, is_key_attribute,
-};
-pub use error::{
-    CancellationReason, CredentialError, Duplicate, Error, IsolationViolation, KeyError,
-    ScopeError, UpdateRule,
-};
+pub use error::{ConfigError, CredentialError, IsolationViolation, KeyError, ScopeError};
 pub use factory::{AwsClientFactory, FactoryBuilder, OperatorClients};
+pub use iam::abac::{AbacPolicies, TAG_CAPSULE, TAG_CODE, TAG_KIND, TAG_TENANT};
 pub use ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
 pub use key::{DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
+pub use naming::table::TableName;
 pub use role::{ExternalId, OperatorRole, RoleArn, SessionName};
+#[cfg(feature = "s3")]
+pub use s3::error::{S3Error, S3Violation};
+#[cfg(feature = "s3")]
+pub use s3::objects::{CapsuleObjects, ObjectKey, Objects, PlatformObjects, TenantObjects};
+#[cfg(feature = "s3")]
+pub use s3::{
+    Download, MAX_PRESIGNED_EXPIRY, MultipartUpload, ObjectPage, ObjectStore, ObjectSummary, S3,
+    S3Buckets,
+};
 pub use scope::{Capsule, Platform, Scope, ScopeKind, Tenant};
 #[cfg(feature = "sns")]
 pub use sns::{
@@ -275,14 +280,34 @@ pub use sort::{
     DecodedSortKey, EncodedSortId, MAX_SORT_KEY_BYTES, SortIds, SortSegment, SortValue,
 };
 
+#[cfg(feature = "dynamodb")]
+pub use dynamodb::{
+    DynamoDb,
+    cursor::{Cursor, CursorError, CursorPart, Direction, MAX_CURSOR_LEN},
+    entity::{Entity, EntityInScope, EntityTable, ItemKey, PartitionKey, Table},
+    error::{CancellationReason, Duplicate, Error, UpdateRule},
+    index::{
+        FullProjection, Index, IndexAttributes, IndexPartitionIds, IndexSortAt, IndexedBy, shard_of,
+    },
+    ops::{
+        Attribute, Attributes, Collection, CollectionQuery, DEFAULT_INDEX_PAGE_ITEMS, IndexItems,
+        IndexQuery, ItemStream, Items, Page, Query, ScannableEntity, Transaction, Update,
+    },
+    range::{NextSortField, Position, SortAt, SortField},
+    schema::{
+        INDEX_PARTITION_PREFIX, INDEX_SORT_PREFIX, IndexSchema, KeySchema, PARTITION_KEY_ATTRIBUTE,
+        Projection, SORT_KEY_ATTRIBUTE, TableSchema, is_key_attribute,
+    },
+};
+
 /// The positions of sort ids in typed queries ([`SortField`], [`Position`]).
+#[cfg(feature = "dynamodb")]
 pub mod position {
     pub use crate::dynamodb::range::{Done, Fifth, First, Fourth, Second, Sixth, Third};
 }
-pub use dynamodb::table::TableName;
 
 /// The README's and the guides' Rust examples, compiled as doc tests so they cannot rot.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "dynamodb"))]
 mod guides {
     #[doc = include_str!("../../README.md")]
     struct Readme;
@@ -303,7 +328,13 @@ mod guides {
     #[cfg(all(feature = "sqs", feature = "sns"))]
     #[doc = include_str!("../../docs/messaging.md")]
     struct Messaging;
+    #[cfg(feature = "s3")]
+    #[doc = include_str!("../../docs/s3.md")]
+    struct S3;
 }
+
+#[cfg(feature = "test-util")]
+pub mod test_util;
 
 /// Not public API: the paths the macros' generated code names. Changes without notice.
 #[doc(hidden)]
@@ -376,7 +407,7 @@ pub mod __private;
 /// assert_eq!(<Lead as Table>::INDEXES.len(), 2);
 /// assert_eq!(<Lead as IndexedBy<Recent>>::SORT_VALUE_COUNT, 2);
 /// ```
-#[cfg(feature = "macros")]
+#[cfg(all(feature = "macros", feature = "dynamodb"))]
 pub use scoped_macros::capsule_table;
 
 /// Binds a struct to the **tenant** scope and a base table: `#[tenant_table("notifications")]`.
@@ -403,7 +434,7 @@ pub use scoped_macros::capsule_table;
 /// assert_eq!(hook.to_partition_key(&tenant)?, "TENANT#tenant-123#WEBHOOK#7");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[cfg(feature = "macros")]
+#[cfg(all(feature = "macros", feature = "dynamodb"))]
 pub use scoped_macros::tenant_table;
 
 /// Binds a struct to the **platform** scope and a base table: `#[platform_table("events")]`.
@@ -430,8 +461,84 @@ pub use scoped_macros::tenant_table;
 /// assert_eq!(AuditEvent::partition_key(&platform, "2026-11-26", 42)?, "AUDIT#2026-11-26#42");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[cfg(feature = "macros")]
+#[cfg(all(feature = "macros", feature = "dynamodb"))]
 pub use scoped_macros::platform_table;
+
+/// Binds a struct to the **capsule** scope and an object collection:
+/// `#[capsule_objects("uploads")]`. Feature `s3`.
+///
+/// Each value names one object, `capsule/{tenant_id}/{capsule_id}/{collection}/{id}/…`, from
+/// the struct's `#[scoped(id)]` fields in order (text, integers or any [`KeySegment`]), each
+/// escaped into one segment (`/` → `%2F`, `%` → `%25`, an id `.` or `..` as `%2E`s). The
+/// struct implements [`Objects`] and gets `fn object_key(scope: &Capsule, ids…)` and
+/// `fn to_object_key(&self, scope: &Capsule)`; only a [`CapsuleClient<S3>`](CapsuleClient)
+/// reaches it (`factory.capsule_s3(&capsule).objects::<Upload>()`), and through a tenant or
+/// platform client it does not compile. The collection is checked at compile time (1–64 of
+/// `a-z 0-9 -`). An object type is not also a DynamoDB entity: the attribute consumes the
+/// `#[scoped(id)]` markers. docs/s3.md is the guide.
+///
+/// ```
+/// use scoped_runtime::{Capsule, capsule_objects};
+///
+/// /// A file attached to a lead.
+/// #[capsule_objects("uploads")]
+/// pub struct Attachment {
+///     #[scoped(id)]
+///     pub lead_id: String,
+///     #[scoped(id)]
+///     pub file_name: String,
+/// }
+///
+/// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?;
+/// assert_eq!(
+///     Attachment::object_key(&capsule, "lead-789", "q3/contract.pdf")?,
+///     "capsule/tenant-123/caps-456/uploads/lead-789/q3%2Fcontract.pdf"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "macros", feature = "s3"))]
+pub use scoped_macros::capsule_objects;
+
+/// Binds a struct to the **tenant** scope and an object collection:
+/// `#[tenant_objects("exports")]`; its objects are `tenant/{tenant_id}/{collection}/{id}/…`.
+/// Otherwise as [`capsule_objects`].
+///
+/// ```
+/// use scoped_runtime::{Tenant, tenant_objects};
+///
+/// /// A data export of a tenant.
+/// #[tenant_objects("exports")]
+/// pub struct Export {
+///     #[scoped(id)]
+///     pub export_id: u64,
+/// }
+///
+/// let tenant = Tenant::new("tenant-123", "Acme")?;
+/// assert_eq!(Export::object_key(&tenant, 7)?, "tenant/tenant-123/exports/7");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "macros", feature = "s3"))]
+pub use scoped_macros::tenant_objects;
+
+/// Binds a struct to the **platform** scope and an object collection:
+/// `#[platform_objects("reports")]`; its objects are `platform/{collection}/{id}/…`.
+/// Otherwise as [`capsule_objects`].
+///
+/// ```
+/// use scoped_runtime::{Platform, platform_objects};
+///
+/// /// A daily report of the platform.
+/// #[platform_objects("reports")]
+/// pub struct Report {
+///     #[scoped(id)]
+///     pub day: String,
+/// }
+///
+/// assert_eq!(Report::object_key(&Platform::new(), "2026-11-30")?, "platform/reports/2026-11-30");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "macros", feature = "s3"))]
+pub use scoped_macros::platform_objects;
 
 /// Derives [`Entity`]: a typed partition key built from the struct's `#[scoped(id)]` fields.
 ///
@@ -509,7 +616,7 @@ pub use scoped_macros::platform_table;
 ///     pub lead_id: String,
 /// }
 /// ```
-#[cfg(feature = "macros")]
+#[cfg(all(feature = "macros", feature = "dynamodb"))]
 pub use scoped_macros::ScopedKey;
 
 /// Derives [`Collection`] for an enum of entities that share a partition: one newtype variant
@@ -519,7 +626,7 @@ pub use scoped_macros::ScopedKey;
 /// Every variant must live in the first variant's partitions (its own entity, or one declared
 /// with `#[scoped(partition = …)]` of it), so they share scope and table: a variant of another
 /// partition is a compile error. The derive applies to non-generic enums only.
-#[cfg(feature = "macros")]
+#[cfg(all(feature = "macros", feature = "dynamodb"))]
 pub use scoped_macros::Collection;
 
 /// Binds a serde struct to a **tenant**'s SQS queue: `#[tenant_queue("notifications")]`.

@@ -47,7 +47,8 @@ impl RoleArn {
         &self.0
     }
 
-    /// An ARN built by this crate from already-validated parts.
+    /// An ARN built by this crate from already-validated parts (the benchmarks' roles).
+    #[cfg(any(test, feature = "test-util"))]
     pub(crate) fn from_trusted(value: String) -> Self {
         debug_assert!(check_role_arn(&value).is_ok(), "{value}");
         Self(value.into())
@@ -284,6 +285,18 @@ pub(crate) struct RoleSpec {
     pub(crate) policy: Option<Arc<str>>,
     /// Boxed, not `Arc`ed: an empty box allocates nothing, and the spec itself is shared.
     pub(crate) policy_arns: Box<[RolePolicyArn]>,
+    /// Session tags (ABAC: `scoped-tenant` = the tenant id…), in a fixed order. Part of the
+    /// cache key: two tenants on one shared role never share credentials.
+    pub(crate) tags: Box<[SessionTag]>,
+}
+
+/// One session tag of an `sts:AssumeRole` call: a key from `iam::abac` and a validated scope
+/// identifier (`a-z 0-9 -` or `A-Z 0-9`), which IAM accepts as a tag value and which cannot
+/// widen a policy pattern.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct SessionTag {
+    pub(crate) key: &'static str,
+    pub(crate) value: Box<str>,
 }
 
 impl RoleSpec {
@@ -295,6 +308,7 @@ impl RoleSpec {
             duration: DEFAULT_SESSION,
             policy: None,
             policy_arns: Box::default(),
+            tags: Box::default(),
         }
     }
 }

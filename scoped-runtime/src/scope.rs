@@ -7,33 +7,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::dynamodb::policy::{self, PolicyScope};
-use crate::dynamodb::table::TableName;
 use crate::error::{IsolationViolation, KeyError, ScopeError};
+use crate::iam::{self, PolicyScope};
 use crate::ident::{BaseName, CapsuleCode, CapsuleId, EntityTag, TenantId, TenantName};
-use crate::key::{self, DecodedKey, KeyScope, MAX_PARTITION_KEY_BYTES};
-use crate::role::{RoleArn, RoleSpec, SessionName};
-
-/// Which of the three data scopes a table, key or client belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScopeKind {
-    /// Cross-tenant infrastructure: `events`, `EVENT#{id}`.
-    Platform,
-    /// One customer: `tenant-123_notifications`, `TENANT#tenant-123#…`.
-    Tenant,
-    /// One SDLC environment of one customer: `PRODUS_crm`, `TENANT#…#CAPSULE#caps-456#…`.
-    Capsule,
-}
-
-impl fmt::Display for ScopeKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Platform => "platform",
-            Self::Tenant => "tenant",
-            Self::Capsule => "capsule",
-        })
-    }
-}
+use crate::key::{self, DecodedKey, KeyPrefix, KeyScope, MAX_PARTITION_KEY_BYTES};
+pub use crate::kind::ScopeKind;
+use crate::naming::table::TableName;
+use crate::role::{RoleArn, RoleSpec, SessionName, SessionTag};
 
 pub(crate) mod sealed {
     use super::AnyScope;
@@ -154,6 +134,21 @@ pub trait Scope: sealed::Sealed + Clone + fmt::Debug + Send + Sync + 'static {
     }
 }
 
+/// Every scope is a partition-key prefix: what the key codec asks of it.
+impl<S: Scope> KeyPrefix for S {
+    fn key_prefix_len(&self) -> usize {
+        Scope::key_prefix_len(self)
+    }
+
+    fn write_key_prefix(&self, out: &mut String) {
+        Scope::write_key_prefix(self, out);
+    }
+
+    fn strip_key_prefix<'k>(&self, key: &'k str) -> Option<&'k str> {
+        Scope::strip_key_prefix(self, key)
+    }
+}
+
 fn wrong_scope(expected: ScopeKind, key: &DecodedKey<'_>) -> IsolationViolation {
     IsolationViolation::WrongScope {
         key: key.as_str().to_owned(),
@@ -259,19 +254,60 @@ impl Tenant {
     ///
     /// [`ScopeError::RoleArn`] if `role_arn` is not an IAM role ARN.
     pub fn with_role_arn(self, role_arn: impl Into<String>) -> Result<Self, ScopeError> {
+        let any = AnyScope::Tenant(self.clone());
         let mut inner = Arc::unwrap_or_clone(self.inner);
         let role_arn = RoleArn::new(role_arn)?;
         let scope = PolicyScope::Tenant {
-            tenant_id: &inner.id,
+            tenant_id: inner.id.as_str(),
         };
         inner.role = Some(scope_role(
             role_arn,
             &scope,
+            &any,
             &["tenant", inner.id.as_str()],
         )?);
         Ok(Self {
             inner: Arc::new(inner),
         })
+    }
+
+    /// The tenant assuming the **shared** tenant role `role_arn` with session tags
+    /// (`scoped-kind=tenant`, `scoped-tenant={id}`) instead of a role of its own (ABAC): the
+    /// role's permission policy, from [`AbacPolicies`](crate::AbacPolicies), reads the tenant
+    /// from the tags, so one role serves every tenant. No inline session policy is sent.
+    /// Credentials are cached per tenant.
+    ///
+    /// ```
+    /// use scoped_runtime::Tenant;
+    ///
+    /// let tenant = Tenant::new("tenant-123", "Acme")?
+    ///     .with_abac_role("arn:aws:iam::123456789012:role/scoped-tenants")?;
+    /// assert_eq!(tenant.session_tags(), [("scoped-kind", "tenant"), ("scoped-tenant", "tenant-123")]);
+    /// assert_eq!(tenant.session_policy(), None);
+    /// # Ok::<(), scoped_runtime::ScopeError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ScopeError::RoleArn`] if `role_arn` is not an IAM role ARN.
+    pub fn with_abac_role(self, role_arn: impl Into<String>) -> Result<Self, ScopeError> {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        let mut spec = RoleSpec::new(
+            RoleArn::new(role_arn)?,
+            session_name(&["tenant", inner.id.as_str()]),
+        );
+        spec.tags = session_tags(ScopeKind::Tenant, &[inner.id.as_str()]);
+        inner.role = Some(Arc::new(spec));
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The session tags the tenant's role is assumed with: empty unless
+    /// [`with_abac_role`](Self::with_abac_role).
+    #[must_use]
+    pub fn session_tags(&self) -> Vec<(&'static str, &str)> {
+        tags_of(self.inner.role.as_deref())
     }
 
     /// The tenant's id.
@@ -320,12 +356,32 @@ impl Tenant {
 
 /// The role description of a role-carrying scope: session name from `session`, session policy
 /// generated from `scope`.
+/// The ABAC session tags of a scope of `kind` whose identifiers (after the kind) are `values`.
+fn session_tags(kind: ScopeKind, values: &[&str]) -> Box<[SessionTag]> {
+    let keys = iam::abac::tag_keys(kind);
+    let kind = kind.to_string();
+    std::iter::once(kind.as_str())
+        .chain(values.iter().copied())
+        .zip(keys)
+        .map(|(value, key)| SessionTag {
+            key,
+            value: value.into(),
+        })
+        .collect()
+}
+
+fn tags_of(role: Option<&RoleSpec>) -> Vec<(&'static str, &str)> {
+    role.map(|role| role.tags.iter().map(|tag| (tag.key, &*tag.value)).collect())
+        .unwrap_or_default()
+}
+
 fn scope_role(
     role_arn: RoleArn,
     scope: &PolicyScope<'_>,
+    any: &AnyScope,
     session: &[&str],
 ) -> Result<Arc<RoleSpec>, ScopeError> {
-    let policy = policy::session_policy(scope, &role_arn)?;
+    let policy = iam::session_policy(scope, any, &role_arn)?;
     let mut spec = RoleSpec::new(role_arn, session_name(session));
     spec.policy = Some(policy.into());
     Ok(Arc::new(spec))
@@ -489,19 +545,65 @@ impl Capsule {
         }
         bases.sort();
         bases.dedup();
+        let any = AnyScope::Capsule(self.clone());
         let mut inner = Arc::unwrap_or_clone(self.inner);
         let role_arn = RoleArn::new(role_arn)?;
         let scope = PolicyScope::Capsule {
-            tenant_id: &inner.tenant_id,
-            capsule_id: &inner.id,
+            tenant_id: inner.tenant_id.as_str(),
+            capsule_id: inner.id.as_str(),
             capsule_code: inner.code.as_str(),
-            bases: &bases,
+            bases: Some(&bases),
         };
         let session = ["capsule", inner.tenant_id.as_str(), inner.id.as_str()];
-        inner.role = Some(scope_role(role_arn, &scope, &session)?);
+        inner.role = Some(scope_role(role_arn, &scope, &any, &session)?);
         Ok(Self {
             inner: Arc::new(inner),
         })
+    }
+
+    /// The capsule assuming the **shared** capsule role `role_arn` with session tags
+    /// (`scoped-kind=capsule`, `scoped-tenant`, `scoped-capsule`, `scoped-code`) instead of a
+    /// role of its own (ABAC); see [`Tenant::with_abac_role`]. The role's permission policy
+    /// reaches every `{code}_{base}` table of the capsule's code, and in them only the
+    /// capsule's partition keys.
+    ///
+    /// ```
+    /// use scoped_runtime::Capsule;
+    ///
+    /// let capsule = Capsule::new("tenant-123", "caps-456", "PRODUS")?
+    ///     .with_abac_role("arn:aws:iam::123456789012:role/scoped-capsules")?;
+    /// assert_eq!(capsule.session_tags()[3], ("scoped-code", "PRODUS"));
+    /// # Ok::<(), scoped_runtime::ScopeError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ScopeError::RoleArn`] if `role_arn` is not an IAM role ARN.
+    pub fn with_abac_role(self, role_arn: impl Into<String>) -> Result<Self, ScopeError> {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        let mut spec = RoleSpec::new(
+            RoleArn::new(role_arn)?,
+            session_name(&["capsule", inner.tenant_id.as_str(), inner.id.as_str()]),
+        );
+        spec.tags = session_tags(
+            ScopeKind::Capsule,
+            &[
+                inner.tenant_id.as_str(),
+                inner.id.as_str(),
+                inner.code.as_str(),
+            ],
+        );
+        inner.role = Some(Arc::new(spec));
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The session tags the capsule's role is assumed with: empty unless
+    /// [`with_abac_role`](Self::with_abac_role).
+    #[must_use]
+    pub fn session_tags(&self) -> Vec<(&'static str, &str)> {
+        tags_of(self.inner.role.as_deref())
     }
 
     /// The role the capsule's clients assume, if any.

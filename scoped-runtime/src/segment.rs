@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::error::KeyError;
 use crate::ident::EntityTag;
-use crate::scope::Scope;
+use crate::key::{self, KeyPrefix};
 
 /// The longest id formatted on the stack: `i128::MIN` has 40 characters, a hyphenated UUID 36.
 const INLINE_CAPACITY: usize = 40;
@@ -219,13 +219,17 @@ with_key_id_diagnostic! {
     pub trait KeyIds: seal::Ids {
         /// Builds the key of `entity` with these ids in `scope`.
         #[doc(hidden)]
-        fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError>;
+        fn encode<P: KeyPrefix + ?Sized>(self, scope: &P, entity: &EntityTag) -> Result<String, KeyError>;
     }
 }
 
 impl<T: KeySegment> KeyIds for T {
-    fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError> {
-        scope.partition_key(entity, &[self.segment().as_str()])
+    fn encode<P: KeyPrefix + ?Sized>(
+        self,
+        scope: &P,
+        entity: &EntityTag,
+    ) -> Result<String, KeyError> {
+        key::encode(scope, entity, &[self.segment().as_str()])
     }
 }
 
@@ -241,10 +245,10 @@ macro_rules! tuple_ids {
         }
 
         impl<$($id: KeySegment),+> KeyIds for ($($id,)+) {
-            fn encode<S: Scope>(self, scope: &S, entity: &EntityTag) -> Result<String, KeyError> {
+            fn encode<P: KeyPrefix + ?Sized>(self, scope: &P, entity: &EntityTag) -> Result<String, KeyError> {
                 #[allow(non_snake_case, reason = "the bindings are named after the type parameters")]
                 let ($($id,)+) = self;
-                scope.partition_key(entity, &[$($id.segment().as_str()),+])
+                key::encode(scope, entity, &[$($id.segment().as_str()),+])
             }
 
         }

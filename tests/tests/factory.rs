@@ -1,7 +1,7 @@
 //! The factory and its scoped clients against a real DynamoDB and STS endpoint (moto).
 
 use scoped_runtime::{
-    AwsClientFactory, Capsule, EntityTag, Error, IsolationViolation, Platform, Scope, Tenant,
+    AwsClientFactory, Capsule, ConfigError, EntityTag, IsolationViolation, Platform, Scope, Tenant,
 };
 use scoped_tests::{all_keys, factory, get, put, table_names, unique, unscoped};
 
@@ -212,13 +212,13 @@ async fn incomplete_configurations_are_errors_not_panics() {
         .build();
     assert!(matches!(
         AwsClientFactory::from_conf(no_region),
-        Err(Error::Config(message)) if message.contains("region")
+        Err(error @ ConfigError::NoRegion) if error.to_string().contains("region")
     ));
     let no_behavior_version = aws_config::SdkConfig::builder()
         .region(aws_config::Region::new("us-east-1"))
         .build();
     assert!(matches!(
         AwsClientFactory::from_conf(no_behavior_version),
-        Err(Error::Config(message)) if message.contains("behavior version")
+        Err(error @ ConfigError::NoBehaviorVersion) if error.to_string().contains("behavior version")
     ));
 }

@@ -35,6 +35,7 @@
 //!
 //! docs/credentials.md has the behaviour per state of the credentials and of STS, as a table.
 
+#[cfg(feature = "test-util")]
 pub(crate) mod bench;
 mod cache;
 mod clock;

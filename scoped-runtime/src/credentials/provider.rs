@@ -90,11 +90,13 @@ impl RoleSigning {
     }
 
     /// The role's identity, read as the identity cache reads it.
+    #[cfg(any(test, feature = "test-util"))]
     pub(crate) fn identity(&self) -> IdentityFuture<'_> {
         self.identity_cache.reader.identity()
     }
 
     /// The SigV4 identity resolver, as a client's runtime components hold it.
+    #[cfg(any(test, feature = "test-util"))]
     pub(crate) fn resolver(&self) -> SharedIdentityResolver {
         SharedIdentityResolver::new(self.credentials.clone())
     }

@@ -4,7 +4,7 @@ use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_sts::types::PolicyDescriptorType;
+use aws_sdk_sts::types::{PolicyDescriptorType, Tag};
 
 use super::cache::{LoadCredentials, LoadFailure, LoadFuture, Loaded};
 use crate::error::CredentialError;
@@ -42,6 +42,23 @@ impl StsLoader {
                 .map(|arn| PolicyDescriptorType::builder().arn(arn.as_str()).build())
                 .collect()
         });
+        let tags = if spec.tags.is_empty() {
+            None
+        } else {
+            let tags = spec
+                .tags
+                .iter()
+                .map(|tag| Tag::builder().key(tag.key).value(&*tag.value).build())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|err| LoadFailure {
+                    permanent: true,
+                    error: CredentialError::Unavailable {
+                        role_arn: role_arn.to_owned(),
+                        message: format!("a session tag cannot be sent: {err}"),
+                    },
+                })?;
+            Some(tags)
+        };
         let output = self
             .sts
             .assume_role()
@@ -51,6 +68,7 @@ impl StsLoader {
             .duration_seconds(i32::try_from(spec.duration.as_secs()).unwrap_or(i32::MAX))
             .set_policy(spec.policy.as_deref().map(str::to_owned))
             .set_policy_arns(policy_arns)
+            .set_tags(tags)
             .send()
             .await
             .map_err(|err| classify(role_arn, &err))?;

@@ -6,18 +6,18 @@ use crate::client::{
 };
 use crate::dynamodb::DynamoDb;
 use crate::dynamodb::entity::{
-    CapsuleEntity, Entity, EntityTable, OperatorEntity, OperatorTransaction, PartitionKey,
-    PlatformEntity, Table, TenantEntity,
+    Entity, EntityInScope, EntityTable, OperatorEntity, OperatorTransaction, PartitionKey, Table,
 };
+use crate::dynamodb::error::Error;
 use crate::dynamodb::index::{Index, IndexedBy};
 use crate::dynamodb::ops::{
     Collection, CollectionQuery, IndexItems, Items, Transaction, provision_table,
 };
 use crate::dynamodb::schema::KeySchema;
-use crate::dynamodb::table::TableName;
-use crate::error::{Error, IsolationViolation, KeyError, ScopeError};
+use crate::error::{IsolationViolation, KeyError, ScopeError};
 use crate::factory::{AwsClientFactory, OperatorClients};
 use crate::ident::BaseName;
+use crate::naming::table::TableName;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
 
 impl<Sc: Scope> ScopedClient<Sc, DynamoDb> {
@@ -65,21 +65,20 @@ impl<Sc: Scope> ScopedClient<Sc, DynamoDb> {
     }
 }
 
-// Written out per client, not by macro, so that a cross-scope error's "required by this
-// bound" note quotes a plain bound rather than macro metavariables.
-impl PlatformClient<DynamoDb> {
-    /// The table of entity `E`, which must be a `#[platform_table]` entity: `events`.
+// One impl for the three scopes: `EntityInScope` names both scopes in a cross-scope error.
+impl<Sc: Scope> ScopedClient<Sc, DynamoDb> {
+    /// The table of entity `E`, which must be an entity of this client's scope: `PRODUS_crm` for a capsule client.
     ///
     /// An entity of another scope is a compile error naming the client to use.
     #[must_use]
     pub fn table<E>(&self) -> EntityTable<E>
     where
-        E: Table + PlatformEntity<<E as Table>::Scope> + ?Sized,
+        E: Table + EntityInScope<Sc, <E as Table>::Scope> + ?Sized,
     {
-        EntityTable::new(E::same_scope(self.scope()))
+        EntityTable::new(E::scope_of(self.scope()))
     }
 
-    /// The partition key of entity `E`, which must be a `#[platform_table]` entity, with `ids` in
+    /// The partition key of entity `E`, which must be an entity of this client's scope, with `ids` in
     /// this client's scope: one id, or a tuple of ids in field order.
     ///
     /// An entity of another scope is a compile error naming the client to use.
@@ -89,22 +88,22 @@ impl PlatformClient<DynamoDb> {
     /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
     pub fn key<E>(&self, ids: E::PartitionIds<'_>) -> Result<PartitionKey<E>, KeyError>
     where
-        E: Entity + PlatformEntity<<E as Table>::Scope>,
+        E: Entity + EntityInScope<Sc, <E as Table>::Scope>,
     {
-        E::partition_key(E::same_scope(self.scope()), ids)
+        E::partition_key(E::scope_of(self.scope()), ids)
     }
 
-    /// The items of entity `E`, which must be a `#[platform_table]` entity, in this client's scope
-    /// (table `events`): typed put, get, delete, update, query, batch and provisioning, through
+    /// The items of entity `E`, which must be an entity of this client's scope, in this client's scope
+    /// (table `PRODUS_crm` for a capsule client): typed put, get, delete, update, query, batch and provisioning, through
     /// this client's guarded SDK client. See [`Items`].
     ///
     /// An entity of another scope is a compile error naming the client to use.
     #[must_use]
     pub fn items<E>(&self) -> Items<E>
     where
-        E: Entity + PlatformEntity<<E as Table>::Scope>,
+        E: Entity + EntityInScope<Sc, <E as Table>::Scope>,
     {
-        Items::new(E::same_scope(self.scope()).clone(), self.raw().clone())
+        Items::new(E::scope_of(self.scope()).clone(), self.raw().clone())
     }
 
     /// A query of collection `C` in the partition of `ids` (its partition entity's
@@ -116,7 +115,7 @@ impl PlatformClient<DynamoDb> {
     ) -> CollectionQuery<C>
     where
         C: Collection,
-        C::Partition: PlatformEntity<<C::Partition as Table>::Scope>,
+        C::Partition: EntityInScope<Sc, <C::Partition as Table>::Scope>,
     {
         CollectionQuery::new(self.items::<C::Partition>(), ids)
     }
@@ -127,141 +126,7 @@ impl PlatformClient<DynamoDb> {
     #[must_use]
     pub fn index<E, I>(&self) -> IndexItems<E, I>
     where
-        E: Entity + PlatformEntity<<E as Table>::Scope> + IndexedBy<I>,
-        I: Index,
-    {
-        self.items::<E>().index::<I>()
-    }
-}
-
-impl TenantClient<DynamoDb> {
-    /// The table of entity `E`, which must be a `#[tenant_table]` entity: `tenant-123_notifications`.
-    ///
-    /// An entity of another scope is a compile error naming the client to use.
-    #[must_use]
-    pub fn table<E>(&self) -> EntityTable<E>
-    where
-        E: Table + TenantEntity<<E as Table>::Scope> + ?Sized,
-    {
-        EntityTable::new(E::same_scope(self.scope()))
-    }
-
-    /// The partition key of entity `E`, which must be a `#[tenant_table]` entity, with `ids` in
-    /// this client's scope: one id, or a tuple of ids in field order.
-    ///
-    /// An entity of another scope is a compile error naming the client to use.
-    ///
-    /// # Errors
-    ///
-    /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
-    pub fn key<E>(&self, ids: E::PartitionIds<'_>) -> Result<PartitionKey<E>, KeyError>
-    where
-        E: Entity + TenantEntity<<E as Table>::Scope>,
-    {
-        E::partition_key(E::same_scope(self.scope()), ids)
-    }
-
-    /// The items of entity `E`, which must be a `#[tenant_table]` entity, in this client's scope
-    /// (table `tenant-123_notifications`): typed put, get, delete, update, query, batch and provisioning, through
-    /// this client's guarded SDK client. See [`Items`].
-    ///
-    /// An entity of another scope is a compile error naming the client to use.
-    #[must_use]
-    pub fn items<E>(&self) -> Items<E>
-    where
-        E: Entity + TenantEntity<<E as Table>::Scope>,
-    {
-        Items::new(E::same_scope(self.scope()).clone(), self.raw().clone())
-    }
-
-    /// A query of collection `C` in the partition of `ids` (its partition entity's
-    /// `#[scoped(id)]` fields) in this client's scope: every item there, each read as its
-    /// variant. `C`'s entities must be `#[tenant_table]` entities. See [`Collection`].
-    pub fn collection<C>(
-        &self,
-        ids: <C::Partition as Entity>::PartitionIds<'_>,
-    ) -> CollectionQuery<C>
-    where
-        C: Collection,
-        C::Partition: TenantEntity<<C::Partition as Table>::Scope>,
-    {
-        CollectionQuery::new(self.items::<C::Partition>(), ids)
-    }
-
-    /// Entity `E`'s items in its table's global secondary index `I` in this client's scope:
-    /// `index::<Lead, ByEmail>().get("ada@example.com")`, `index::<Lead, Recent>().query(())`.
-    /// `E` must be a `#[tenant_table]` entity with a template for `I`. See [`IndexItems`].
-    #[must_use]
-    pub fn index<E, I>(&self) -> IndexItems<E, I>
-    where
-        E: Entity + TenantEntity<<E as Table>::Scope> + IndexedBy<I>,
-        I: Index,
-    {
-        self.items::<E>().index::<I>()
-    }
-}
-
-impl CapsuleClient<DynamoDb> {
-    /// The table of entity `E`, which must be a `#[capsule_table]` entity: `PRODUS_crm`.
-    ///
-    /// An entity of another scope is a compile error naming the client to use.
-    #[must_use]
-    pub fn table<E>(&self) -> EntityTable<E>
-    where
-        E: Table + CapsuleEntity<<E as Table>::Scope> + ?Sized,
-    {
-        EntityTable::new(E::same_scope(self.scope()))
-    }
-
-    /// The partition key of entity `E`, which must be a `#[capsule_table]` entity, with `ids` in
-    /// this client's scope: one id, or a tuple of ids in field order.
-    ///
-    /// An entity of another scope is a compile error naming the client to use.
-    ///
-    /// # Errors
-    ///
-    /// [`KeyError`] if an id is empty or the key exceeds DynamoDB's 2048 bytes.
-    pub fn key<E>(&self, ids: E::PartitionIds<'_>) -> Result<PartitionKey<E>, KeyError>
-    where
-        E: Entity + CapsuleEntity<<E as Table>::Scope>,
-    {
-        E::partition_key(E::same_scope(self.scope()), ids)
-    }
-
-    /// The items of entity `E`, which must be a `#[capsule_table]` entity, in this client's scope
-    /// (table `PRODUS_crm`): typed put, get, delete, update, query, batch and provisioning, through
-    /// this client's guarded SDK client. See [`Items`].
-    ///
-    /// An entity of another scope is a compile error naming the client to use.
-    #[must_use]
-    pub fn items<E>(&self) -> Items<E>
-    where
-        E: Entity + CapsuleEntity<<E as Table>::Scope>,
-    {
-        Items::new(E::same_scope(self.scope()).clone(), self.raw().clone())
-    }
-
-    /// A query of collection `C` in the partition of `ids` (its partition entity's
-    /// `#[scoped(id)]` fields) in this client's scope: every item there, each read as its
-    /// variant. `C`'s entities must be `#[capsule_table]` entities. See [`Collection`].
-    pub fn collection<C>(
-        &self,
-        ids: <C::Partition as Entity>::PartitionIds<'_>,
-    ) -> CollectionQuery<C>
-    where
-        C: Collection,
-        C::Partition: CapsuleEntity<<C::Partition as Table>::Scope>,
-    {
-        CollectionQuery::new(self.items::<C::Partition>(), ids)
-    }
-
-    /// Entity `E`'s items in its table's global secondary index `I` in this client's scope:
-    /// `index::<Lead, ByEmail>().get("ada@example.com")`, `index::<Lead, Recent>().query(())`.
-    /// `E` must be a `#[capsule_table]` entity with a template for `I`. See [`IndexItems`].
-    #[must_use]
-    pub fn index<E, I>(&self) -> IndexItems<E, I>
-    where
-        E: Entity + CapsuleEntity<<E as Table>::Scope> + IndexedBy<I>,
+        E: Entity + EntityInScope<Sc, <E as Table>::Scope> + IndexedBy<I>,
         I: Index,
     {
         self.items::<E>().index::<I>()

@@ -4,13 +4,14 @@
 mod client;
 pub(crate) mod cursor;
 pub(crate) mod entity;
+pub(crate) mod error;
 pub(crate) mod guard;
 pub(crate) mod index;
 pub(crate) mod ops;
-pub(crate) mod policy;
+#[cfg(test)]
+mod policy_agreement;
 pub(crate) mod range;
 pub(crate) mod schema;
-pub(crate) mod table;
 pub(crate) mod tags;
 
 use aws_config::SdkConfig;

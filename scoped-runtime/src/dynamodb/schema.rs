@@ -284,9 +284,9 @@ fn check(
         scope: kind,
         base: base.to_owned(),
         declaration: declaration.to_owned(),
-        schema: Box::new(schema),
+        schema: schema.to_string().into(),
         other: declared.by.to_owned(),
-        other_schema: Box::new(declared.schema),
+        other_schema: declared.schema.to_string().into(),
     })
 }
 
@@ -336,6 +336,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_core_violation_names_the_partition_key_attribute() {
+        let violation = crate::IsolationViolation::MissingPartitionKey {
+            table: "PRODUS_crm".into(),
+            what: "item",
+        };
+        assert!(
+            violation
+                .to_string()
+                .contains(&format!("attribute `{PARTITION_KEY_ATTRIBUTE}`"))
+        );
+    }
+
+    #[test]
     fn a_second_declaration_with_another_schema_is_refused() {
         let kind = ScopeKind::Tenant;
         let partition = TableSchema {
@@ -357,9 +370,9 @@ mod tests {
                 scope: kind,
                 base: "schema-test".into(),
                 declaration: "c::Hooks".into(),
-                schema: Box::new(sorted),
+                schema: sorted.to_string().into(),
                 other: "a::Hooks".into(),
-                other_schema: Box::new(partition),
+                other_schema: partition.to_string().into(),
             })
         );
         // The same base name in another scope kind is another table.

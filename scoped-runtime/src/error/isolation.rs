@@ -1,6 +1,6 @@
 //! [`IsolationViolation`]: a request, key or item outside the client's scope.
 
-use super::{Error, KeyError};
+use super::KeyError;
 use crate::scope::ScopeKind;
 
 /// A key or table that belongs to another scope than the client's.
@@ -62,7 +62,9 @@ pub enum IsolationViolation {
     #[error(
         "{what} for table {table:?} has no string attribute `{pk}`: every item and key a scoped \
          client sends carries its scope's partition key in `{pk}`",
-        pk = crate::dynamodb::schema::PARTITION_KEY_ATTRIBUTE
+        // DynamoDB's `PARTITION_KEY_ATTRIBUTE`, spelled out: the core imports no service
+        // (dynamodb/schema.rs tests that the two agree).
+        pk = "pk"
     )]
     MissingPartitionKey {
         /// The table the item or key was sent to.
@@ -215,7 +217,8 @@ impl IsolationViolation {
     /// The violation that caused `error`, if any: walks `error` and its sources.
     ///
     /// A request the isolation guard rejects fails with an SDK error whose source chain holds
-    /// the [`IsolationViolation`]; this finds it there, and in [`Error::Isolation`].
+    /// the [`IsolationViolation`]; this finds it there, and in a service error that wraps it
+    /// (such as [`Error::Isolation`](crate::Error::Isolation), whose source it is).
     ///
     /// ```no_run
     /// # async fn demo(crm: scoped_runtime::CapsuleClient<scoped_runtime::DynamoDb>) {
@@ -233,10 +236,6 @@ impl IsolationViolation {
         let mut next = Some(error);
         while let Some(error) = next {
             if let Some(violation) = error.downcast_ref::<Self>() {
-                return Some(violation);
-            }
-            // `Error::Isolation` is transparent: its `source()` skips the violation itself.
-            if let Some(Error::Isolation(violation)) = error.downcast_ref::<Error>() {
                 return Some(violation);
             }
             next = error.source();

@@ -1,6 +1,5 @@
 //! [`KeyError`]: a key that cannot be built or parsed.
 
-use crate::dynamodb::schema::TableSchema;
 use crate::key::MAX_PARTITION_KEY_BYTES;
 use crate::scope::ScopeKind;
 use crate::sort::MAX_SORT_KEY_BYTES;
@@ -71,12 +70,12 @@ pub enum KeyError {
         base: String,
         /// The declaration refused, by type name.
         declaration: String,
-        /// The schema it declares.
-        schema: Box<TableSchema>,
+        /// The schema it declares, as text: `keyed by pk and sk, with index by_email`.
+        schema: Box<str>,
         /// The declaration that recorded the tables' schema first, by type name.
         other: String,
-        /// The schema it declared.
-        other_schema: Box<TableSchema>,
+        /// The schema it declared, as text.
+        other_schema: Box<str>,
     },
     /// The text is not a key this codec produces.
     #[error("malformed partition key {key:?}: {reason}")]

@@ -89,7 +89,8 @@ pub enum ScopeError {
     /// The session policy generated for a scope exceeds STS's limit.
     #[error(
         "the session policy for {scope} is {len} characters, over STS's limit of {max}: \
-         give the scope's role fewer tables"
+         give the scope's role fewer tables, or assume a shared role with session tags instead \
+         (`with_abac_role`), whose permission policy is not bound by it"
     )]
     PolicyTooLarge {
         /// The scope the policy was generated for.
@@ -98,6 +99,13 @@ pub enum ScopeError {
         len: usize,
         /// STS's limit.
         max: usize,
+    },
+    /// ABAC roles are for tenant and capsule scopes: the platform signs with the process's
+    /// own credentials.
+    #[error("the {kind} scope has no ABAC role: only tenant and capsule scopes assume one")]
+    NoAbacRole {
+        /// The kind asked for.
+        kind: crate::kind::ScopeKind,
     },
     /// A managed session policy ARN is malformed, or more than 10 were given.
     #[error("invalid session policy ARN {value:?}: {rule}")]

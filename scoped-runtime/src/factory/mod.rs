@@ -11,7 +11,7 @@ use crate::client::{
     GuardedClients, OperatorClient, ScopedClient, Service, ServiceSettings, Sts, sealed,
 };
 use crate::credentials::{CredentialCacheConfig, CredentialStats, RoleCache, StsLoader};
-use crate::error::Error;
+use crate::error::ConfigError;
 use crate::role::{OperatorRole, RoleSpec};
 use crate::scope::Scope;
 
@@ -45,7 +45,7 @@ const MAX_ROLE_CLIENTS: u64 = 10_000;
 /// # Credentials
 ///
 /// Platform, capsule and role-less tenant clients sign with the factory's own credentials.
-/// Tenants with a role ([`Tenant::with_role_arn`]) and operator roles ([`Self::operator`]) get
+/// Tenants with a role ([`Tenant::with_role_arn`](crate::Tenant::with_role_arn)) and operator roles ([`Self::operator`]) get
 /// SDK clients built once per role, with the factory's credential cache in place of the SDK's
 /// identity cache: credentials are cached until their real expiry, refreshed in
 /// the background ahead of it, served through STS outages while still valid, and never
@@ -72,8 +72,8 @@ impl AwsClientFactory {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] if no region is configured.
-    pub async fn from_env() -> Result<Self, Error> {
+    /// [`ConfigError`] if no region is configured.
+    pub async fn from_env() -> Result<Self, ConfigError> {
         Self::from_conf(aws_config::defaults(BehaviorVersion::latest()).load().await)
     }
 
@@ -82,9 +82,9 @@ impl AwsClientFactory {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] if `config` has no region or no behavior version (the SDK would
+    /// [`ConfigError`] if `config` has no region or no behavior version (the SDK would
     /// panic on the first client it builds).
-    pub fn from_conf(config: SdkConfig) -> Result<Self, Error> {
+    pub fn from_conf(config: SdkConfig) -> Result<Self, ConfigError> {
         Self::from_conf_with(config, CredentialCacheConfig::default())
     }
 
@@ -96,7 +96,7 @@ impl AwsClientFactory {
     pub fn from_conf_with(
         config: SdkConfig,
         credentials: CredentialCacheConfig,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, ConfigError> {
         Self::builder(config).credentials(credentials).build()
     }
 
@@ -233,24 +233,19 @@ impl FactoryBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] if the configuration has no region or no behavior version (the SDK
+    /// [`ConfigError`] if the configuration has no region or no behavior version (the SDK
     /// would panic on the first client it builds).
-    pub fn build(self) -> Result<AwsClientFactory, Error> {
+    pub fn build(self) -> Result<AwsClientFactory, ConfigError> {
         let Self {
             config,
             credentials,
             settings,
         } = self;
         if config.region().is_none() {
-            return Err(Error::Config(
-                "no region: set AWS_REGION, a profile region, or SdkConfig::builder().region(..)",
-            ));
+            return Err(ConfigError::NoRegion);
         }
         if config.behavior_version().is_none() {
-            return Err(Error::Config(
-                "no behavior version: load it with aws_config::defaults(BehaviorVersion::latest()) \
-                 or set SdkConfig::builder().behavior_version(..)",
-            ));
+            return Err(ConfigError::NoBehaviorVersion);
         }
         let config = with_shared_http_client(config);
         let sts = aws_sdk_sts::Client::new(&config);

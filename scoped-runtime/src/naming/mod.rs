@@ -1,7 +1,16 @@
-//! Resource names that are pure functions of a scope: no SDK types, no service module. Each
-//! service reads its own file; SNS also reads [`sqs`] to check that a subscribed queue is one
-//! of the topic's scope.
+//! The names each scope's resources get: pure functions of the scope, injective across scopes,
+//! checked against each service's limits. No SDK types and no service module: every service
+//! reads its own file, and a service that checks another's names (SNS subscribing an SQS queue)
+//! reads them here rather than from that service.
 
+#[cfg_attr(
+    not(feature = "s3"),
+    allow(
+        dead_code,
+        reason = "names are plain strings, compiled whatever the features; only S3 reads them"
+    )
+)]
+pub(crate) mod s3;
 #[cfg_attr(
     not(feature = "sns"),
     allow(
@@ -18,3 +27,4 @@ pub(crate) mod sns;
     )
 )]
 pub(crate) mod sqs;
+pub(crate) mod table;

@@ -25,7 +25,6 @@
 pub(crate) mod client;
 mod error;
 pub(crate) mod guard;
-pub(crate) mod policy;
 pub(crate) mod topic;
 mod violation;
 

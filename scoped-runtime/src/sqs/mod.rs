@@ -31,7 +31,6 @@ pub(crate) mod client;
 mod error;
 pub(crate) mod guard;
 pub(crate) mod message;
-pub(crate) mod policy;
 mod violation;
 
 use aws_config::SdkConfig;

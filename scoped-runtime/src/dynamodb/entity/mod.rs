@@ -16,10 +16,10 @@ use crate::dynamodb::index::IndexAttributes;
 use crate::dynamodb::ops::Attributes;
 use crate::dynamodb::range::Position;
 use crate::dynamodb::schema::{IndexSchema, KeySchema, TableSchema};
-use crate::dynamodb::table::TableName;
 use crate::dynamodb::tags::{self, Registration};
 use crate::ident::{BaseName, EntityTag};
-use crate::scope::{Capsule, Platform, Scope, Tenant};
+use crate::naming::table::TableName;
+use crate::scope::Scope;
 use crate::segment::{KeyIds, Segment};
 use crate::sort::SortIds;
 pub use checks::{SortKeyTable, require_sort_key, same_partition_ids};
@@ -40,7 +40,7 @@ pub(crate) use test_entity::test_entity;
     note = "bind it to its scope and table with `#[capsule_table(\"…\")]`, `#[tenant_table(\"…\")]` or `#[platform_table(\"…\")]`, placed above `#[derive(ScopedKey)]`"
 )]
 pub trait Table: seal::BoundTable {
-    /// The scope whose tables hold this type: [`Platform`], [`Tenant`] or [`Capsule`].
+    /// The scope whose tables hold this type: [`Platform`](crate::Platform), [`Tenant`](crate::Tenant) or [`Capsule`](crate::Capsule).
     type Scope: Scope;
 
     /// The type whose table attribute declares this type's table: the type itself for a
@@ -269,12 +269,11 @@ pub(crate) mod seal {
     pub trait DerivedEntity {}
 
     /// `ClientScope` and `EntityScope` are the same scope, the entity's: the seal of the scope
-    /// checks ([`CapsuleEntity`](super::CapsuleEntity) and the others,
-    /// [`EntityInScope`](crate::EntityInScope)).
+    /// check ([`EntityInScope`](crate::EntityInScope)).
     #[diagnostic::on_unimplemented(
         message = "scope checks cannot be implemented by hand: `{Self}` is a `{EntityScope}` entity, not a `{ClientScope}` one",
         label = "hand-written scope check",
-        note = "`scoped_runtime` implements `CapsuleEntity`, `TenantEntity`, `PlatformEntity` and `EntityInScope` for exactly the entities of each scope; remove this impl and reach `{Self}` through a client of its own scope, or bind it to a `{ClientScope}` table with that scope's table attribute"
+        note = "`scoped_runtime` implements `EntityInScope` for exactly the entities of each scope; remove this impl and reach `{Self}` through a client of its own scope, or bind it to a `{ClientScope}` table with that scope's table attribute"
     )]
     pub trait InScope<ClientScope, EntityScope> {}
 
@@ -289,66 +288,32 @@ pub(crate) mod seal {
     pub trait NoTables {}
 }
 
-/// Defines the trait a scoped client's entity accessors require: implemented exactly for the
-/// entities of that client's scope, with an error naming the entity's scope and the fix.
+/// Implemented by the entities of scope `ClientScope`: the only ones a client (or a
+/// transaction) of that scope reaches, whatever the service.
 ///
-/// `EntityScope` is always `E::Scope`; it is a parameter only so the error can name it.
-macro_rules! client_scope_check {
-    (
-        $(#[$doc:meta])*
-        $trait:ident, $scope:ident,
-        message = $message:literal,
-        note = $note:literal,
-        generic_note = $generic_note:literal $(,)?
-    ) => {
-        $(#[$doc])*
-        ///
-        /// Sealed: implemented by the runtime for exactly the entities of this scope.
-        #[diagnostic::on_unimplemented(
-            message = $message,
-            label = "`{Self}` belongs to the `{EntityScope}` scope",
-            note = $note,
-            note = $generic_note
-        )]
-        pub trait $trait<EntityScope>: Table + seal::InScope<$scope, EntityScope> {
-            /// The client's scope as the entity's, which it is.
-            #[doc(hidden)]
-            fn same_scope(scope: &$scope) -> &Self::Scope;
-        }
-
-        impl<E: Table<Scope = $scope> + ?Sized> $trait<$scope> for E {
-            fn same_scope(scope: &$scope) -> &$scope {
-                scope
-            }
-        }
-    };
+/// `EntityScope` is always `<Self as Table>::Scope`; it is a parameter only so the error for
+/// an entity of another scope can name it: "`Webhook` is a `Tenant` entity, but this client
+/// reaches only `Capsule` entities".
+///
+/// Sealed: implemented by the runtime for exactly the entities of each scope.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a `{EntityScope}` entity, but this client reaches only `{ClientScope}` entities",
+    label = "`{Self}` belongs to the `{EntityScope}` scope",
+    note = "use the client of `{Self}`'s own scope, `{EntityScope}`: `factory.platform_dynamodb()`, `factory.tenant_dynamodb(&tenant)` or `factory.capsule_dynamodb(&capsule)`",
+    note = "in generic code over an entity type `E`, bound its scope: `E: Entity<Scope = {ClientScope}>` (`E: Table<Scope = {ClientScope}>` for `table::<E>()`)"
+)]
+pub trait EntityInScope<ClientScope, EntityScope>:
+    Table + seal::InScope<ClientScope, EntityScope>
+{
+    /// The client's scope as the entity's, which it is.
+    #[doc(hidden)]
+    fn scope_of(scope: &ClientScope) -> &Self::Scope;
 }
 
-client_scope_check! {
-    /// Implemented by the platform entities (`#[platform_table]`): the only ones a
-    /// [`PlatformClient`](crate::PlatformClient) reaches.
-    PlatformEntity, Platform,
-    message = "`{Self}` is a `{EntityScope}` entity, but a `PlatformClient` reaches only platform entities",
-    note = "use the client of `{Self}`'s own scope: `factory.tenant_dynamodb(&tenant)` for a tenant entity, `factory.capsule_dynamodb(&capsule)` for a capsule entity",
-    generic_note = "in generic code over an entity type `E`, bound its scope: `E: Entity<Scope = Platform>` (`E: Table<Scope = Platform>` for `table::<E>()`)",
-}
-
-client_scope_check! {
-    /// Implemented by the tenant entities (`#[tenant_table]`): the only ones a
-    /// [`TenantClient`](crate::TenantClient) reaches.
-    TenantEntity, Tenant,
-    message = "`{Self}` is a `{EntityScope}` entity, but a `TenantClient` reaches only tenant entities",
-    note = "use the client of `{Self}`'s own scope: `factory.capsule_dynamodb(&capsule)` for a capsule entity, `factory.platform_dynamodb()` for a platform entity",
-    generic_note = "in generic code over an entity type `E`, bound its scope: `E: Entity<Scope = Tenant>` (`E: Table<Scope = Tenant>` for `table::<E>()`)",
-}
-
-client_scope_check! {
-    /// Implemented by the capsule entities (`#[capsule_table]`): the only ones a
-    /// [`CapsuleClient`](crate::CapsuleClient) reaches.
-    CapsuleEntity, Capsule,
-    message = "`{Self}` is a `{EntityScope}` entity, but a `CapsuleClient` reaches only capsule entities",
-    note = "use the client of `{Self}`'s own scope: `factory.tenant_dynamodb(&tenant)` for a tenant entity, `factory.platform_dynamodb()` for a platform entity",
-    generic_note = "in generic code over an entity type `E`, bound its scope: `E: Entity<Scope = Capsule>` (`E: Table<Scope = Capsule>` for `table::<E>()`)",
+impl<E: Table<Scope = S> + ?Sized, S: Scope> EntityInScope<S, S> for E {
+    fn scope_of(scope: &S) -> &S {
+        scope
+    }
 }
 
 /// Implemented by nothing: an [`OperatorClient`](crate::OperatorClient) reaches no table. Its
@@ -388,6 +353,7 @@ pub trait OperatorTransaction: seal::NoTables {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scope::Capsule;
 
     test_entity!(
         Lead,

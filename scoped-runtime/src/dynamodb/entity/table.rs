@@ -4,7 +4,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use super::Table;
-use crate::dynamodb::table::TableName;
+use crate::naming::table::TableName;
 use crate::scope::Scope;
 
 /// The table of entity type `E` in one scope, from a scoped client's `table::<E>()`.

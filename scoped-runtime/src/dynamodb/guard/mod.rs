@@ -26,9 +26,11 @@
 //! declared and undeclared tables.
 //!
 //! It stops mistakes, not hostile code in the same process; docs/guard.md has the threat
-//! model. Session policies grant the same table-level actions ([`UNSHARED_TABLE_ACTIONS`],
-//! [`SHARED_TABLE_ACTIONS`]); `policy::tests` checks that the two agree.
+//! model. Session policies grant the same table-level actions (`iam::dynamodb`'s
+//! `UNSHARED_TABLE_ACTIONS`, `SHARED_TABLE_ACTIONS`); `policy_agreement` checks that the two
+//! agree.
 
+#[cfg(feature = "test-util")]
 pub(crate) mod bench;
 mod condition;
 mod index_tables;
@@ -72,32 +74,6 @@ use crate::error::IsolationViolation;
 use keys::{Table, missing_partition_key};
 
 pub(crate) use scope::GuardedScope;
-
-/// The IAM actions of the requests the guard allows on a scope's own tables without checking
-/// a partition key, for scopes whose tables are not shared (tenant, platform): table
-/// administration and scans. Their session policies grant these without the
-/// `dynamodb:LeadingKeys` condition; `policy::tests` checks both against the guard's decisions.
-pub(crate) const UNSHARED_TABLE_ACTIONS: [&str; 7] = [
-    "dynamodb:CreateTable",
-    "dynamodb:DeleteTable",
-    "dynamodb:DescribeTable",
-    "dynamodb:DescribeTimeToLive",
-    "dynamodb:Scan",
-    "dynamodb:UpdateTable",
-    "dynamodb:UpdateTimeToLive",
-];
-
-/// As [`UNSHARED_TABLE_ACTIONS`], on the indexes of unshared tables: a query of any key.
-pub(crate) const UNSHARED_INDEX_ACTIONS: [&str; 1] = ["dynamodb:Query"];
-
-/// As [`UNSHARED_TABLE_ACTIONS`], for shared (capsule) tables: what `provision` needs. The guard
-/// allows `CreateTable` only in `provision`'s shape; AWS cannot check a shape (see
-/// docs/guard.md).
-pub(crate) const SHARED_TABLE_ACTIONS: [&str; 3] = [
-    "dynamodb:CreateTable",
-    "dynamodb:DescribeTable",
-    "dynamodb:DescribeTimeToLive",
-];
 
 /// Why the operations outside the allowed list are rejected.
 const NOT_SCOPED: &str = "the guard allows only operations whose tables and keys it can check \

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::error::{Error, UpdateRule};
+use crate::dynamodb::error::{Error, UpdateRule};
 
 /// One top-level attribute of an entity's items: a serialized field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

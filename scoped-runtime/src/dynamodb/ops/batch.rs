@@ -13,7 +13,7 @@ use super::Items;
 use super::convert::{Item, build_error, item_key_map, request_error, to_item};
 use super::unique;
 use crate::dynamodb::entity::{Entity, ItemKey};
-use crate::error::Error;
+use crate::dynamodb::error::Error;
 
 /// DynamoDB's limit on keys per `BatchGetItem`.
 const GET_CHUNK: usize = 100;

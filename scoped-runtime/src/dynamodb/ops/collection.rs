@@ -14,7 +14,8 @@ use super::stream::{ItemStream, follow_pages};
 use super::{Items, SORT_KEY_ATTRIBUTE};
 use crate::dynamodb::cursor::{Cursor, QueryTarget};
 use crate::dynamodb::entity::Entity;
-use crate::error::{Error, KeyError};
+use crate::dynamodb::error::Error;
+use crate::error::KeyError;
 use crate::ident::EntityTag;
 use aws_sdk_dynamodb::types::AttributeValue;
 
@@ -336,7 +337,7 @@ impl<C: Collection> CollectionQuery<C> {
 /// # Errors
 ///
 /// As [`CollectionQuery::try_collect`] for each item.
-#[doc(hidden)]
+#[cfg(feature = "test-util")]
 pub fn decode_collection<C: Collection>(
     scope: &<C::Partition as crate::dynamodb::entity::Table>::Scope,
     partition: &str,

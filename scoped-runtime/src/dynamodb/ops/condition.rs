@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::convert::Item;
-use crate::error::Error;
+use crate::dynamodb::error::Error;
 
 /// What one condition expects of an attribute.
 #[derive(Debug, Clone, PartialEq)]

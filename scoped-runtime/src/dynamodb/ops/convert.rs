@@ -14,7 +14,8 @@ use serde::de::DeserializeOwned;
 
 use super::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
 use crate::dynamodb::entity::{Entity, ItemKey};
-use crate::error::{Error, IsolationViolation};
+use crate::dynamodb::error::Error;
+use crate::error::IsolationViolation;
 
 pub(crate) type Item = HashMap<String, AttributeValue>;
 

@@ -10,7 +10,7 @@ use super::unique;
 use super::update::upsert_ids;
 use super::{Items, Update};
 use crate::dynamodb::entity::Entity;
-use crate::error::Error;
+use crate::dynamodb::error::Error;
 
 /// The condition under which a put creates and never replaces: no item has the key's `pk`.
 pub(crate) const ABSENT: &str = "attribute_not_exists(pk)";

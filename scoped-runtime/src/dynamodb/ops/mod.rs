@@ -42,22 +42,23 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::DeserializeOwned;
 
 use crate::dynamodb::entity::{Entity, ItemKey, PartitionKey};
-use crate::dynamodb::table::TableName;
-use crate::error::{Error, KeyError};
+use crate::dynamodb::error::Error;
+use crate::error::KeyError;
+use crate::naming::table::TableName;
 
 pub use attributes::{Attribute, Attributes};
+#[cfg(feature = "test-util")]
+pub use collection::decode_collection;
 pub use collection::{Collection, CollectionQuery};
 #[doc(hidden)]
-pub use collection::{
-    CollectionReader, PartitionOf, decode_collection, same_partition, seal::DerivedCollection,
-};
+pub use collection::{CollectionReader, PartitionOf, same_partition, seal::DerivedCollection};
 pub use index_query::{DEFAULT_INDEX_PAGE_ITEMS, IndexItems, IndexQuery};
 pub use plan::Page;
 pub(crate) use provision::provision_table;
 pub use query::Query;
 pub use scan::ScannableEntity;
 pub use stream::ItemStream;
-pub use transact::{EntityInScope, Transaction};
+pub use transact::Transaction;
 pub use update::Update;
 
 pub(crate) use crate::dynamodb::schema::{PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRIBUTE};

@@ -6,9 +6,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use super::convert::{Item, request_error};
 use super::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
 use crate::dynamodb::cursor::{Cursor, CursorError, Direction, QueryFingerprint, QueryTarget};
+use crate::dynamodb::error::Error;
 use crate::dynamodb::range::{SortCondition, SortRange};
 use crate::dynamodb::schema::IndexSchema;
-use crate::error::Error;
 use crate::scope::Scope;
 
 /// One query's requests.

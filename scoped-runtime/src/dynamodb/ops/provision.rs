@@ -11,8 +11,9 @@ use aws_sdk_dynamodb::types::{
 };
 
 use super::convert::{build_error, request_error};
+use crate::dynamodb::error::Error;
 use crate::dynamodb::schema::{self, IndexSchema, TableSchema};
-use crate::error::{Error, IsolationViolation};
+use crate::error::IsolationViolation;
 
 /// How long [`provision_table`] waits for a new table to become active.
 const ACTIVE_TIMEOUT: Duration = Duration::from_secs(300);

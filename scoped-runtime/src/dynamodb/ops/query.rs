@@ -12,8 +12,9 @@ use super::plan::{Page, Plan};
 use super::stream::{ItemStream, follow_pages};
 use crate::dynamodb::cursor::{Cursor, QueryTarget};
 use crate::dynamodb::entity::Entity;
+use crate::dynamodb::error::Error;
 use crate::dynamodb::range::{Bound, NextSortField, Position, SortAt, SortCondition, SortRange};
-use crate::error::{Error, KeyError};
+use crate::error::KeyError;
 
 /// A query of entity `E`'s items in one partition, from [`Items::query`]; `P` is the position
 /// of the next sort id a condition applies to.

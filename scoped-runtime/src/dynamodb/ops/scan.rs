@@ -9,7 +9,7 @@ use super::convert::{Item, request_error};
 use super::stream::{ItemStream, follow_pages};
 use super::{Items, PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
 use crate::dynamodb::entity::{Entity, Table};
-use crate::error::Error;
+use crate::dynamodb::error::Error;
 use crate::scope::{Platform, Scope, Tenant};
 
 /// DynamoDB's limit on a parallel scan's `TotalSegments`.

@@ -9,7 +9,7 @@ use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
 use super::convert::Item;
-use crate::error::Error;
+use crate::dynamodb::error::Error;
 /// The items a query returns, page after page: a [`Stream`] of `Result<E, Error>`.
 ///
 /// Pages are requested as the stream is read, each starting at the previous page's
@@ -103,6 +103,7 @@ where
 mod tests {
     use super::*;
     use crate::dynamodb::ops::convert::key_map;
+    use crate::error::ConfigError;
     use aws_sdk_dynamodb::types::AttributeValue;
 
     fn page(n: usize) -> Vec<Item> {
@@ -149,13 +150,16 @@ mod tests {
             let result = if calls == 1 {
                 Ok((page(1), Some(key_map("LEAD#0".into()))))
             } else {
-                Err(Error::Config("injected"))
+                Err(Error::Config(ConfigError::NoRegion))
             };
             async move { result }
         })
         .collect()
         .await;
         assert_eq!(pages.len(), 2);
-        assert!(matches!(pages[1], Err(Error::Config("injected"))));
+        assert!(matches!(
+            pages[1],
+            Err(Error::Config(ConfigError::NoRegion))
+        ));
     }
 }

@@ -14,41 +14,15 @@ use super::convert::{Item, build_error, item_key_map, request_error, to_item};
 use super::item::ABSENT;
 use super::unique;
 use super::update::{UpdateExpression, upsert_ids};
-use crate::dynamodb::entity::seal::InScope;
+use crate::dynamodb::entity::EntityInScope;
 use crate::dynamodb::entity::{Entity, ItemKey, Table};
-use crate::dynamodb::table::TableName;
-use crate::error::{CancellationReason, Duplicate, Error, KeyError};
+use crate::dynamodb::error::{CancellationReason, Duplicate, Error};
+use crate::error::KeyError;
 use crate::ident::EntityTag;
+use crate::naming::table::TableName;
 use crate::scope::Scope;
 
 const TRANSACT: &str = "TransactWriteItems";
-
-/// Implemented by the entities of scope `ClientScope`: the ones a transaction of a
-/// `ClientScope` client may write.
-///
-/// `EntityScope` is always `<Self as Table>::Scope`; it is a parameter only so the error for
-/// an entity of another scope can name it.
-///
-/// Sealed: implemented by the runtime for exactly the entities of each scope.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is a `{EntityScope}` entity, but this transaction is `{ClientScope}`-scoped",
-    label = "`{Self}` belongs to the `{EntityScope}` scope",
-    note = "a transaction writes only entities of its client's scope; write `{Self}` through a client of its own scope",
-    note = "in generic code over an entity type `E`, bound its scope: `E: Entity<Scope = {ClientScope}>`"
-)]
-pub trait EntityInScope<ClientScope, EntityScope>:
-    Table + InScope<ClientScope, EntityScope>
-{
-    /// The client's scope as the entity's, which it is.
-    #[doc(hidden)]
-    fn scope_of(scope: &ClientScope) -> &Self::Scope;
-}
-
-impl<E: Table<Scope = S> + ?Sized, S: Scope> EntityInScope<S, S> for E {
-    fn scope_of(scope: &S) -> &S {
-        scope
-    }
-}
 
 /// Writes to entities of one scope that succeed or fail together, from a scoped client's
 /// `transaction()`.

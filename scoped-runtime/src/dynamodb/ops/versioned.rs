@@ -9,7 +9,7 @@ use super::condition::{Diagnosis, Version};
 use super::convert::{Item, is_condition_failure, item_key_map, request_error, to_item};
 use super::unique;
 use crate::dynamodb::entity::Entity;
-use crate::error::Error;
+use crate::dynamodb::error::Error;
 
 /// The rule a version attribute's value breaks when it is not a version.
 const NOT_A_VERSION: &str = "is not a version: optimistic locking needs an unsigned integer \

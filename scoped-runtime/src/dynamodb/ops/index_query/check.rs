@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 
 use super::merge::{At, Entry};
 use crate::dynamodb::entity::Entity;
+use crate::dynamodb::error::Error;
 use crate::dynamodb::index::{
     Index, IndexedBy, index_partition_key, index_partition_matches, index_sort_key,
     index_sort_matches, shard_of,
@@ -13,7 +14,7 @@ use crate::dynamodb::ops::Items;
 use crate::dynamodb::ops::convert::Item;
 use crate::dynamodb::ops::plan::Plan;
 use crate::dynamodb::ops::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
-use crate::error::{Error, IsolationViolation};
+use crate::error::IsolationViolation;
 use crate::key::DecodedKey;
 use crate::scope::Scope;
 

@@ -13,12 +13,12 @@ use super::CONCURRENT_SHARD_REQUESTS;
 use super::check::check_entity;
 use crate::dynamodb::cursor::{Cursor, CursorError, QueryFingerprint};
 use crate::dynamodb::entity::Entity;
+use crate::dynamodb::error::Error;
 use crate::dynamodb::index::{Index, IndexedBy};
 use crate::dynamodb::ops::Items;
 use crate::dynamodb::ops::convert::Item;
 use crate::dynamodb::ops::plan::Plan;
 use crate::dynamodb::ops::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
-use crate::error::Error;
 
 /// The position of an item in an index query's order: its index sort value (none on an index
 /// without a sort key), then its table key. Compared field by field, in this order.

@@ -26,9 +26,10 @@ use super::plan::{Page, Plan};
 use super::stream::{ItemStream, follow_pages};
 use crate::dynamodb::cursor::{Cursor, Direction, QueryFingerprint, QueryTarget};
 use crate::dynamodb::entity::Entity;
+use crate::dynamodb::error::Error;
 use crate::dynamodb::index::{FullProjection, Index, IndexSortAt, IndexedBy, index_partition_key};
 use crate::dynamodb::range::{Bound, Done, Position, SortCondition, SortRange};
-use crate::error::{Error, KeyError};
+use crate::error::KeyError;
 use crate::scope::Scope;
 use crate::sort::UPPER_BOUND;
 

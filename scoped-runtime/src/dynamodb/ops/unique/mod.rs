@@ -29,7 +29,8 @@ use super::Items;
 use super::convert::{Item, build_error, item_key_map, request_error};
 use super::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
 use crate::dynamodb::entity::{Entity, ItemKey};
-use crate::error::{CancellationReason, Duplicate, Error, KeyError};
+use crate::dynamodb::error::{CancellationReason, Duplicate, Error};
+use crate::error::KeyError;
 use crate::ident::EntityTag;
 use crate::key;
 

@@ -11,7 +11,7 @@ use super::PARTITION_KEY_ATTRIBUTE as PK;
 use super::condition::{ConditionExpression, Diagnosis, Expected, Version};
 use super::convert::Item;
 use crate::dynamodb::entity::Entity;
-use crate::error::Error;
+use crate::dynamodb::error::Error;
 use crate::segment::seal::Ids as _;
 
 /// Changes to the top-level, non-key attributes of one item, and the conditions under which

@@ -1,4 +1,4 @@
-//! IAM session policies generated from scopes.
+//! DynamoDB's statements of a scope's session policy.
 //!
 //! A tenant or capsule that carries a role assumes it with an inline session policy that
 //! allows only that scope's tables and, through `dynamodb:LeadingKeys`, only partition keys
@@ -22,7 +22,7 @@
 //!   keys, so an unconditioned `Scan` would read every tenant's items in a shared table; the
 //!   `Null` condition additionally denies item requests that carry no leading keys.
 //!
-//! `policy::tests` evaluates the generated JSON against requests the guard accepts and rejects,
+//! `dynamodb::policy_agreement` evaluates the generated JSON against requests the guard accepts and rejects,
 //! so the two cannot drift either.
 //!
 //! # Queries of secondary indexes
@@ -52,7 +52,7 @@
 //!   tenant's own index queries are granted by `OwnIndexes`, which has no key condition.
 //!
 //! A query of a local secondary index, or one that binds `pk` on an index, names the table's
-//! partition key, which both readings agree on. `policy::tests::index_queries_hold_either_way`
+//! partition key, which both readings agree on. `policy_agreement::index_queries_hold_either_way`
 //! evaluates both readings; which one AWS applies only AWS can show (docs/guard.md, "What only
 //! AWS can prove").
 //!
@@ -60,12 +60,8 @@
 
 use serde_json::json;
 
-use crate::dynamodb::guard::{
-    SHARED_TABLE_ACTIONS, UNSHARED_INDEX_ACTIONS, UNSHARED_TABLE_ACTIONS,
-};
-use crate::error::ScopeError;
-use crate::ident::{BaseName, CapsuleId, TenantId};
-use crate::role::{MAX_SESSION_POLICY_CHARS, RoleArn};
+use super::PolicyScope;
+use crate::role::RoleArn;
 
 /// The DynamoDB actions the typed item operations need, sorted.
 pub(crate) const ITEM_ACTIONS: [&str; 8] = [
@@ -79,32 +75,50 @@ pub(crate) const ITEM_ACTIONS: [&str; 8] = [
     "dynamodb:UpdateItem",
 ];
 
-/// What a session policy is generated for.
-pub(crate) enum PolicyScope<'a> {
-    /// Every `{tenant_id}_*` table, keys `TENANT#{tenant_id}#*`.
-    Tenant { tenant_id: &'a TenantId },
-    /// The listed `{capsule_code}_{base}` tables, keys `TENANT#{t}#CAPSULE#{c}#*`.
-    Capsule {
-        tenant_id: &'a TenantId,
-        capsule_id: &'a CapsuleId,
-        capsule_code: &'a str,
-        bases: &'a [BaseName],
-    },
+/// The IAM actions of the requests the guard allows on a scope's own tables without checking
+/// a partition key, for scopes whose tables are not shared (tenant, platform): table
+/// administration and scans. Their session policies grant these without the
+/// `dynamodb:LeadingKeys` condition; `dynamodb::policy_agreement` checks both against the guard's decisions.
+pub(crate) const UNSHARED_TABLE_ACTIONS: [&str; 7] = [
+    "dynamodb:CreateTable",
+    "dynamodb:DeleteTable",
+    "dynamodb:DescribeTable",
+    "dynamodb:DescribeTimeToLive",
+    "dynamodb:Scan",
+    "dynamodb:UpdateTable",
+    "dynamodb:UpdateTimeToLive",
+];
+
+/// As [`UNSHARED_TABLE_ACTIONS`], on the indexes of unshared tables: a query of any key.
+pub(crate) const UNSHARED_INDEX_ACTIONS: [&str; 1] = ["dynamodb:Query"];
+
+/// As [`UNSHARED_TABLE_ACTIONS`], for shared (capsule) tables: what `provision` needs. The guard
+/// allows `CreateTable` only in `provision`'s shape; AWS cannot check a shape (see
+/// docs/guard.md).
+pub(crate) const SHARED_TABLE_ACTIONS: [&str; 3] = [
+    "dynamodb:CreateTable",
+    "dynamodb:DescribeTable",
+    "dynamodb:DescribeTimeToLive",
+];
+
+/// DynamoDB's statements for `scope`'s credentials of `role`: `ScopedItems`, and `OwnTables` +
+/// `OwnIndexes` (tenants) or `ProvisionTables` (capsules).
+pub(crate) fn statements(scope: &PolicyScope<'_>, role: &RoleArn) -> Vec<serde_json::Value> {
+    let mut statements = vec![json!({
+        "Sid": "ScopedItems",
+        "Effect": "Allow",
+        "Action": ITEM_ACTIONS,
+        "Resource": scope.item_resources(role),
+        "Condition": {
+            "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [scope.leading_keys()] },
+            "Null": { "dynamodb:LeadingKeys": "false" },
+        },
+    })];
+    statements.extend(scope.table_statements(role));
+    statements
 }
 
 impl PolicyScope<'_> {
-    fn describe(&self) -> String {
-        match self {
-            Self::Tenant { tenant_id } => format!("tenant {tenant_id}"),
-            Self::Capsule {
-                tenant_id,
-                capsule_id,
-                capsule_code,
-                ..
-            } => format!("capsule {capsule_id} ({capsule_code}) of tenant {tenant_id}"),
-        }
-    }
-
     /// The `dynamodb:LeadingKeys` pattern: the scope's key prefix, separator included.
     pub(crate) fn leading_keys(&self) -> String {
         match self {
@@ -133,7 +147,12 @@ impl PolicyScope<'_> {
             Self::Tenant { tenant_id } => vec![Self::table_arn(role, &format!("{tenant_id}_*"))],
             Self::Capsule {
                 capsule_code,
-                bases,
+                bases: None,
+                ..
+            } => vec![Self::table_arn(role, &format!("{capsule_code}_*"))],
+            Self::Capsule {
+                capsule_code,
+                bases: Some(bases),
                 ..
             } => bases
                 .iter()
@@ -173,54 +192,14 @@ impl PolicyScope<'_> {
                 "Sid": "ProvisionTables",
                 "Effect": "Allow",
                 "Action": SHARED_TABLE_ACTIONS,
-                "Resource": bases
-                    .iter()
-                    .map(|base| Self::table_arn(role, &format!("{capsule_code}_{base}")))
-                    .collect::<Vec<_>>(),
+                "Resource": match bases {
+                    Some(bases) => bases
+                        .iter()
+                        .map(|base| Self::table_arn(role, &format!("{capsule_code}_{base}")))
+                        .collect::<Vec<_>>(),
+                    None => vec![Self::table_arn(role, &format!("{capsule_code}_*"))],
+                },
             })],
         }
     }
 }
-
-/// The session policy of `scope` for credentials of `role`, compact JSON.
-///
-/// Resources name the role's partition and account and any region: a scope's table names are
-/// the same in every region, and the leading-keys condition does the isolating.
-///
-/// # Errors
-///
-/// [`ScopeError::PolicyTooLarge`] naming the scope when the policy exceeds STS's 2,048
-/// characters (a capsule listing too many tables); no condition is ever dropped to make it fit.
-pub(crate) fn session_policy(
-    scope: &PolicyScope<'_>,
-    role: &RoleArn,
-) -> Result<String, ScopeError> {
-    let mut statements = vec![json!({
-        "Sid": "ScopedItems",
-        "Effect": "Allow",
-        "Action": ITEM_ACTIONS,
-        "Resource": scope.item_resources(role),
-        "Condition": {
-            "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [scope.leading_keys()] },
-            "Null": { "dynamodb:LeadingKeys": "false" },
-        },
-    })];
-    statements.extend(scope.table_statements(role));
-    let policy = json!({
-        "Version": "2012-10-17",
-        "Statement": statements,
-    })
-    .to_string();
-    let len = policy.chars().count();
-    if len > MAX_SESSION_POLICY_CHARS {
-        return Err(ScopeError::PolicyTooLarge {
-            scope: scope.describe(),
-            len,
-            max: MAX_SESSION_POLICY_CHARS,
-        });
-    }
-    Ok(policy)
-}
-
-#[cfg(test)]
-mod tests;

@@ -10,7 +10,7 @@
 //! this test's model of AWS (from the DynamoDB authorization reference); only AWS can confirm
 //! them (docs/guard.md, "What only AWS can prove").
 
-#[path = "../../../tests/iam/mod.rs"]
+#[path = "../../tests/iam/mod.rs"]
 mod iam;
 
 use std::collections::{BTreeSet, HashMap};

@@ -32,11 +32,7 @@ pub(crate) const ACTIONS: [&str; 10] = [
 ];
 
 /// The statements that grant `scope`'s role its own queues in the role's account.
-#[allow(
-    dead_code,
-    reason = "the session-policy builder in the core wires it in per enabled service"
-)]
-pub(crate) fn policy_statements(scope: &AnyScope, role: &RoleArn) -> Vec<serde_json::Value> {
+pub(crate) fn statements(scope: &AnyScope, role: &RoleArn) -> Vec<serde_json::Value> {
     let resource = format!(
         "arn:{}:sqs:*:{}:{}*",
         role.partition(),
@@ -52,7 +48,7 @@ pub(crate) fn policy_statements(scope: &AnyScope, role: &RoleArn) -> Vec<serde_j
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::scope::{Capsule, Tenant};
 
@@ -117,7 +113,7 @@ pub(crate) mod tests {
         let c2 = AnyScope::Capsule(Capsule::new("t1", "caps-2", "PRODUS").unwrap());
         let scopes = [&t1, &t10, &c1, &c2, &AnyScope::Platform];
         for own in scopes {
-            let statements = policy_statements(own, &role());
+            let granted = statements(own, &role());
             for other in scopes {
                 for name in [
                     naming::queue_name(other, "hooks"),
@@ -125,7 +121,7 @@ pub(crate) mod tests {
                 ] {
                     for action in ACTIONS {
                         assert_eq!(
-                            allows(&statements, action, &arn(&name)),
+                            allows(&granted, action, &arn(&name)),
                             own == other,
                             "{own:?} {action} {name}"
                         );
@@ -135,27 +131,27 @@ pub(crate) mod tests {
             // Not another account's queue, not an action the guard rejects.
             let own_name = naming::queue_name(own, "hooks");
             assert!(!allows(
-                &statements,
+                &granted,
                 "sqs:SendMessage",
                 &format!("arn:aws:sqs:us-east-1:999999999999:{own_name}")
             ));
-            assert!(!allows(&statements, "sqs:AddPermission", &arn(&own_name)));
-            assert!(!allows(&statements, "sqs:ListQueues", &arn(&own_name)));
+            assert!(!allows(&granted, "sqs:AddPermission", &arn(&own_name)));
+            assert!(!allows(&granted, "sqs:ListQueues", &arn(&own_name)));
         }
         let long = AnyScope::Tenant(Tenant::new("a".repeat(64), "T").unwrap());
-        let statements = policy_statements(&long, &role());
+        let granted = statements(&long, &role());
         assert!(allows(
-            &statements,
+            &granted,
             "sqs:SendMessage",
             &arn(&naming::queue_name(&long, "hooks"))
         ));
         let sibling = AnyScope::Tenant(Tenant::new(format!("{}b", "a".repeat(63)), "T").unwrap());
         assert!(!allows(
-            &statements,
+            &granted,
             "sqs:SendMessage",
             &arn(&naming::queue_name(&sibling, "hooks"))
         ));
-        let json = serde_json::to_string(&policy_statements(&c1, &role())).unwrap();
+        let json = serde_json::to_string(&statements(&c1, &role())).unwrap();
         assert!(json.len() < 400, "{} characters: {json}", json.len());
     }
 
@@ -166,7 +162,7 @@ pub(crate) mod tests {
         for action in ACTIONS {
             let operation = action.trim_start_matches("sqs:");
             assert!(
-                super::super::guard::ALLOWED_OPERATIONS.contains(&operation),
+                crate::sqs::guard::ALLOWED_OPERATIONS.contains(&operation),
                 "{operation}"
             );
         }

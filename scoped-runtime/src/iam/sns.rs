@@ -3,7 +3,12 @@
 //! One statement, `ScopedTopics`, allows the actions behind the operations the guard allows
 //! ([`ACTIONS`]) on `arn:{partition}:sns:*:{account}:{scope part}_*`, the scope's topics. The
 //! scope part ends in `_`, which no id contains, so `t_t1_*` never matches `t_t10_…`.
-//! Subscription operations are authorised on the topic's ARN. The queue an SQS subscription
+//! `Subscribe` and `ListSubscriptionsByTopic` are authorised on the topic's ARN. `Unsubscribe`
+//! and the subscription attributes (`Get`/`SetSubscriptionAttributes`) have no resource-level
+//! permissions in IAM (their only resource is `*`), so no session policy can keep them to the
+//! scope: role-carrying scopes are not granted them, and those calls fail with `AccessDenied`
+//! under role credentials (scopes signing with the factory's own credentials keep them, checked
+//! by the guard). parliament flags the three on a topic ARN, which is how this was found. The queue an SQS subscription
 //! delivers to is not in this statement: which queue a topic may subscribe is the guard's
 //! check, and on AWS the queue's own policy decides whether the topic may send to it.
 //!
@@ -18,25 +23,18 @@ use crate::scope::AnyScope;
 
 /// The SNS actions granted on the scope's topics: those behind the operations the guard
 /// allows.
-pub(crate) const ACTIONS: [&str; 10] = [
+pub(crate) const ACTIONS: [&str; 7] = [
     "sns:Publish",
     "sns:Subscribe",
-    "sns:Unsubscribe",
     "sns:CreateTopic",
     "sns:DeleteTopic",
     "sns:GetTopicAttributes",
     "sns:SetTopicAttributes",
     "sns:ListSubscriptionsByTopic",
-    "sns:GetSubscriptionAttributes",
-    "sns:SetSubscriptionAttributes",
 ];
 
 /// The statements that grant `scope`'s role its own topics in the role's account.
-#[allow(
-    dead_code,
-    reason = "the session-policy builder in the core wires it in per enabled service"
-)]
-pub(crate) fn policy_statements(scope: &AnyScope, role: &RoleArn) -> Vec<serde_json::Value> {
+pub(crate) fn statements(scope: &AnyScope, role: &RoleArn) -> Vec<serde_json::Value> {
     let resource = format!(
         "arn:{}:sns:*:{}:{}*",
         role.partition(),
@@ -102,7 +100,7 @@ mod tests {
         let c10 = AnyScope::Capsule(Capsule::new("t1", "caps-10", "PRODUS").unwrap());
         let scopes = [&t1, &t10, &c1, &c10, &AnyScope::Platform];
         for own in scopes {
-            let statements = policy_statements(own, &role);
+            let granted = statements(own, &role);
             for other in scopes {
                 let arn = format!(
                     "arn:aws:sns:us-east-1:123456789012:{}",
@@ -110,15 +108,15 @@ mod tests {
                 );
                 for action in ACTIONS {
                     assert_eq!(
-                        allows(&statements, action, &arn),
+                        allows(&granted, action, &arn),
                         own == other,
                         "{own:?} {action} {arn}"
                     );
                 }
-                assert!(!allows(&statements, "sns:AddPermission", &arn));
+                assert!(!allows(&granted, "sns:AddPermission", &arn));
             }
         }
-        let json = serde_json::to_string(&policy_statements(&c1, &role)).unwrap();
+        let json = serde_json::to_string(&statements(&c1, &role)).unwrap();
         assert!(json.len() < 400, "{} characters: {json}", json.len());
     }
 }
