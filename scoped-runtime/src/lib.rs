@@ -325,6 +325,9 @@ mod guides {
     struct Patterns;
     #[doc = include_str!("../../docs/indexes.md")]
     struct Indexes;
+    #[cfg(all(feature = "sqs", feature = "sns"))]
+    #[doc = include_str!("../../docs/messaging.md")]
+    struct Messaging;
     #[cfg(feature = "s3")]
     #[doc = include_str!("../../docs/s3.md")]
     struct S3;

@@ -78,10 +78,10 @@ impl HttpConnector for TapConnector {
                 })
                 .flatten()
         };
-        if let Some(operation) = operation {
-            if let Ok(mut operations) = self.operations.lock() {
-                operations.push(operation);
-            }
+        if let Some(operation) = operation
+            && let Ok(mut operations) = self.operations.lock()
+        {
+            operations.push(operation);
         }
         self.inner.call(request)
     }

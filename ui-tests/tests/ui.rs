@@ -13,6 +13,7 @@ fn ui() {
         "cross-scope",
         "indexes",
         "keys",
+        "messaging",
         "sealed",
         "shapes",
         "sort-keys",

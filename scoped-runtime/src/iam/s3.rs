@@ -226,7 +226,7 @@ mod tests {
     #[test]
     fn statements_are_compact() {
         let scope =
-            AnyScope::Capsule(Capsule::new(&"t".repeat(64), &"c".repeat(64), "PRODUS").unwrap());
+            AnyScope::Capsule(Capsule::new("t".repeat(64), "c".repeat(64), "PRODUS").unwrap());
         let text = serde_json::to_string(&statements(&scope, &role())).unwrap();
         // DynamoDB's statements take ~700 of the 2,048 characters.
         assert!(text.len() < 700, "{} characters: {text}", text.len());

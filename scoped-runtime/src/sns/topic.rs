@@ -21,6 +21,10 @@ impl TopicBase {
     ///
     /// If `value` breaks the rule (at compile time in a `const`).
     #[must_use]
+    #[allow(
+        clippy::panic,
+        reason = "a const's compile-time error; the attributes check the base before they reach it"
+    )]
     pub const fn from_static(value: &'static str) -> Self {
         match scoped_rules::check_topic_base(value) {
             Ok(()) => Self(value),
