@@ -91,6 +91,15 @@ PAIRS = [
     Pair("typed range query vs the same raw `Query`, against moto", "sort_key/moto", "typed_query", "raw_query", "ratio", None),
     Pair("index attributes of one template: `pk_{index}` (scope key, escaped) + `sk_{index}` (ordered) vs `format!` of both", "index/keys", "index_attributes", "format", "ratio", 1.0, gap=INDEX_KEYS_GAP),
     Pair("typed index query (newest 10 of a capsule's collection, every item checked) vs the same raw `Query` of the index, against moto", "index/moto", "typed_query", "raw_query", "ratio", None),
+    Pair("S3 object key: `Attachment::object_key(&capsule, lead, file)` (escaped segments) vs `format!`", "s3/keys", "object_key", "format", "ratio", 1.0),
+    Pair("typed S3 `put` (4 KiB) vs the same raw `put_object`, against moto", "s3/moto", "typed_put", "raw_put", "ratio", None),
+    Pair("typed S3 `get` vs the same raw `get_object`, against moto", "s3/moto", "typed_get", "raw_get", "ratio", None),
+    Pair("typed S3 listing of a lead's attachments vs the same raw `list_objects_v2`, against moto", "s3/moto", "typed_list", "raw_list", "ratio", None),
+    Pair("SQS queue name: the scope's `queue_name` vs `format!`", "sqs/name", "scoped", "format", "ratio", 1.0),
+    Pair("typed SQS `send` (scope attribute added) vs the same raw `send_message`, against moto", "sqs/moto", "typed_send", "raw_send", "ratio", None),
+    Pair("typed SQS send + receive (scope checked) + delete vs the same raw calls, against moto", "sqs/moto", "typed_round_trip", "raw_round_trip", "ratio", None),
+    Pair("SNS topic name: the scope's `topic_name` vs `format!`", "sns/name", "scoped", "format", "ratio", 1.0),
+    Pair("typed SNS `publish` (scope attribute added) vs the same raw `publish`, against moto", "sns/moto", "typed_publish", "raw_publish", "ratio", None),
 ]
 
 # What each pair's two sides do, so a reader can judge the ratios.
