@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use aws_credential_types::Credentials;
+use aws_smithy_runtime_api::client::identity::IdentityFuture;
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
@@ -358,6 +359,20 @@ impl RoleCache {
             .registry
             .get_with_by_ref(spec, || Arc::new(RoleEntry::new(Arc::clone(spec))));
         RoleSigning::new(entry, Arc::clone(&self.shared))
+    }
+
+    /// Role `spec`'s identity, looked up in the registry per call: what the shared clients'
+    /// identity cache answers a request of a role-carrying scope with. A warm read is ready at
+    /// once and boxes nothing.
+    pub(crate) fn identity(&self, spec: &Arc<RoleSpec>) -> IdentityFuture<'static> {
+        let entry = self
+            .registry
+            .get_with_by_ref(spec, || Arc::new(RoleEntry::new(Arc::clone(spec))));
+        if let Some(identity) = entry.try_hot(&self.shared) {
+            return IdentityFuture::ready(Ok(identity));
+        }
+        let shared = Arc::clone(&self.shared);
+        IdentityFuture::new(async move { entry.load_now(&shared).await.map_err(Into::into) })
     }
 
     /// Reads that went through the credentials provider, not the identity cache.

@@ -48,6 +48,7 @@ mod entry;
 #[cfg(any(test, feature = "test-util"))]
 pub mod fleet;
 mod provider;
+mod request;
 mod scheduler;
 mod spread;
 mod sts;
@@ -55,6 +56,7 @@ mod sts;
 pub(crate) use cache::RoleCache;
 pub use cache::{CredentialCacheConfig, CredentialStats};
 pub(crate) use provider::{RoleSigning, SignAs, impl_sign_as};
+pub(crate) use request::RequestSigning;
 pub(crate) use sts::StsLoader;
 
 #[cfg(test)]
