@@ -22,7 +22,9 @@
     reason = "a benchmark whose setup fails must stop with the cause; byte counts far below 2^52"
 )]
 
+#[allow(dead_code, reason = "only the lead entity is needed here")]
 mod guard_support;
+#[allow(dead_code, reason = "only the offline factory is needed here")]
 mod support;
 
 use std::hint::black_box;
@@ -216,10 +218,15 @@ fn memory(_: &mut Criterion) {
             .collect::<Vec<_>>()
     });
     let stats = factory.client_stats();
+    let (scopes, values) = heap_per_item(SCOPES, || (0..SCOPES).map(capsule).collect::<Vec<_>>());
+    drop(values);
     println!(
         "scopes/memory: {SCOPES} capsule scopes, {per_scope:.0} heap bytes per scope (its \
-         client kept, one typed request sent); {} SDK client builds, {} per-scope clients",
-        stats.client_builds, stats.scope_clients,
+         client kept, one typed request sent), {:.0} over the scope values themselves; {} SDK \
+         client builds, {} per-scope clients",
+        per_scope - scopes,
+        stats.client_builds,
+        stats.scope_clients,
     );
     drop(kept);
 
@@ -245,15 +252,21 @@ fn memory(_: &mut Criterion) {
     });
     let credentials = factory.credential_stats();
     let stats = factory.client_stats();
+    // What the caller holds anyway: the scope values (ids, role ARN, session name, session
+    // policy), and the credentials STS returned.
+    let (scopes, values) = heap_per_item(SCOPES, || {
+        (0..SCOPES).map(tenant_with_role).collect::<Vec<_>>()
+    });
+    drop(values);
     let (alone, creds) = heap_per_item(SCOPES, || {
         (0..SCOPES).map(sts_like_credentials).collect::<Vec<_>>()
     });
     drop(creds);
     println!(
         "scopes/memory/roles: {SCOPES} tenant scopes with a role each, {with_roles:.0} heap bytes \
-         per scope, {:.0} over their credentials ({alone:.0} bytes each alone); {} SDK client \
-         builds, {} AssumeRole calls",
-        with_roles - alone,
+         per scope: the scope values {scopes:.0}, their credentials {alone:.0}, the clients' and \
+         the credential cache's overhead {:.0}; {} SDK client builds, {} AssumeRole calls",
+        with_roles - scopes - alone,
         stats.client_builds,
         credentials.sts_calls,
     );
