@@ -420,7 +420,7 @@ impl RoleCache {
     /// Costs a moka lookup (hashing the whole `RoleSpec`, session policy included) on top of
     /// the read that a role's own client makes directly.
     #[cfg_attr(
-        not(test),
+        not(any(test, feature = "test-util")),
         allow(
             dead_code,
             reason = "for the shared per-service clients, which read the role per request"
