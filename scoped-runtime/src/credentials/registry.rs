@@ -13,8 +13,9 @@
 //!   size, or idle while the client read it rarely). The eviction keeps a weak reference to it,
 //!   and the next lookup of the role takes that entry back instead of creating a second one,
 //!   so the role keeps one entry and one load in flight. An entry nobody holds any more is
-//!   dropped with its credentials; its role's next lookup creates a fresh one, which loads
-//!   once however many callers want it.
+//!   dropped with its credentials (moka frees removed entries lazily, so a lookup soon after
+//!   the eviction may still take it back: the same role's entry, so no harm); its role's next
+//!   lookup then creates a fresh one, which loads once however many callers want it.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
