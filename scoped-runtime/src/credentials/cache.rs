@@ -412,20 +412,14 @@ impl RoleCache {
         RoleSigning::new(self.entry(spec), Arc::clone(&self.shared))
     }
 
-    /// The identity of role `spec` for one request, looked up in the registry: for a client
-    /// shared by many roles, which learns the role from the request. Answers as a role's own
-    /// clients do (`RoleSigning`), from the same entry: a warm read's future is ready at once
-    /// and boxes nothing; a cold or slow one owns what it needs, so it outlives `self`.
+    /// The identity of role `spec` for one request, looked up in the registry: what a shared
+    /// client's identity cache (`RequestIdentityCache`) answers a request of a role-carrying
+    /// scope with. Answers as a role's own clients do (`RoleSigning`), from the same entry: a
+    /// warm read's future is ready at once and boxes nothing; a cold or slow one owns what it
+    /// needs, so it outlives `self`.
     ///
     /// Costs a moka lookup (hashing the whole `RoleSpec`, session policy included) on top of
     /// the read that a role's own client makes directly.
-    #[cfg_attr(
-        not(any(test, feature = "test-util")),
-        allow(
-            dead_code,
-            reason = "for the shared per-service clients, which read the role per request"
-        )
-    )]
     pub(crate) fn identity(&self, spec: &Arc<RoleSpec>) -> IdentityFuture<'static> {
         let entry = self.entry(spec);
         if let Some(identity) = entry.try_hot(&self.shared) {

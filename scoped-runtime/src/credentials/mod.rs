@@ -52,6 +52,7 @@ mod entry;
 pub mod fleet;
 mod provider;
 mod registry;
+mod request;
 mod scheduler;
 mod spread;
 mod sts;
@@ -59,6 +60,7 @@ mod sts;
 pub(crate) use cache::RoleCache;
 pub use cache::{CredentialCacheConfig, CredentialStats};
 pub(crate) use provider::{RoleSigning, SignAs, impl_sign_as};
+pub(crate) use request::RequestSigning;
 pub(crate) use sts::StsLoader;
 
 #[cfg(test)]
