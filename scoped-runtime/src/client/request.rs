@@ -51,10 +51,10 @@ impl Intercept for StampScope {
 ///
 /// `missing()`'s error if the request carries no stamp: it was sent through a shared client
 /// without [`StampScope`], which only a bug in this crate can do.
-pub(crate) fn request_scope<'a, E>(
-    cfg: &'a ConfigBag,
+pub(crate) fn request_scope<E>(
+    cfg: &ConfigBag,
     missing: impl FnOnce() -> E,
-) -> Result<&'a AnyScope, E> {
+) -> Result<&AnyScope, E> {
     cfg.load::<RequestScope>()
         .map(|scope| &scope.0)
         .ok_or_else(missing)
