@@ -7,7 +7,9 @@
 #   bash scripts/bench.sh
 #
 # BENCH_MEASUREMENT_TIME and BENCH_WARM_UP_TIME (seconds per benchmark, default 3 and 1) and
-# BENCH_COMPILE_RUNS (default 7) trade time for precision.
+# BENCH_COMPILE_RUNS (default 7) trade time for precision. BENCH_BUILD_BASELINE (default
+# dd51962, the runtime before it became multi-service) is the commit whose default build the
+# build-size measurement compares with.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/moto.sh"
 cd "$SCOPED_ROOT"
@@ -39,6 +41,9 @@ echo "==> fleet simulation (release; the credential cache on a simulated clock)"
 cargo run --release --locked -p scoped-runtime --features test-util --example fleet 2>&1 |
     tee "$out/fleet.log"
 
+echo "==> build time and size: default features against the runtime before services, and all features"
+bash scripts/build-size.sh "${BENCH_BUILD_BASELINE:-dd51962}" | tee "$out/build-size.log"
+
 echo "==> compile-time benchmark"
 bash scripts/bench-compile.sh
 
@@ -48,6 +53,7 @@ python3 scripts/bench_report.py \
     --log "$out/bench.log" \
     --compile "$out/compile.json" \
     --fleet "$out/fleet.log" \
+    --build-size "$out/build-size.log" \
     --settings "${measurement} s measurement and ${warm_up} s warm-up per benchmark, 100 samples" \
     >BENCHMARKS.md.new
 mv BENCHMARKS.md.new BENCHMARKS.md

@@ -293,6 +293,52 @@ def fleet_rows(path: Path) -> tuple[list[str], list[bool]]:
     return out, checks
 
 
+BUILD_LINE = re.compile(r"^(?P<label>[\w-]+) (?P<wall>[\d.]+) (?P<cpu>[\d.]+) (?P<mib>\d+)$", re.MULTILINE)
+
+
+def build_size_rows(path: Path) -> tuple[list[str], list[bool]]:
+    """From-scratch debug builds of scoped-runtime's library: default features against the
+    baseline commit (the runtime before it became multi-service) and all features."""
+    out = [
+        "",
+        "## Build time and size",
+        "",
+        "`scripts/build-size.sh <baseline>`: `cargo build -p scoped-runtime --lib` in debug, each in a",
+        "fresh target directory, one after another. CPU time (user + system of cargo and every rustc)",
+        "is what to compare on a shared machine; wall time moves with the load. Targets: the default",
+        "build no slower (CPU, 5% for noise) and no bigger than the baseline's.",
+        "",
+    ]
+    try:
+        builds = {m["label"]: m for m in BUILD_LINE.finditer(path.read_text())}
+    except OSError as err:
+        return out + [f"**Not measured**: {err}."], [False]
+    if "default" not in builds:
+        return out + ["**Not measured**: no default build in the output."], [False]
+    out += ["| build | wall | CPU | `target/` | vs baseline (CPU, size) |", "|---|---|---|---|---|"]
+    base = builds.get("baseline-default")
+    checks: list[bool] = []
+    for label in ("baseline-default", "default", "all-features"):
+        build = builds.get(label)
+        if build is None:
+            continue
+        cpu, mib = float(build["cpu"]), int(build["mib"])
+        versus = "—"
+        if base is not None and label != "baseline-default":
+            cpu_ratio, size_ratio = cpu / float(base["cpu"]), mib / int(base["mib"])
+            versus = f"{cpu_ratio:.2f}×, {size_ratio:.2f}×"
+            if label == "default":
+                cpu_met, size_met = cpu_ratio <= 1.05, size_ratio <= 1.0
+                checks += [cpu_met, size_met]
+                versus += f" (CPU ≤ 1.05×: {verdict(cpu_met)}; size ≤ 1.0×: {verdict(size_met)})"
+        out.append(f"| {label} | {float(build['wall']):.1f} s | {cpu:.1f} s | {mib:,} MiB | {versus} |")
+    if base is None:
+        out.append("")
+        out.append("No baseline was built: the default build's targets are not judged.")
+        checks.append(False)
+    return out, checks
+
+
 def compile_rows(compile_json: dict) -> tuple[list[str], list[bool]]:
     seconds = compile_json["seconds"]
     entities = compile_json["entities"]
@@ -349,6 +395,7 @@ def main() -> int:
     args.add_argument("--compile", type=Path, required=True, help="scripts/bench-compile.sh's JSON")
     args.add_argument("--settings", default="", help="criterion settings, as run")
     args.add_argument("--fleet", type=Path, help="the fleet simulation's output (examples/fleet.rs)")
+    args.add_argument("--build-size", type=Path, help="scripts/build-size.sh's output")
     opts = args.parse_args()
 
     medians = load_criterion(opts.criterion)
@@ -407,6 +454,11 @@ def main() -> int:
 
     if opts.fleet is not None:
         rows, checks = fleet_rows(opts.fleet)
+        out += rows
+        outcomes += checks
+
+    if opts.build_size is not None:
+        rows, checks = build_size_rows(opts.build_size)
         out += rows
         outcomes += checks
 
