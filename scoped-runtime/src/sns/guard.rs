@@ -35,8 +35,9 @@ use aws_smithy_runtime_api::client::interceptors::context::Input;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 
 use super::SnsViolation;
+use crate::messaging::attribute::{self, SCOPE_ATTRIBUTE};
 use crate::naming::sns as naming;
-use crate::naming::sqs::{self as queues, SCOPE_ATTRIBUTE};
+use crate::naming::sqs as queues;
 use crate::scope::AnyScope;
 
 /// The subscription attributes a scoped client may set: raw delivery (which carries the scope
@@ -290,14 +291,10 @@ fn scope_attribute(
 ) -> Result<(), SnsViolation> {
     let found = attributes
         .and_then(|attributes| attributes.get(SCOPE_ATTRIBUTE))
-        .filter(|value| value.data_type() == "String")
-        .and_then(MessageAttributeValue::string_value);
-    if found == Some(names.label.as_str()) {
-        return Ok(());
-    }
-    Err(SnsViolation::ScopeAttribute {
+        .and_then(|value| attribute::carried(value.data_type(), value.string_value()));
+    attribute::check(found, &names.label).map_err(|found| SnsViolation::ScopeAttribute {
         topic: topic.to_owned(),
-        found: found.map(str::to_owned),
+        found,
         expected: names.label.clone(),
     })
 }

@@ -91,13 +91,6 @@ impl SnsViolation {
     /// if one is there.
     #[must_use]
     pub fn find_in<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a Self> {
-        let mut next = Some(error);
-        while let Some(error) = next {
-            if let Some(violation) = error.downcast_ref::<Self>() {
-                return Some(violation);
-            }
-            next = error.source();
-        }
-        None
+        crate::messaging::find_in(error)
     }
 }

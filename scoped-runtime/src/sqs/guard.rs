@@ -39,7 +39,8 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use std::collections::HashMap;
 
 use super::SqsViolation;
-use crate::naming::sqs::{self as naming, SCOPE_ATTRIBUTE};
+use crate::messaging::attribute::{self, SCOPE_ATTRIBUTE};
+use crate::naming::sqs as naming;
 use crate::scope::AnyScope;
 
 /// The operations the guard allows (each with its checks, above); `policy::tests` checks the
@@ -256,14 +257,10 @@ fn scope_attribute(
 ) -> Result<(), SqsViolation> {
     let found = attributes
         .and_then(|attributes| attributes.get(SCOPE_ATTRIBUTE))
-        .filter(|value| value.data_type() == "String")
-        .and_then(MessageAttributeValue::string_value);
-    if found == Some(names.label.as_str()) {
-        return Ok(());
-    }
-    Err(SqsViolation::ScopeAttribute {
+        .and_then(|value| attribute::carried(value.data_type(), value.string_value()));
+    attribute::check(found, &names.label).map_err(|found| SqsViolation::ScopeAttribute {
         queue: queue.unwrap_or_default().to_owned(),
-        found: found.map(str::to_owned),
+        found,
         expected: names.label.clone(),
     })
 }
