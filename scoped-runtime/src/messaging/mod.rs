@@ -11,6 +11,8 @@
 pub(crate) mod attribute;
 pub(crate) mod batch;
 
+use crate::scope::AnyScope;
+
 /// Declares a base-name type (`QueueBase`, `TopicBase`): a `&'static str` checked at compile
 /// time by a `scoped_rules` const fn, with `from_static`, `as_str`, `Debug` and `Display`.
 macro_rules! base_name {
@@ -106,6 +108,16 @@ macro_rules! scope_checks {
     };
 }
 pub(crate) use scope_checks;
+
+/// The account a scope's queues and topics are in, as far as a guard can know it when the
+/// scope's client is built: the account of the role the scope's clients sign as. `None` for a
+/// scope that signs with the factory's own credentials: their account is known only to STS
+/// (`GetCallerIdentity`, a request), not to the SDK configuration a guard is built from.
+pub(crate) fn scope_account(scope: &AnyScope) -> Option<String> {
+    scope
+        .signing_role()
+        .map(|role| role.role_arn.account_id().to_owned())
+}
 
 /// The first error of type `T` in `error`'s chain of sources, if there is one: how a
 /// service's violation type is found inside an SDK error.

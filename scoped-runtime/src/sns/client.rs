@@ -266,7 +266,9 @@ impl<Sc: Scope, T: Topic> ScopedTopic<Sc, T> {
     /// # Errors
     ///
     /// [`SnsError::ForeignSubscriber`] for any other endpoint (before sending),
-    /// [`SnsError::Sdk`] if SNS refuses it.
+    /// [`SnsError::Sdk`] if SNS refuses it, or with an
+    /// [`SnsViolation::ForeignAccount`](crate::SnsViolation::ForeignAccount) inside if the queue
+    /// is in another account than the topic (the guard's check, before sending).
     pub async fn subscribe_queue(&self, queue_arn: &str) -> Result<String, SnsError> {
         let own = queues::queue_name_from_arn(queue_arn)
             .is_some_and(|name| queues::is_own_queue_name(&self.inner.queue_prefix, name));

@@ -32,6 +32,23 @@ pub enum SqsViolation {
         /// The scope's queue-name prefix.
         prefix: String,
     },
+    /// A queue URL or ARN names a queue of this scope's name in another account.
+    #[error(
+        "{field} {value:?} names a queue in account {account}, but this request may reach only \
+         queues in account {expected} ({why})"
+    )]
+    ForeignAccount {
+        /// The request field: `QueueUrl`, `RedrivePolicy.deadLetterTargetArn`.
+        field: &'static str,
+        /// The field's value.
+        value: String,
+        /// The account it names.
+        account: String,
+        /// The account allowed.
+        expected: String,
+        /// Where that account comes from: the scope's role, or the queue the request is for.
+        why: &'static str,
+    },
     /// A queue URL or ARN does not have the shape the guard reads queue names from.
     #[error("{field} {value:?} is not a queue {kind}: expected {expected}")]
     Malformed {
