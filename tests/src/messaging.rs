@@ -127,6 +127,34 @@ pub fn unguarded_sns(factory: &AwsClientFactory) -> aws_sdk_sns::Client {
     aws_sdk_sns::Client::new(factory.sdk_config())
 }
 
+/// An SQS `scoped.scope` attribute carrying `label`, as a scoped client writes it (or a forger).
+///
+/// # Panics
+///
+/// Never: both required fields are set.
+#[must_use]
+pub fn sqs_label(label: &str) -> aws_sdk_sqs::types::MessageAttributeValue {
+    aws_sdk_sqs::types::MessageAttributeValue::builder()
+        .data_type("String")
+        .string_value(label)
+        .build()
+        .unwrap_or_else(|err| panic!("a string attribute: {err}"))
+}
+
+/// An SNS `scoped.scope` attribute carrying `label`.
+///
+/// # Panics
+///
+/// Never: both required fields are set.
+#[must_use]
+pub fn sns_label(label: &str) -> aws_sdk_sns::types::MessageAttributeValue {
+    aws_sdk_sns::types::MessageAttributeValue::builder()
+        .data_type("String")
+        .string_value(label)
+        .build()
+        .unwrap_or_else(|err| panic!("a string attribute: {err}"))
+}
+
 /// The isolation matrix: two tenants whose ids are prefix siblings (`t1-{unique}` and
 /// `t1-{unique}0`) and, for each, two capsules sharing one new capsule code starting with
 /// `code_prefix` (`caps-1`, `caps-10`): tenants first, then the capsules of the first tenant.

@@ -15,7 +15,7 @@ use scoped_runtime::{
     Queue, SnsError, SnsViolation, SqsViolation, Tenant, Topic, tenant_queue, tenant_topic,
 };
 use scoped_tests::messaging::{
-    assert_rejected, attempt, tapped_factory, unguarded_sns, unguarded_sqs,
+    assert_rejected, attempt, sns_label, sqs_label, tapped_factory, unguarded_sns, unguarded_sqs,
 };
 use scoped_tests::unique;
 
@@ -43,22 +43,6 @@ fn in_account(arn: &str, account: &str) -> String {
     let mut parts: Vec<&str> = arn.split(':').collect();
     parts[4] = account;
     parts.join(":")
-}
-
-fn sqs_label(value: &str) -> aws_sdk_sqs::types::MessageAttributeValue {
-    aws_sdk_sqs::types::MessageAttributeValue::builder()
-        .data_type("String")
-        .string_value(value)
-        .build()
-        .unwrap()
-}
-
-fn sns_label(value: &str) -> aws_sdk_sns::types::MessageAttributeValue {
-    aws_sdk_sns::types::MessageAttributeValue::builder()
-        .data_type("String")
-        .string_value(value)
-        .build()
-        .unwrap()
 }
 
 fn sqs_foreign_account(violation: &SqsViolation) -> bool {

@@ -12,13 +12,13 @@
 
 use std::time::Duration;
 
-use aws_sdk_sns::types::MessageAttributeValue;
 use scoped_runtime::{
     AwsClientFactory, Capsule, SnsError, SnsViolation, Tenant, capsule_queue, capsule_topic,
     tenant_queue, tenant_topic,
 };
 use scoped_tests::messaging::{
-    MessagingTap, assert_rejected, attempt, sibling_scopes, tapped_factory, unguarded_sqs,
+    MessagingTap, assert_rejected, attempt, sibling_scopes, sns_label, tapped_factory,
+    unguarded_sqs,
 };
 
 /// A tenant's event, published to its topic.
@@ -69,14 +69,6 @@ async fn world() -> (AwsClientFactory, MessagingTap, [Tenant; 2], [Capsule; 4]) 
     let (factory, tap) = tapped_factory().await;
     let (tenants, capsules) = sibling_scopes("N");
     (factory, tap, tenants, capsules)
-}
-
-fn label(value: &str) -> MessageAttributeValue {
-    MessageAttributeValue::builder()
-        .data_type("String")
-        .string_value(value)
-        .build()
-        .unwrap()
 }
 
 /// The violation a request naming another scope's topic gets.
@@ -148,7 +140,7 @@ async fn every_scope_publishes_only_to_its_own_topic() {
             let entry = aws_sdk_sns::types::PublishBatchRequestEntry::builder()
                 .id("0")
                 .message("{}")
-                .message_attributes("scoped.scope", label(&own.label))
+                .message_attributes("scoped.scope", sns_label(&own.label))
                 .build()
                 .unwrap();
             checked += assert_rejected(
@@ -161,7 +153,7 @@ async fn every_scope_publishes_only_to_its_own_topic() {
                         raw.publish()
                             .topic_arn(topic)
                             .message("{}")
-                            .message_attributes("scoped.scope", label(&own.label))
+                            .message_attributes("scoped.scope", sns_label(&own.label))
                             .send(),
                     ),
                     attempt(
@@ -170,7 +162,7 @@ async fn every_scope_publishes_only_to_its_own_topic() {
                         raw.publish()
                             .target_arn(topic)
                             .message("{}")
-                            .message_attributes("scoped.scope", label(&own.label))
+                            .message_attributes("scoped.scope", sns_label(&own.label))
                             .send(),
                     ),
                     attempt(

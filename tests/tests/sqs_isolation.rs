@@ -13,13 +13,13 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use aws_sdk_sqs::types::{MessageAttributeValue, QueueAttributeName};
+use aws_sdk_sqs::types::QueueAttributeName;
 use scoped_runtime::{
     AwsClientFactory, Capsule, RefusedReason, Sqs, SqsError, SqsViolation, Tenant, capsule_queue,
     tenant_queue,
 };
 use scoped_tests::messaging::{
-    assert_rejected, attempt, sibling_scopes, tapped_factory, unguarded_sqs,
+    assert_rejected, attempt, sibling_scopes, sqs_label, tapped_factory, unguarded_sqs,
 };
 
 /// A note on a tenant's queue.
@@ -107,14 +107,6 @@ impl World {
     }
 }
 
-fn label(value: &str) -> MessageAttributeValue {
-    MessageAttributeValue::builder()
-        .data_type("String")
-        .string_value(value)
-        .build()
-        .unwrap()
-}
-
 /// The violation a request naming another scope's queue gets.
 fn foreign(violation: &SqsViolation) -> bool {
     matches!(violation, SqsViolation::ForeignQueue { .. })
@@ -145,7 +137,7 @@ async fn every_scope_reaches_only_its_own_queue() {
             let entry = aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
                 .id("0")
                 .message_body("{}")
-                .message_attributes("scoped.scope", label(&own.label))
+                .message_attributes("scoped.scope", sqs_label(&own.label))
                 .build()
                 .unwrap();
             let (url, name) = (&other.url, &other.queue_name);
@@ -159,7 +151,7 @@ async fn every_scope_reaches_only_its_own_queue() {
                         raw.send_message()
                             .queue_url(url)
                             .message_body("{}")
-                            .message_attributes("scoped.scope", label(&own.label))
+                            .message_attributes("scoped.scope", sqs_label(&own.label))
                             .send(),
                     ),
                     attempt(
@@ -304,7 +296,7 @@ async fn forged_scope_attributes_are_dead_lettered() {
             .queue_url(&provisioned.url)
             .message_body(body);
         if let Some(scope) = scope {
-            request = request.message_attributes("scoped.scope", label(scope));
+            request = request.message_attributes("scoped.scope", sqs_label(scope));
         }
         request.send()
     };
@@ -565,7 +557,7 @@ async fn the_guard_rejects_what_it_cannot_check() {
                 raw.send_message()
                     .queue_url(&provisioned.url)
                     .message_body("{}")
-                    .message_attributes("scoped.scope", label(sibling.scope_label()))
+                    .message_attributes("scoped.scope", sqs_label(sibling.scope_label()))
                     .send(),
             ),
             attempt(

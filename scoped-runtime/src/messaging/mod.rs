@@ -86,7 +86,12 @@ macro_rules! scope_checks {
         /// The seal of the scope checks: implemented by the runtime only.
         pub(crate) mod in_scope {
             /// `ClientScope` and the type's scope are the same scope.
-            pub trait InScope<ClientScope, $param> {}
+            #[diagnostic::on_unimplemented(
+                message = "scope checks cannot be implemented by hand: `{Self}` belongs to the `{ItemScope}` scope, not the `{ClientScope}` one",
+                label = "hand-written scope check",
+                note = "`scoped_runtime` implements the scope checks for exactly the types of each scope; remove this impl and use a client of the type's own scope"
+            )]
+            pub trait InScope<ClientScope, ItemScope> {}
 
             impl<T: super::$bound<Scope = S>, S: crate::scope::Scope> InScope<S, S> for T {}
         }
