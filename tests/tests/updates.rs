@@ -327,6 +327,26 @@ async fn versioned_ticket(setup: &Setup) {
     assert_eq!(stored["version"], AttributeValue::N("1".into()));
 }
 
+/// Writer `writer`'s update in round `round`: appends to the history, expecting version
+/// `round`.
+fn round_write(writer: &str, round: u64) -> Update {
+    Update::new()
+        .append("history", [format!("{writer} in round {round}")])
+        .expect_version("version", round)
+}
+
+/// After five rounds from version 1: version 6, and one history entry per round.
+async fn assert_one_write_per_round(tickets: &Items<Ticket>) {
+    let last = tickets.get("t1").await.unwrap().unwrap();
+    assert_eq!(last.version, 6);
+    assert_eq!(
+        last.history.len(),
+        5,
+        "one write per round: {:?}",
+        last.history
+    );
+}
+
 /// Checks the loser of a round of two writers expecting `round`: a version conflict that names
 /// the version found and says to retry.
 fn assert_lost_round(round: u64, lost: &Error) {
@@ -355,27 +375,13 @@ async fn versions_let_the_first_of_two_writers_win_and_refuse_stale_ones() {
     versioned_ticket(&setup).await;
     let tickets = setup.tickets();
     for round in 1..=5_u64 {
-        let write = |writer: &'static str| {
-            tickets.update(
-                "t1",
-                Update::new()
-                    .append("history", [format!("{writer} in round {round}")])
-                    .expect_version("version", round),
-            )
-        };
+        let write = |writer: &'static str| tickets.update("t1", round_write(writer, round));
         let won = write("a").await.unwrap();
         assert_eq!(won.version, round + 1);
         let lost = write("b").await.unwrap_err();
         assert_lost_round(round, &lost);
     }
-    let last = tickets.get("t1").await.unwrap().unwrap();
-    assert_eq!(last.version, 6);
-    assert_eq!(
-        last.history.len(),
-        5,
-        "one write per round: {:?}",
-        last.history
-    );
+    assert_one_write_per_round(&tickets).await;
 
     // A stale version after a read is a conflict; the current one applies.
     let err = tickets
@@ -428,14 +434,7 @@ async fn versions_let_exactly_one_of_two_concurrent_writers_win() {
     versioned_ticket(&setup).await;
     let tickets = setup.tickets();
     for round in 1..=5_u64 {
-        let write = |writer: &'static str| {
-            tickets.update(
-                "t1",
-                Update::new()
-                    .append("history", [format!("{writer} in round {round}")])
-                    .expect_version("version", round),
-            )
-        };
+        let write = |writer: &'static str| tickets.update("t1", round_write(writer, round));
         let (a, b) = tokio::join!(write("a"), write("b"));
         let (won, lost) = match (a, b) {
             (Ok(won), Err(lost)) | (Err(lost), Ok(won)) => (won, lost),
@@ -444,14 +443,7 @@ async fn versions_let_exactly_one_of_two_concurrent_writers_win() {
         assert_eq!(won.version, round + 1);
         assert_lost_round(round, &lost);
     }
-    let last = tickets.get("t1").await.unwrap().unwrap();
-    assert_eq!(last.version, 6);
-    assert_eq!(
-        last.history.len(),
-        5,
-        "one write per round: {:?}",
-        last.history
-    );
+    assert_one_write_per_round(&tickets).await;
 }
 
 #[tokio::test]

@@ -124,6 +124,15 @@ pub(crate) fn scope_account(scope: &AnyScope) -> Option<String> {
         .map(|role| role.role_arn.account_id().to_owned())
 }
 
+/// Whether the account `found` in a queue URL or an ARN is the one the request may reach,
+/// `expected`, when that is known; if not, `(found, expected)` for the error.
+pub(crate) fn check_account(expected: Option<&str>, found: &str) -> Result<(), (String, String)> {
+    match expected {
+        Some(expected) if expected != found => Err((found.to_owned(), expected.to_owned())),
+        _ => Ok(()),
+    }
+}
+
 /// The first error of type `T` in `error`'s chain of sources, if there is one: how a
 /// service's violation type is found inside an SDK error.
 pub(crate) fn find_in<'a, T: std::error::Error + 'static>(

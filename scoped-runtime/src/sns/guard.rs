@@ -313,16 +313,15 @@ fn in_account(
     account: &str,
     why: &'static str,
 ) -> Result<(), SnsViolation> {
-    match expected {
-        Some(expected) if expected != account => Err(SnsViolation::ForeignAccount {
+    crate::messaging::check_account(expected, account).map_err(|(account, expected)| {
+        SnsViolation::ForeignAccount {
             field,
             value: value.to_owned(),
-            account: account.to_owned(),
-            expected: expected.to_owned(),
+            account,
+            expected,
             why,
-        }),
-        _ => Ok(()),
-    }
+        }
+    })
 }
 
 fn allowed(name: &str, list: &[&str]) -> Result<(), SnsViolation> {

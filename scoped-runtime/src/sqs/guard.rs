@@ -278,16 +278,15 @@ fn in_account(
     account: &str,
     why: &'static str,
 ) -> Result<(), SqsViolation> {
-    match expected {
-        Some(expected) if expected != account => Err(SqsViolation::ForeignAccount {
+    crate::messaging::check_account(expected, account).map_err(|(account, expected)| {
+        SqsViolation::ForeignAccount {
             field,
             value: value.to_owned(),
-            account: account.to_owned(),
-            expected: expected.to_owned(),
+            account,
+            expected,
             why,
-        }),
-        _ => Ok(()),
-    }
+        }
+    })
 }
 
 fn scope_attribute(
