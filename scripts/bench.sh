@@ -35,6 +35,10 @@ cargo bench --workspace --locked --bench '*' -- \
 
 stop_moto
 
+echo "==> fleet simulation (release; the credential cache on a simulated clock)"
+cargo run --release --locked -p scoped-runtime --features test-util --example fleet 2>&1 |
+    tee "$out/fleet.log"
+
 echo "==> compile-time benchmark"
 bash scripts/bench-compile.sh
 
@@ -43,6 +47,7 @@ python3 scripts/bench_report.py \
     --criterion "$CRITERION_HOME" \
     --log "$out/bench.log" \
     --compile "$out/compile.json" \
+    --fleet "$out/fleet.log" \
     --settings "${measurement} s measurement and ${warm_up} s warm-up per benchmark, 100 samples" \
     >BENCHMARKS.md.new
 mv BENCHMARKS.md.new BENCHMARKS.md

@@ -100,6 +100,7 @@ PAIRS = [
     Pair("typed SQS send + receive (scope checked) + delete vs the same raw calls, against moto", "sqs/moto", "typed_round_trip", "raw_round_trip", "ratio", None),
     Pair("SNS topic name: the scope's `topic_name` vs `format!`", "sns/name", "scoped", "format", "ratio", 1.0),
     Pair("typed SNS `publish` (scope attribute added) vs the same raw `publish`, against moto", "sns/moto", "typed_publish", "raw_publish", "ratio", None),
+    Pair("a scope never seen before: hand out its client and send its first typed `get` (shared client, scope stamped) vs the path it replaces (build the scope's own guarded client, the same `get_item`), instant HTTP", "scopes/first_request", "shared", "per_scope_client", "ratio", 1.05),
 ]
 
 # What each pair's two sides do, so a reader can judge the ratios.
@@ -129,6 +130,10 @@ NOTES = [
     "  call; moka answers a `get` of the same `Identity` on the same key. All return an",
     "  `Identity`: what the SDK signs with, so nobody converts `Credentials` per request.",
     "  On 2 threads each thread reads its own role (its own key in moka), timed per read.",
+    "- **A scope's first request**: both sides create the scope value and hand out its client;",
+    "  ours then sends the typed `get` (key built, item decoded) through the service's shared",
+    "  client, the baseline builds and caches the scope's own SDK client, as every scope's first",
+    "  use did before, and sends the same `GetItem` raw. Each iteration is a new scope.",
     "- **Credential cache at scale**: the bench gives each role credentials shaped like STS's",
     "  (an 800-byte session token). The SDK's `Credentials` holding them take about 1,070 heap",
     "  bytes by themselves, more than 1 KiB before any cache, so the 1 KiB target is judged on",
@@ -162,6 +167,10 @@ PRINTED_TARGETS = [
     PrintedTarget("the same credentials alone (`Vec<Credentials>`): heap bytes each", r"credentials/scale/baselines: .*? alone (?P<value>[\d.]+) heap bytes", " bytes"),
     PrintedTarget("the source design, moka with a fixed 55-minute TTL: heap bytes per role it adds to the credentials", r"credentials/scale/baselines: .*?\((?P<value>[\d.]+) over the credentials\)", " bytes"),
     PrintedTarget("credential cache: STS loads after a second pass over every role (no eviction churn)", r"credentials/scale: (?P<expected>\d+) roles, .*? (?P<value>\d+) loads after a second pass", " loads"),
+    PrintedTarget("100,000 active scopes (no role), client kept and one typed request sent each: heap bytes per scope over the scope values", r"scopes/memory: .*?, (?P<value>[\d.]+) over the scope values", " bytes", at_most=2048),
+    PrintedTarget("100,000 active scopes with a role each: heap bytes per scope of the clients and the credential cache (scope values and credentials counted separately)", r"scopes/memory/roles: .*? overhead (?P<value>[\d.]+);", " bytes", at_most=2048),
+    PrintedTarget("SDK clients built for 100,000 scopes' first requests (no rebuilds: one shared client)", r"scopes/memory: .*?; (?P<value>\d+) SDK client builds", " builds", at_most=1),
+    PrintedTarget("the design replaced, an SDK client per scope: heap bytes per scope (1,000 scopes)", r"scopes/memory/per_scope_clients: .*?, (?P<value>[\d.]+) heap bytes per scope", " bytes"),
     PrintedTarget("guard against moto, typed `put` vs raw `put_item`: median difference of back-to-back pairs", r"guard/moto/paired_put: .*\((?P<value>[+-]?[\d.]+)% of raw", "%", at_most=5.0),
     PrintedTarget("guard against moto, typed `get` vs raw `get_item`: median difference of back-to-back pairs", r"guard/moto/paired_get: .*\((?P<value>[+-]?[\d.]+)% of raw", "%", at_most=5.0),
     PrintedTarget("typed range query vs the same raw `Query` against moto: median difference of back-to-back pairs", r"sort_key/moto/paired_range_query: .*\((?P<value>[+-]?[\d.]+)% of raw", "%", at_most=5.0),
@@ -232,6 +241,58 @@ def printed_row(target: PrintedTarget, log: str) -> tuple[str, bool | None]:
     return f"| {target.what} | {value:,g}{target.unit} | {wanted} | {verdict(met)} |", met
 
 
+FLEET_HEAD = re.compile(r"^(?P<processes>\d+) processes × (?P<tenants>\d+) tenants \((?P<sampled>\d+) processes simulated", re.MULTILINE)
+FLEET_RATES = re.compile(r"mean (?P<mean>[\d.]+), peak (?P<peak>[\d.]+) \((?P<ratio>[\d.]+)× mean\), p99 (?P<p99>[\d.]+)")
+FLEET_CALLS = re.compile(r"calls per role-lifetime after the first hour: (?P<calls>[\d.]+)× the ideal")
+FLEET_FAILED = re.compile(r"(?P<requests>\d+) requests simulated: (?P<failed>\d+) failed, (?P<expired>\d+) with expired")
+
+
+def fleet_rows(path: Path) -> tuple[list[str], list[bool]]:
+    """The fleet simulation: per fleet, peak/mean after the first hour (≤ 1.5), STS calls per
+    role-lifetime (≤ 1.1× the ideal) and failed or expired requests (none)."""
+    out = [
+        "",
+        "## Fleet simulation",
+        "",
+        "`cargo run --release -p scoped-runtime --features test-util --example fleet`: the credential",
+        "cache's real code on a simulated clock, P processes × T tenants over 6 simulated hours after",
+        "a deploy that starts every process within 60 s (docs/scale.md explains the arithmetic).",
+        "AssumeRole calls per second for the whole fleet, per 10-second window, after the first hour.",
+        "",
+    ]
+    try:
+        text = path.read_text()
+    except OSError as err:
+        return out + [f"**Not measured**: {err}."], [False]
+    heads = list(FLEET_HEAD.finditer(text))
+    if not heads:
+        return out + ["**Not measured**: no fleet in the simulation's output."], [False]
+    out += [
+        "| fleet (processes × tenants, simulated) | mean | peak | peak / mean | calls per role-lifetime / ideal | requests | failed or expired |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    checks: list[bool] = []
+    for n, head in enumerate(heads):
+        block = text[head.start(): heads[n + 1].start() if n + 1 < len(heads) else len(text)]
+        rates, calls, failed = FLEET_RATES.search(block), FLEET_CALLS.search(block), FLEET_FAILED.search(block)
+        if not (rates and calls and failed):
+            out.append(f"| {head['processes']} × {head['tenants']} | **not measured** | | | | | |")
+            checks.append(False)
+            continue
+        ratio, per_lifetime = float(rates["ratio"]), float(calls["calls"])
+        bad = int(failed["failed"]) + int(failed["expired"])
+        ratio_met, calls_met, none_failed = ratio <= 1.5, per_lifetime <= 1.1, bad == 0
+        checks += [ratio_met, calls_met, none_failed]
+        out.append(
+            f"| {int(head['processes']):,} × {int(head['tenants']):,} ({head['sampled']} simulated) "
+            f"| {float(rates['mean']):,.1f}/s | {float(rates['peak']):,.1f}/s "
+            f"| {ratio:.2f}× (≤ 1.5×: {verdict(ratio_met)}) | {per_lifetime:.3f}× (≤ 1.1×: {verdict(calls_met)}) "
+            f"| {int(failed['requests']):,} | {bad} ({verdict(none_failed)}) |"
+        )
+    out += ["", "The simulation's own output:", "", "```text", text.strip(), "```"]
+    return out, checks
+
+
 def compile_rows(compile_json: dict) -> tuple[list[str], list[bool]]:
     seconds = compile_json["seconds"]
     entities = compile_json["entities"]
@@ -287,6 +348,7 @@ def main() -> int:
     args.add_argument("--log", type=Path, required=True, help="the benches' output")
     args.add_argument("--compile", type=Path, required=True, help="scripts/bench-compile.sh's JSON")
     args.add_argument("--settings", default="", help="criterion settings, as run")
+    args.add_argument("--fleet", type=Path, help="the fleet simulation's output (examples/fleet.rs)")
     opts = args.parse_args()
 
     medians = load_criterion(opts.criterion)
@@ -343,6 +405,11 @@ def main() -> int:
         if met is False:
             gaps.append((target.what, target.gap))
 
+    if opts.fleet is not None:
+        rows, checks = fleet_rows(opts.fleet)
+        out += rows
+        outcomes += checks
+
     out += ["", "## Compile time", ""]
     try:
         rows, checks = compile_rows(json.loads(opts.compile.read_text()))
@@ -388,7 +455,8 @@ def main() -> int:
         "```",
         "",
         "It runs `cargo bench` on every bench in the workspace (criterion; results in",
-        "`target/bench-report/criterion`), then `scripts/bench-compile.sh`, then",
+        "`target/bench-report/criterion`), then the fleet simulation (`examples/fleet.rs`, in",
+        "release), then `scripts/bench-compile.sh`, then",
         "`scripts/bench_report.py`, which writes this file. `BENCH_MEASUREMENT_TIME` and",
         "`BENCH_WARM_UP_TIME` (seconds) and `BENCH_COMPILE_RUNS` change the effort.",
         "",

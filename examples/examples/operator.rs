@@ -69,8 +69,15 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let stats = factory.credential_stats();
     println!(
-        "credential cache:       {} STS call(s), {} hits, {} waited, {} refreshes, {} role(s) cached",
-        stats.sts_calls, stats.hits, stats.misses, stats.refreshes, stats.roles
+        "credential cache:       {} STS call(s), {} hits, {} waited, {} refreshes, {} role(s) cached, \
+         {} evicted idle, {} evicted for capacity",
+        stats.sts_calls,
+        stats.hits,
+        stats.misses,
+        stats.refreshes,
+        stats.roles,
+        stats.evicted_idle,
+        stats.evicted_capacity
     );
     if stats.sts_calls != 1 {
         return Err(format!(

@@ -98,6 +98,17 @@ fn warm_read(c: &mut Criterion) {
     group.bench_function("moka_sync_get", |b| {
         b.iter(|| moka_sync.get(&key).expect("present"));
     });
+    // A client shared by many roles looks the request's role up in the registry first: a moka
+    // lookup hashing the role's spec, without and with a tenant-sized session policy.
+    group.bench_function("scoped_registry_lookup", |b| {
+        b.iter(|| poll_once(roles.registry_identity(0)));
+    });
+    let with_policy = rt
+        .block_on(WarmRoles::with_session_policy(1, TOKEN_LEN, 900))
+        .expect("warm role");
+    group.bench_function("scoped_registry_lookup_900_char_policy", |b| {
+        b.iter(|| poll_once(with_policy.registry_identity(0)));
+    });
     // Through an async runtime, as a request sees it, against moka's async cache and the SDK's.
     group.bench_function("scoped_role_cache_async", |b| {
         b.to_async(&rt).iter(|| async {

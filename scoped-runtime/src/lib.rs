@@ -239,7 +239,8 @@ mod sort;
 mod sqs;
 
 pub use client::{
-    CapsuleClient, OperatorClient, PlatformClient, ScopedClient, Service, Sts, TenantClient,
+    CapsuleClient, ClientStats, OperatorClient, PlatformClient, ScopedClient, Service, Sts,
+    TenantClient,
 };
 pub use credentials::{CredentialCacheConfig, CredentialStats};
 pub use error::{ConfigError, CredentialError, IsolationViolation, KeyError, ScopeError};

@@ -16,17 +16,25 @@ use crate::naming::table::TableName;
 use crate::role::{RoleArn, RoleSpec, SessionName, SessionTag};
 
 pub(crate) mod sealed {
-    use super::AnyScope;
+    use super::{AnyScope, ScopeRef};
 
     /// What the runtime, but no one else, asks of every scope.
     pub trait Sealed {
         /// The scope as a value of one type: the key of its guarded clients.
         fn any_scope(&self) -> AnyScope;
+
+        /// The scope borrowed as a value of one type: what names are built from, without
+        /// the reference-count traffic of a clone.
+        fn scope_ref(&self) -> ScopeRef<'_>;
     }
 
     impl Sealed for super::Platform {
         fn any_scope(&self) -> AnyScope {
             AnyScope::Platform
+        }
+
+        fn scope_ref(&self) -> ScopeRef<'_> {
+            ScopeRef::Platform
         }
     }
 
@@ -34,13 +42,29 @@ pub(crate) mod sealed {
         fn any_scope(&self) -> AnyScope {
             AnyScope::Tenant(self.clone())
         }
+
+        fn scope_ref(&self) -> ScopeRef<'_> {
+            ScopeRef::Tenant(self)
+        }
     }
 
     impl Sealed for super::Capsule {
         fn any_scope(&self) -> AnyScope {
             AnyScope::Capsule(self.clone())
         }
+
+        fn scope_ref(&self) -> ScopeRef<'_> {
+            ScopeRef::Capsule(self)
+        }
     }
+}
+
+/// Any one scope, borrowed: [`AnyScope`] without owning the scope.
+#[derive(Debug, Clone, Copy)]
+pub enum ScopeRef<'a> {
+    Platform,
+    Tenant(&'a Tenant),
+    Capsule(&'a Capsule),
 }
 
 /// Any one scope, as a value: what a service builds a guarded client for, and the key the
@@ -53,6 +77,15 @@ pub enum AnyScope {
 }
 
 impl AnyScope {
+    /// The scope, borrowed.
+    pub(crate) fn scope_ref(&self) -> ScopeRef<'_> {
+        match self {
+            Self::Platform => ScopeRef::Platform,
+            Self::Tenant(tenant) => ScopeRef::Tenant(tenant),
+            Self::Capsule(capsule) => ScopeRef::Capsule(capsule),
+        }
+    }
+
     /// The role the scope's clients sign with, if it carries one.
     pub(crate) fn signing_role(&self) -> Option<&Arc<RoleSpec>> {
         match self {
@@ -61,6 +94,19 @@ impl AnyScope {
             Self::Capsule(capsule) => capsule.role(),
         }
     }
+}
+
+/// The scope of one request sent through a service's shared SDK client, stamped into the
+/// request's config bag by the typed operation that sends it ([`crate::client`]'s
+/// `StampScope`). The shared client's isolation guard checks the request against it and its
+/// identity cache signs as its role; a request without one is rejected.
+///
+/// Only this crate can build one, so only this crate's operations can stamp a scope.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestScope(pub(crate) AnyScope);
+
+impl aws_smithy_types::config_bag::Storable for RequestScope {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
 }
 
 /// A data scope: it names tables and prefixes partition keys. Implemented by [`Platform`],

@@ -11,11 +11,14 @@
 //! `dynamodb/client.rs`, …); this module knows no service.
 
 mod guarded;
+mod request;
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
+pub use guarded::ClientStats;
 pub(crate) use guarded::{GuardedClients, ServiceConfig, ServiceSettings};
+pub(crate) use request::{Sender, StampScope, request_scope};
 
 use crate::role::OperatorRole;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
@@ -33,8 +36,14 @@ pub(crate) mod sealed {
         /// The SDK's client type (the same as [`Service::Client`](super::Service::Client)).
         type Raw: Clone + Send + Sync + 'static;
 
-        /// Builds the scope's guarded client.
+        /// Builds the scope's guarded client, whose guard checks every request against
+        /// `scope`: what `raw()` hands out.
         fn guarded(config: &ServiceConfig<'_>, scope: &AnyScope) -> Self::Raw;
+
+        /// Builds the service's shared client, whose guard checks every request against the
+        /// scope stamped on it ([`super::StampScope`]) and rejects one without a stamp, and
+        /// which signs per request ([`ServiceConfig::request_signing`]).
+        fn shared(config: &ServiceConfig<'_>) -> Self::Raw;
 
         /// Builds a client without a guard (an operator's), signing as `signing` or, if
         /// `None`, with the configuration's own credentials.
@@ -64,6 +73,15 @@ impl sealed::Sealed for Sts {
         Self::signed(config.sdk_config(), config.signing(scope))
     }
 
+    /// STS has no typed operations, so nothing sends through this client; it signs per
+    /// request like every shared client.
+    fn shared(config: &ServiceConfig<'_>) -> Self::Raw {
+        use crate::credentials::SignAs;
+        let builder = aws_sdk_sts::config::Builder::from(config.sdk_config())
+            .sign_per_request(config.request_signing());
+        aws_sdk_sts::Client::from_conf(builder.build())
+    }
+
     fn signed(
         config: &aws_config::SdkConfig,
         signing: Option<crate::credentials::RoleSigning>,
@@ -90,6 +108,9 @@ pub struct ScopedClient<Sc, Svc: Service> {
     /// The scope's guarded SDK client, looked up on first use, so handing out a scoped client
     /// builds and looks up nothing.
     raw: OnceLock<Svc::Client>,
+    /// The service's shared client, which typed operations send through: looked up on first
+    /// use too.
+    shared: OnceLock<Svc::Client>,
 }
 
 impl<Sc: Scope, Svc: Service> ScopedClient<Sc, Svc> {
@@ -98,7 +119,23 @@ impl<Sc: Scope, Svc: Service> ScopedClient<Sc, Svc> {
             scope,
             clients,
             raw: OnceLock::new(),
+            shared: OnceLock::new(),
         }
+    }
+
+    /// What this client's typed operations send through: the service's shared client, stamped
+    /// with this client's scope per request.
+    pub(crate) fn sender(&self) -> Sender<Svc> {
+        let shared = self.shared.get_or_init(|| self.clients.shared::<Svc>());
+        let sender = Sender::new(
+            self.scope.any_scope(),
+            Arc::clone(&self.clients),
+            shared.clone(),
+        );
+        if let Some(raw) = self.raw.get() {
+            sender.seed_raw(raw.clone());
+        }
+        sender
     }
 
     /// The factory's shared state: its configuration, credentials and service settings.
@@ -140,6 +177,7 @@ impl<Sc: Scope, Svc: Service> Clone for ScopedClient<Sc, Svc> {
             scope: self.scope.clone(),
             clients: Arc::clone(&self.clients),
             raw: self.raw.clone(),
+            shared: self.shared.clone(),
         }
     }
 }

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
-use aws_smithy_runtime_api::client::identity::{ResolveCachedIdentity, SharedIdentityResolver};
+use aws_smithy_runtime_api::client::identity::{
+    IdentityFuture, ResolveCachedIdentity, SharedIdentityResolver,
+};
 
 use super::cache::{LoadCredentials, LoadFuture, Loaded};
 use super::{CredentialCacheConfig, RoleCache};
@@ -45,12 +47,22 @@ pub struct WarmRoles {
     roles: Vec<Arc<RoleSpec>>,
 }
 
-/// The role spec of role number `n`, as a tenant role would have it.
-fn role(n: usize) -> Arc<RoleSpec> {
-    Arc::new(RoleSpec::new(
+/// The role spec of role number `n`, as a tenant role would have it, with a session policy
+/// of `policy_chars` characters if that is not zero.
+fn role(n: usize, policy_chars: usize) -> Arc<RoleSpec> {
+    let mut spec = RoleSpec::new(
         RoleArn::from_trusted(format!("arn:aws:iam::123456789012:role/tenant-{n:06}")),
         SessionName::from_trusted(format!("tenant-{n:06}")),
-    ))
+    );
+    if policy_chars > 0 {
+        let mut policy = format!("{{\"tenant\":\"{n:06}\"}}");
+        policy.extend(std::iter::repeat_n(
+            ' ',
+            policy_chars.saturating_sub(policy.len()),
+        ));
+        spec.policy = Some(policy.into());
+    }
+    Arc::new(spec)
 }
 
 impl WarmRoles {
@@ -61,9 +73,23 @@ impl WarmRoles {
     ///
     /// A role that could not be loaded, as text.
     pub async fn new(count: usize, token_len: usize) -> Result<Self, String> {
+        Self::with_session_policy(count, token_len, 0).await
+    }
+
+    /// [`Self::new`], each role with a session policy of `policy_chars` characters (a tenant's
+    /// generated policy is 700–900), which a registry lookup hashes.
+    ///
+    /// # Errors
+    ///
+    /// A role that could not be loaded, as text.
+    pub async fn with_session_policy(
+        count: usize,
+        token_len: usize,
+        policy_chars: usize,
+    ) -> Result<Self, String> {
         let config = CredentialCacheConfig::default().max_roles(count.max(1) as u64);
         let cache = RoleCache::new(config, Static { token_len });
-        let roles: Vec<_> = (0..count).map(role).collect();
+        let roles: Vec<_> = (0..count).map(|n| role(n, policy_chars)).collect();
         for spec in &roles {
             cache
                 .signing(spec)
@@ -86,6 +112,13 @@ impl WarmRoles {
     ) {
         let signing = self.cache.signing(&self.roles[n % self.roles.len()]);
         (signing.resolver(), signing.identity_cache)
+    }
+
+    /// Role `n`'s identity as a client shared by many roles reads it per request: looked up
+    /// in the registry, then read from the role's entry.
+    #[must_use]
+    pub fn registry_identity(&self, n: usize) -> IdentityFuture<'static> {
+        self.cache.identity(&self.roles[n % self.roles.len()])
     }
 
     /// `sts:AssumeRole` calls so far.

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use aws_credential_types::Credentials;
+use aws_smithy_runtime_api::client::identity::IdentityFuture;
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
@@ -16,6 +17,7 @@ use super::clock::Clock;
 use super::counter::StripedCounter;
 use super::entry::{EXPIRY_MARGIN, RoleEntry};
 use super::provider::RoleSigning;
+use super::registry::Registry;
 use super::scheduler::Scheduler;
 use crate::error::CredentialError;
 use crate::role::RoleSpec;
@@ -32,8 +34,11 @@ use crate::role::RoleSpec;
 ///     .max_concurrent_loads(8)
 ///     .load_timeout(Duration::from_secs(5))
 ///     // 40 processes share STS's 600 calls/s per account and Region.
-///     .sts_rate_limit(15);
+///     .sts_rate_limit(15)
+///     // Forget a role nobody has used for 20 minutes.
+///     .role_time_to_idle(Duration::from_secs(20 * 60));
 /// assert_eq!(config.get_max_roles(), 10_000);
+/// assert_eq!(config.get_role_time_to_idle(), Duration::from_secs(1200));
 /// assert_eq!(config.get_sts_rate_limit(), 15);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,11 +50,19 @@ pub struct CredentialCacheConfig {
     floor: Duration,
     sts_rate_limit: u32,
     spread_first_refresh: bool,
+    role_time_to_idle: Duration,
 }
 
 /// `sts:AssumeRole` calls per second one cache makes at most, by default: a sixth of the
 /// 600 per second that STS allows an account in a Region, for the whole fleet.
 const DEFAULT_STS_RATE_LIMIT: u32 = 100;
+
+/// How long a role nobody reads stays in the registry, by default: the default credential
+/// lifetime. An unread role is not refreshed, so after an hour idle its credentials are
+/// expired or about to be, and forgetting it costs at most the one STS call its next use would
+/// mostly have made anyway; a shorter time would turn a tenant seen every 20 minutes into
+/// three loads an hour instead of one refresh.
+const DEFAULT_ROLE_TIME_TO_IDLE: Duration = Duration::from_secs(3600);
 
 impl Default for CredentialCacheConfig {
     fn default() -> Self {
@@ -61,12 +74,14 @@ impl Default for CredentialCacheConfig {
             floor: Duration::from_secs(60),
             sts_rate_limit: DEFAULT_STS_RATE_LIMIT,
             spread_first_refresh: true,
+            role_time_to_idle: DEFAULT_ROLE_TIME_TO_IDLE,
         }
     }
 }
 
 impl CredentialCacheConfig {
-    /// How many roles the registry holds before evicting the least useful (default 100,000).
+    /// How many roles the registry holds before evicting the least useful (default 100,000;
+    /// [`CredentialStats::evicted_capacity`] counts the evictions).
     #[must_use]
     pub fn max_roles(mut self, max_roles: u64) -> Self {
         self.max_roles = max_roles;
@@ -149,6 +164,30 @@ impl CredentialCacheConfig {
         self
     }
 
+    /// How long a role nobody reads stays cached (default 1 hour, at least 1 second): after
+    /// it, the role's entry and credentials leave the registry, and its next use loads it
+    /// again, once. Reads through any client count, including clients that hold the role's
+    /// entry and never look it up; a role is removed within a quarter of this time after it
+    /// went idle (the registry is swept that often while it is in use).
+    ///
+    /// The default is the default credential lifetime: an unread role is not refreshed, so
+    /// after an hour idle its credentials are expired or about to be, and forgetting it costs
+    /// at most the STS call its next use would mostly have made anyway. A shorter time saves
+    /// memory and costs STS calls (a tenant seen every 20 minutes would load three times an
+    /// hour instead of being refreshed once); `Duration::MAX` keeps roles until the registry
+    /// is full. [`CredentialStats::evicted_idle`] counts the roles removed.
+    #[must_use]
+    pub fn role_time_to_idle(mut self, time_to_idle: Duration) -> Self {
+        self.role_time_to_idle = time_to_idle.max(Duration::from_secs(1));
+        self
+    }
+
+    /// The time-to-idle of roles, after raising it to one second.
+    #[must_use]
+    pub fn get_role_time_to_idle(&self) -> Duration {
+        self.role_time_to_idle
+    }
+
     /// The STS call budget, in calls per second.
     #[must_use]
     pub fn get_sts_rate_limit(&self) -> u32 {
@@ -204,6 +243,14 @@ pub struct CredentialStats {
     pub throttled: u64,
     /// Roles in the registry now.
     pub roles: u64,
+    /// Roles removed from the registry because nobody read them for the time-to-idle
+    /// ([`CredentialCacheConfig::role_time_to_idle`]).
+    pub evicted_idle: u64,
+    /// Roles removed from the registry to stay within its capacity
+    /// ([`CredentialCacheConfig::max_roles`]), or never admitted to it when it was full. A
+    /// steady rise means the registry is too small for the roles in use: each eviction of a
+    /// role still in use costs an STS call later.
+    pub evicted_capacity: u64,
 }
 
 #[derive(Debug, Default)]
@@ -260,6 +307,7 @@ pub(crate) struct Shared {
     pub(crate) counters: Counters,
     pub(crate) scheduler: Scheduler,
     pub(crate) clock: Clock,
+    pub(crate) registry: Registry,
 }
 
 impl Shared {
@@ -319,11 +367,19 @@ impl Shared {
     }
 }
 
-/// The registry of roles: one [`RoleEntry`] per distinct [`RoleSpec`].
+impl Shared {
+    /// Runs the idle sweep here if one is due: for the scheduler's task and the statistics.
+    pub(crate) fn sweep_if_due(&self) {
+        if self.registry.claim_sweep(self.clock.tick()) {
+            self.registry.sweep(&self.clock);
+        }
+    }
+}
+
+/// The cache: one [`RoleEntry`] per distinct [`RoleSpec`] in its registry.
 #[derive(Debug, Clone)]
 pub(crate) struct RoleCache {
     shared: Arc<Shared>,
-    registry: moka::sync::Cache<Arc<RoleSpec>, Arc<RoleEntry>>,
 }
 
 impl RoleCache {
@@ -336,28 +392,57 @@ impl RoleCache {
         loader: impl LoadCredentials,
         clock: Clock,
     ) -> Self {
-        let registry = moka::sync::Cache::new(config.max_roles);
         Self {
             shared: Arc::new(Shared {
                 budget: StsBudget::new(config.sts_rate_limit, clock.now()),
                 permits: Semaphore::new(config.max_concurrent_loads),
+                registry: Registry::new(&config, clock.tick()),
                 config,
                 loader: Box::new(loader),
                 counters: Counters::default(),
                 scheduler: Scheduler::default(),
                 clock,
             }),
-            registry,
         }
     }
 
     /// What a client signing as role `spec` is built with, sharing the role's entry with every
     /// other client of the role. Loads nothing: the first request does.
     pub(crate) fn signing(&self, spec: &Arc<RoleSpec>) -> RoleSigning {
-        let entry = self
-            .registry
-            .get_with_by_ref(spec, || Arc::new(RoleEntry::new(Arc::clone(spec))));
-        RoleSigning::new(entry, Arc::clone(&self.shared))
+        RoleSigning::new(self.entry(spec), Arc::clone(&self.shared))
+    }
+
+    /// The identity of role `spec` for one request, looked up in the registry: what a shared
+    /// client's identity cache (`RequestIdentityCache`) answers a request of a role-carrying
+    /// scope with. Answers as a role's own clients do (`RoleSigning`), from the same entry: a
+    /// warm read's future is ready at once and boxes nothing; a cold or slow one owns what it
+    /// needs, so it outlives `self`.
+    ///
+    /// Costs a moka lookup (hashing the whole `RoleSpec`, session policy included) on top of
+    /// the read that a role's own client makes directly.
+    pub(crate) fn identity(&self, spec: &Arc<RoleSpec>) -> IdentityFuture<'static> {
+        let entry = self.entry(spec);
+        if let Some(identity) = entry.try_hot(&self.shared) {
+            return IdentityFuture::ready(Ok(identity));
+        }
+        let shared = Arc::clone(&self.shared);
+        IdentityFuture::new(async move { entry.load_now(&shared).await.map_err(Into::into) })
+    }
+
+    /// The role's entry in the registry (creating it if absent), starting an idle sweep on its
+    /// own task if one is due.
+    fn entry(&self, spec: &Arc<RoleSpec>) -> Arc<RoleEntry> {
+        let shared = &self.shared;
+        if shared.registry.claim_sweep(shared.clock.tick()) {
+            match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => {
+                    let shared = Arc::clone(shared);
+                    runtime.spawn(async move { shared.registry.sweep(&shared.clock) });
+                }
+                Err(_) => shared.registry.sweep(&shared.clock),
+            }
+        }
+        shared.registry.entry(spec, &shared.clock)
     }
 
     /// Reads that went through the credentials provider, not the identity cache.
@@ -369,7 +454,9 @@ impl RoleCache {
     pub(crate) fn stats(&self) -> CredentialStats {
         let c = &self.shared.counters;
         let read = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
-        self.registry.run_pending_tasks();
+        self.shared.sweep_if_due();
+        let roles = self.shared.registry.len();
+        let (evicted_idle, evicted_capacity) = self.shared.registry.evicted();
         CredentialStats {
             hits: c.hits.get(),
             misses: read(&c.misses),
@@ -378,7 +465,9 @@ impl RoleCache {
             sts_calls: read(&c.sts_calls),
             stale_served: read(&c.stale_served),
             throttled: read(&c.throttled),
-            roles: self.registry.entry_count(),
+            roles,
+            evicted_idle,
+            evicted_capacity,
         }
     }
 }

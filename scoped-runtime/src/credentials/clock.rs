@@ -20,6 +20,16 @@ pub(crate) const COARSE_LAG: Duration = Duration::from_millis(10);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Tick(u64);
 
+impl Tick {
+    /// The whole second of this tick, modulo 2³² (compare with `wrapping_sub`): what idleness
+    /// is judged by, coarse enough that a role read many times a second stores it once.
+    #[inline]
+    pub(crate) fn second(self) -> u32 {
+        // The fixed-point count's integer part; truncation wraps every 136 years.
+        (self.0 >> 32) as u32
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Clock {
     /// The coarse monotonic clock, anchored at `base` when the cache was created.

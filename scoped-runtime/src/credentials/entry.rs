@@ -1,7 +1,7 @@
 //! One role's credentials: the lock-free read path, shared loads detached from their callers,
 //! and refresh ahead.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -118,10 +118,15 @@ pub(crate) struct RoleEntry {
     /// A request waits on the load in flight: it goes before refreshes ahead in the STS
     /// budget. Written under the `in_flight` lock.
     awaited: AtomicBool,
+    /// The clock's second ([`Tick::second`]) of the last read, hot or slow, through any
+    /// client or the registry: what the registry's time-to-idle judges. Stored only when the
+    /// second changes, so a busy role's reads only load it.
+    last_used: AtomicU32,
 }
 
 impl RoleEntry {
-    pub(crate) fn new(spec: Arc<RoleSpec>) -> Self {
+    /// A role's entry, counted as used at `now`.
+    pub(crate) fn new(spec: Arc<RoleSpec>, now: Tick) -> Self {
         Self {
             spec,
             current: ArcSwapOption::empty(),
@@ -130,13 +135,36 @@ impl RoleEntry {
             refreshing: AtomicBool::new(false),
             used: AtomicBool::new(false),
             awaited: AtomicBool::new(false),
+            last_used: AtomicU32::new(now.second()),
         }
     }
 
+    /// Records a read at `now`: one relaxed load, and a store once a second at most.
+    #[inline]
+    pub(crate) fn touch(&self, now: Tick) {
+        let second = now.second();
+        if self.last_used.load(Ordering::Relaxed) != second {
+            self.last_used.store(second, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether nobody has read the role for more than `seconds` whole seconds at `now` (a
+    /// read recorded after `now` was taken is not idle).
+    pub(crate) fn idle_longer_than(&self, seconds: u32, now: Tick) -> bool {
+        let idle = now
+            .second()
+            .wrapping_sub(self.last_used.load(Ordering::Relaxed));
+        idle > seconds && idle < 1 << 31
+    }
+
     /// The hot path: current credentials if they are before the floor, starting a background
-    /// refresh once they are inside the advisory window. One atomic load, no lock, no moka.
+    /// refresh once they are inside the advisory window. One atomic load (and the `last_used`
+    /// second's), no lock, no moka.
     pub(crate) fn try_hot(self: &Arc<Self>, shared: &Arc<Shared>) -> Option<Identity> {
         let now = shared.clock.tick();
+        // Every read, hot or on its way to the slow path (which starts here), keeps the
+        // role from going idle.
+        self.touch(now);
         let guard = self.current.load();
         let snapshot = guard.as_ref()?;
         if now >= snapshot.floor_tick {

@@ -11,7 +11,10 @@
 //! - **Registry**: moka, bounded by [`CredentialCacheConfig::max_roles`], holds one
 //!   [`RoleEntry`](entry::RoleEntry) per role. A role client holds its entry directly, so a
 //!   request reads credentials with one atomic load and a coarse clock read, never a moka
-//!   lookup.
+//!   lookup; a client shared by many roles looks the role up per request
+//!   (`RoleCache::identity`). Roles nobody reads for
+//!   [`CredentialCacheConfig::role_time_to_idle`] are swept out (`registry`); an entry evicted
+//!   while a client still holds it comes back on its next lookup, so a role never has two.
 //! - **Expiry** comes from each credential's real `Expiration`, turned into a monotonic
 //!   deadline when it arrives.
 //! - **Refresh ahead**: a scheduler refreshes a role that has been used since its last load at
@@ -48,6 +51,8 @@ mod entry;
 #[cfg(any(test, feature = "test-util"))]
 pub mod fleet;
 mod provider;
+mod registry;
+mod request;
 mod scheduler;
 mod spread;
 mod sts;
@@ -55,6 +60,7 @@ mod sts;
 pub(crate) use cache::RoleCache;
 pub use cache::{CredentialCacheConfig, CredentialStats};
 pub(crate) use provider::{RoleSigning, SignAs, impl_sign_as};
+pub(crate) use request::RequestSigning;
 pub(crate) use sts::StsLoader;
 
 #[cfg(test)]

@@ -26,6 +26,11 @@ use super::entry::RoleEntry;
 pub(crate) trait SignAs {
     #[must_use]
     fn sign_as(self, signing: RoleSigning) -> Self;
+
+    /// Signs each request as the role of its stamped scope, or with the factory's own
+    /// credentials: a service's shared client ([`RequestSigning`](super::RequestSigning)).
+    #[must_use]
+    fn sign_per_request(self, signing: super::RequestSigning) -> Self;
 }
 
 /// One `impl` per SDK: each generates its own config builder with the same two setters.
@@ -35,6 +40,15 @@ macro_rules! impl_sign_as {
             fn sign_as(mut self, signing: $crate::credentials::RoleSigning) -> Self {
                 // Not `credentials_provider(..)`: it would wrap the provider in a new
                 // `SharedCredentialsProvider` with a partition the identity cache can't know.
+                self.set_credentials_provider(Some(signing.credentials));
+                self.set_identity_cache(signing.identity_cache);
+                self
+            }
+
+            fn sign_per_request(
+                mut self,
+                signing: $crate::credentials::RequestSigning,
+            ) -> Self {
                 self.set_credentials_provider(Some(signing.credentials));
                 self.set_identity_cache(signing.identity_cache);
                 self

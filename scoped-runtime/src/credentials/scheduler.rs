@@ -99,6 +99,9 @@ async fn run(mut rx: mpsc::UnboundedReceiver<Deadline>, shared: Weak<Shared>) {
                 let Some(shared) = shared.upgrade() else {
                     return;
                 };
+                // A wakeup is also the registry's chance to sweep idle roles when nothing
+                // looks roles up (every client holds its role's entry).
+                shared.sweep_if_due();
                 let now = shared.clock.now();
                 while let Some(Reverse(due)) = heap.peek() {
                     if due.at > now {

@@ -44,7 +44,7 @@ impl<Sc: Scope> ScopedClient<Sc, DynamoDb> {
 
     /// A transaction over entities of this client's scope; see [`Transaction`].
     pub fn transaction(&self) -> Transaction<Sc> {
-        Transaction::new(self.scope().clone(), self.raw().clone())
+        Transaction::new(self.scope().clone(), self.sender())
     }
 
     /// Creates this scope's table with base name `base` if it is absent, keyed by
@@ -103,7 +103,7 @@ impl<Sc: Scope> ScopedClient<Sc, DynamoDb> {
     where
         E: Entity + EntityInScope<Sc, <E as Table>::Scope>,
     {
-        Items::new(E::scope_of(self.scope()).clone(), self.raw().clone())
+        Items::new(E::scope_of(self.scope()).clone(), self.sender())
     }
 
     /// A query of collection `C` in the partition of `ids` (its partition entity's

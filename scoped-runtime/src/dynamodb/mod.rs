@@ -12,6 +12,8 @@ pub(crate) mod ops;
 mod policy_agreement;
 pub(crate) mod range;
 pub(crate) mod schema;
+#[cfg(test)]
+mod shared_tests;
 pub(crate) mod tags;
 
 use aws_config::SdkConfig;
@@ -45,6 +47,13 @@ impl sealed::Sealed for DynamoDb {
         if let Some(signing) = config.signing(scope) {
             builder = builder.sign_as(signing);
         }
+        aws_sdk_dynamodb::Client::from_conf(builder.build())
+    }
+
+    fn shared(config: &ServiceConfig<'_>) -> Self::Raw {
+        let builder = aws_sdk_dynamodb::config::Builder::from(config.sdk_config())
+            .interceptor(guard::RequestGuard)
+            .sign_per_request(config.request_signing());
         aws_sdk_dynamodb::Client::from_conf(builder.build())
     }
 

@@ -203,6 +203,16 @@ pub enum IsolationViolation {
         /// The rule the field breaks.
         rule: &'static str,
     },
+    /// A request reached a shared client's guard without the scope a typed operation stamps
+    /// on it: a bug in this crate, rejected rather than sent unchecked.
+    #[error(
+        "{operation} rejected: the request carries no scope to check it against (every typed \
+         operation stamps one; please report this as a bug in scoped-runtime)"
+    )]
+    Unscoped {
+        /// The DynamoDB operation.
+        operation: String,
+    },
     /// An operation the guard does not allow on scoped clients.
     #[error("{operation} is not allowed on a scoped client: {reason}")]
     UnsupportedOperation {

@@ -8,7 +8,8 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use std::any::{Any, TypeId};
 
 use crate::client::{
-    GuardedClients, OperatorClient, ScopedClient, Service, ServiceSettings, Sts, sealed,
+    ClientStats, GuardedClients, OperatorClient, ScopedClient, Service, ServiceSettings, Sts,
+    sealed,
 };
 use crate::credentials::{CredentialCacheConfig, CredentialStats, RoleCache, StsLoader};
 use crate::error::ConfigError;
@@ -180,6 +181,25 @@ impl AwsClientFactory {
     #[must_use]
     pub fn credential_stats(&self) -> CredentialStats {
         self.inner.clients.credentials().stats()
+    }
+
+    /// What the factory's SDK clients cost so far: how many were built, and how many are held.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), scoped_runtime::Error> {
+    /// use scoped_runtime::{AwsClientFactory, Capsule};
+    ///
+    /// let factory = AwsClientFactory::from_env().await?;
+    /// for n in 0..1_000 {
+    ///     let capsule = Capsule::new("tenant-123", format!("caps-{n}"), "PRODUS")?;
+    ///     let _crm = factory.capsule_dynamodb(&capsule); // builds nothing
+    /// }
+    /// assert_eq!(factory.client_stats().scope_clients, 0);
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn client_stats(&self) -> ClientStats {
+        self.inner.clients.stats()
     }
 
     /// `Svc`'s client signing as `role`, built once per role and service.

@@ -25,7 +25,7 @@
 
 use std::fmt::Write as _;
 
-use crate::scope::{AnyScope, Capsule, Tenant};
+use crate::scope::{AnyScope, Capsule, ScopeRef, Tenant};
 
 /// S3's limit on the length of an object key, in bytes.
 pub(crate) const MAX_OBJECT_KEY_BYTES: usize = 1024;
@@ -38,11 +38,11 @@ pub(crate) const TENANT_ROOT: &str = "tenant/";
 pub(crate) const CAPSULE_ROOT: &str = "capsule/";
 
 /// Writes `scope`'s object key prefix, ending in `/`.
-pub(crate) fn write_scope_prefix(scope: &AnyScope, out: &mut String) {
+pub(crate) fn write_scope_prefix(scope: ScopeRef<'_>, out: &mut String) {
     match scope {
-        AnyScope::Platform => out.push_str(PLATFORM_ROOT),
-        AnyScope::Tenant(tenant) => write_tenant_prefix(tenant, out),
-        AnyScope::Capsule(capsule) => write_capsule_prefix(capsule, out),
+        ScopeRef::Platform => out.push_str(PLATFORM_ROOT),
+        ScopeRef::Tenant(tenant) => write_tenant_prefix(tenant, out),
+        ScopeRef::Capsule(capsule) => write_capsule_prefix(capsule, out),
     }
 }
 
@@ -62,17 +62,18 @@ fn write_capsule_prefix(capsule: &Capsule, out: &mut String) {
 
 /// `scope`'s object key prefix: `capsule/tenant-123/caps-456/`.
 pub(crate) fn scope_prefix(scope: &AnyScope) -> String {
+    let scope = scope.scope_ref();
     let mut out = String::with_capacity(prefix_len(scope));
     write_scope_prefix(scope, &mut out);
     out
 }
 
 /// The length of `scope`'s prefix in bytes.
-pub(crate) fn prefix_len(scope: &AnyScope) -> usize {
+pub(crate) fn prefix_len(scope: ScopeRef<'_>) -> usize {
     match scope {
-        AnyScope::Platform => PLATFORM_ROOT.len(),
-        AnyScope::Tenant(tenant) => TENANT_ROOT.len() + tenant.id().as_str().len() + 1,
-        AnyScope::Capsule(capsule) => {
+        ScopeRef::Platform => PLATFORM_ROOT.len(),
+        ScopeRef::Tenant(tenant) => TENANT_ROOT.len() + tenant.id().as_str().len() + 1,
+        ScopeRef::Capsule(capsule) => {
             CAPSULE_ROOT.len()
                 + capsule.tenant_id().as_str().len()
                 + capsule.id().as_str().len()
@@ -176,19 +177,32 @@ pub(crate) fn read_id(segment: &str) -> Option<String> {
 /// The object key `{scope prefix}{collection}/{id}/{id}…` (the collection is valid by
 /// `scoped_rules::check_object_collection`).
 pub(crate) fn object_key(
-    scope: &AnyScope,
+    scope: ScopeRef<'_>,
     collection: &str,
     ids: &[&str],
 ) -> Result<String, KeyRule> {
-    let capacity =
-        prefix_len(scope) + collection.len() + ids.iter().map(|id| id.len() + 1).sum::<usize>();
-    let mut out = String::with_capacity(capacity);
+    let ids_len = ids.iter().map(|id| id.len() + 1).sum::<usize>();
+    object_key_with(scope, collection, ids_len, |id| {
+        ids.iter().try_for_each(|each| id(each))
+    })
+}
+
+/// [`object_key`] with the ids handed over one at a time by `visit` (which stops at the first
+/// error), so a caller holding them in its own shape collects nothing; `ids_len` is a guess of
+/// their escaped length, for the key's one allocation.
+pub(crate) fn object_key_with(
+    scope: ScopeRef<'_>,
+    collection: &str,
+    ids_len: usize,
+    visit: impl FnOnce(&mut dyn FnMut(&str) -> Result<(), KeyRule>) -> Result<(), KeyRule>,
+) -> Result<String, KeyRule> {
+    let mut out = String::with_capacity(prefix_len(scope) + collection.len() + ids_len);
     write_scope_prefix(scope, &mut out);
     out.push_str(collection);
-    for id in ids {
+    visit(&mut |id| {
         out.push('/');
-        write_id(id, &mut out)?;
-    }
+        write_id(id, &mut out)
+    })?;
     if out.len() > MAX_OBJECT_KEY_BYTES {
         return Err(KeyRule::TooLong);
     }
@@ -260,7 +274,7 @@ mod tests {
         assert_eq!(scope_prefix(&tenant("t1")), "tenant/t1/");
         assert_eq!(scope_prefix(&capsule("t1", "c1")), "capsule/t1/c1/");
         for scope in [AnyScope::Platform, tenant("t1"), capsule("t1", "c1")] {
-            assert_eq!(scope_prefix(&scope).len(), prefix_len(&scope));
+            assert_eq!(scope_prefix(&scope).len(), prefix_len(scope.scope_ref()));
         }
     }
 
@@ -278,7 +292,7 @@ mod tests {
     #[test]
     fn ids_are_escaped_into_one_segment() {
         let key = object_key(
-            &tenant("t1"),
+            tenant("t1").scope_ref(),
             "uploads",
             &["a/b", "%2F", "..", ".", "x\n\u{85}"],
         )
@@ -286,12 +300,12 @@ mod tests {
         assert_eq!(key, "tenant/t1/uploads/a%2Fb/%252F/%2E%2E/%2E/x%0A%C2%85");
         assert_eq!(check_normal(&key, false), Ok(()));
         assert_eq!(
-            object_key(&tenant("t1"), "uploads", &[""]),
+            object_key(tenant("t1").scope_ref(), "uploads", &[""]),
             Err(KeyRule::EmptyId)
         );
         let long = "x".repeat(1024);
         assert_eq!(
-            object_key(&tenant("t1"), "uploads", &[&long]),
+            object_key(tenant("t1").scope_ref(), "uploads", &[&long]),
             Err(KeyRule::TooLong)
         );
     }
@@ -361,8 +375,8 @@ mod tests {
         ) {
             let ra: Vec<&str> = ia.iter().map(String::as_str).collect();
             let rb: Vec<&str> = ib.iter().map(String::as_str).collect();
-            let ka = object_key(&a, "uploads", &ra).unwrap();
-            let kb = object_key(&b, "uploads", &rb).unwrap();
+            let ka = object_key(a.scope_ref(), "uploads", &ra).unwrap();
+            let kb = object_key(b.scope_ref(), "uploads", &rb).unwrap();
             prop_assert_eq!(ka == kb, a == b && ia == ib);
             prop_assert!(ka.starts_with(&scope_prefix(&a)));
             prop_assert_eq!(check_normal(&ka, false), Ok(()));
@@ -374,7 +388,7 @@ mod tests {
         /// A key under one scope's prefix is under no other scope's.
         #[test]
         fn keys_belong_to_one_scope(a in any_scope(), b in any_scope(), id in ".{1,8}") {
-            let key = object_key(&a, "uploads", &[&id]).unwrap();
+            let key = object_key(a.scope_ref(), "uploads", &[&id]).unwrap();
             prop_assert_eq!(key.starts_with(&scope_prefix(&b)), a == b);
         }
     }

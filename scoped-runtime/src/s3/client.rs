@@ -10,7 +10,7 @@ use super::S3;
 use super::error::S3Error;
 use super::objects::{CapsuleObjects, ObjectKey, Objects, PlatformObjects, TenantObjects};
 use super::settings::S3Buckets;
-use crate::client::ScopedClient;
+use crate::client::{ScopedClient, Sender, StampScope};
 use crate::naming::s3 as naming;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
 
@@ -85,6 +85,7 @@ impl ScopedClient<Platform, S3> {
 /// through the client's guarded SDK client.
 pub struct ObjectStore<'c, O: Objects> {
     pub(super) client: &'c ScopedClient<O::Scope, S3>,
+    sender: Sender<S3>,
     _objects: PhantomData<fn() -> O>,
 }
 
@@ -92,6 +93,7 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
     fn new(client: &'c ScopedClient<O::Scope, S3>) -> Self {
         Self {
             client,
+            sender: client.sender(),
             _objects: PhantomData,
         }
     }
@@ -134,8 +136,14 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
         self.client.bucket()
     }
 
-    pub(super) fn raw(&self) -> &'c aws_sdk_s3::Client {
-        self.client.raw()
+    /// The S3 shared client: every request sent through it carries [`Self::stamp`].
+    pub(super) fn raw(&self) -> &aws_sdk_s3::Client {
+        self.sender.client()
+    }
+
+    /// Stamps a request with the client's scope, for the shared client's guard.
+    pub(super) fn stamp(&self) -> StampScope {
+        self.sender.stamp()
     }
 
     /// Uploads `body` (anything a [`ByteStream`] is made from: bytes, a file, a stream) as
@@ -157,6 +165,8 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
             .key(key.as_str())
             .body(body.into())
             .set_content_type(content_type.map(str::to_owned))
+            .customize()
+            .interceptor(self.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("PutObject", key.as_str(), e))?;
@@ -175,6 +185,8 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
             .get_object()
             .bucket(self.bucket()?)
             .key(key.as_str())
+            .customize()
+            .interceptor(self.stamp())
             .send()
             .await;
         match result {
@@ -206,6 +218,8 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
             .delete_object()
             .bucket(self.bucket()?)
             .key(key.as_str())
+            .customize()
+            .interceptor(self.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("DeleteObject", key.as_str(), e))?;
@@ -227,6 +241,8 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
             .bucket(bucket)
             .key(target.as_str())
             .copy_source(super::guard::encode_copy_source(bucket, source.as_str()))
+            .customize()
+            .interceptor(self.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("CopyObject", target.as_str(), e))?;
@@ -250,6 +266,8 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
             .get_object()
             .bucket(self.bucket()?)
             .key(key.as_str())
+            .customize()
+            .interceptor(self.stamp())
             .presigned(config)
             .await
             .map_err(|e| S3Error::sdk("GetObject", key.as_str(), e))
@@ -275,6 +293,8 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
             .bucket(self.bucket()?)
             .key(key.as_str())
             .set_content_type(content_type.map(str::to_owned))
+            .customize()
+            .interceptor(self.stamp())
             .presigned(config)
             .await
             .map_err(|e| S3Error::sdk("PutObject", key.as_str(), e))

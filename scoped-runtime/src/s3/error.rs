@@ -22,6 +22,16 @@ pub enum S3Violation {
         /// The S3 operation.
         operation: String,
     },
+    /// A request reached the shared client's guard without the scope a typed operation
+    /// stamps on it: a bug in this crate, rejected rather than sent unchecked.
+    #[error(
+        "{operation} rejected: the request carries no scope to check it against (every typed \
+         operation stamps one; please report this as a bug in scoped-runtime)"
+    )]
+    Unscoped {
+        /// The S3 operation.
+        operation: String,
+    },
     /// The request names another bucket than the scope's.
     #[error("{operation} rejected: bucket {bucket:?} is not this scope's bucket {expected:?}")]
     ForeignBucket {

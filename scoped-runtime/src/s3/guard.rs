@@ -37,6 +37,7 @@ use aws_smithy_runtime_api::client::interceptors::context::Input;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 
 use super::error::S3Violation;
+use super::settings::S3Buckets;
 use crate::naming::s3::{self as naming, KeyRule};
 
 const NOT_SCOPED: &str = "the guard allows only object operations whose bucket and keys it can \
@@ -82,6 +83,54 @@ impl Intercept for S3Guard {
     }
 }
 
+/// The interceptor of the S3 shared client: checks each request against the bucket and prefix
+/// of the scope a typed operation stamped on it, and rejects a request without one.
+pub(crate) struct RequestGuard {
+    /// `None` when the factory has no `S3Buckets`: every request is rejected.
+    buckets: Option<S3Buckets>,
+}
+
+impl RequestGuard {
+    pub(crate) fn new(buckets: Option<S3Buckets>) -> Self {
+        Self { buckets }
+    }
+}
+
+impl fmt::Debug for RequestGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestGuard")
+            .field("buckets", &self.buckets)
+            .finish()
+    }
+}
+
+impl Intercept for RequestGuard {
+    fn name(&self) -> &'static str {
+        "scoped_runtime::S3RequestGuard"
+    }
+
+    fn read_before_serialization(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let cfg: &ConfigBag = cfg;
+        let operation = cfg.load::<Metadata>().map_or("unknown", Metadata::name);
+        let scope = crate::client::request_scope(cfg, || S3Violation::Unscoped {
+            operation: operation.to_owned(),
+        })?;
+        let bucket = self.buckets.as_ref().map(|b| b.bucket_of(scope));
+        check_input(
+            bucket,
+            &naming::scope_prefix(scope),
+            operation,
+            context.input(),
+        )
+        .map_err(BoxError::from)
+    }
+}
+
 /// One request's check: the guard's scope and the operation's name for errors.
 struct Check<'a> {
     bucket: &'a str,
@@ -92,62 +141,73 @@ struct Check<'a> {
 impl S3Guard {
     /// Checks one request's input.
     pub(crate) fn check(&self, operation: &str, input: &Input) -> Result<(), S3Violation> {
-        let Some(bucket) = self.bucket.as_deref() else {
-            return Err(S3Violation::NoBuckets {
-                operation: operation.to_owned(),
-            });
-        };
-        let check = Check {
-            bucket,
-            prefix: &self.prefix,
-            operation,
-        };
-        macro_rules! keyed {
-            ($($ty:ty),+) => {$(
-                if let Some(input) = input.downcast_ref::<$ty>() {
-                    check.bucket(input.bucket())?;
-                    return check.key("Key", input.key());
-                }
-            )+};
-        }
-        keyed!(
-            GetObjectInput,
-            PutObjectInput,
-            HeadObjectInput,
-            DeleteObjectInput,
-            CreateMultipartUploadInput,
-            UploadPartInput,
-            CompleteMultipartUploadInput,
-            AbortMultipartUploadInput,
-            ListPartsInput
-        );
-        if let Some(input) = input.downcast_ref::<ListObjectsV2Input>() {
-            check.bucket(input.bucket())?;
-            return check.prefix(input.prefix());
-        }
-        if let Some(input) = input.downcast_ref::<CopyObjectInput>() {
-            check.bucket(input.bucket())?;
-            check.key("Key", input.key())?;
-            return check.copy_source(input.copy_source());
-        }
-        if let Some(input) = input.downcast_ref::<UploadPartCopyInput>() {
-            check.bucket(input.bucket())?;
-            check.key("Key", input.key())?;
-            return check.copy_source(input.copy_source());
-        }
-        if let Some(input) = input.downcast_ref::<DeleteObjectsInput>() {
-            check.bucket(input.bucket())?;
-            let objects = input.delete().map(|d| d.objects()).unwrap_or_default();
-            for (i, object) in objects.iter().enumerate() {
-                check.key(&format!("Delete.Objects[{i}].Key"), Some(object.key()))?;
-            }
-            return Ok(());
-        }
-        Err(S3Violation::UnsupportedOperation {
-            operation: operation.to_owned(),
-            reason: NOT_SCOPED,
-        })
+        check_input(self.bucket.as_deref(), &self.prefix, operation, input)
     }
+}
+
+/// Checks one request's input against the scope's `bucket` (`None`: the factory has no
+/// `S3Buckets`) and key `prefix`.
+fn check_input(
+    bucket: Option<&str>,
+    prefix: &str,
+    operation: &str,
+    input: &Input,
+) -> Result<(), S3Violation> {
+    let Some(bucket) = bucket else {
+        return Err(S3Violation::NoBuckets {
+            operation: operation.to_owned(),
+        });
+    };
+    let check = Check {
+        bucket,
+        prefix,
+        operation,
+    };
+    macro_rules! keyed {
+        ($($ty:ty),+) => {$(
+            if let Some(input) = input.downcast_ref::<$ty>() {
+                check.bucket(input.bucket())?;
+                return check.key("Key", input.key());
+            }
+        )+};
+    }
+    keyed!(
+        GetObjectInput,
+        PutObjectInput,
+        HeadObjectInput,
+        DeleteObjectInput,
+        CreateMultipartUploadInput,
+        UploadPartInput,
+        CompleteMultipartUploadInput,
+        AbortMultipartUploadInput,
+        ListPartsInput
+    );
+    if let Some(input) = input.downcast_ref::<ListObjectsV2Input>() {
+        check.bucket(input.bucket())?;
+        return check.prefix(input.prefix());
+    }
+    if let Some(input) = input.downcast_ref::<CopyObjectInput>() {
+        check.bucket(input.bucket())?;
+        check.key("Key", input.key())?;
+        return check.copy_source(input.copy_source());
+    }
+    if let Some(input) = input.downcast_ref::<UploadPartCopyInput>() {
+        check.bucket(input.bucket())?;
+        check.key("Key", input.key())?;
+        return check.copy_source(input.copy_source());
+    }
+    if let Some(input) = input.downcast_ref::<DeleteObjectsInput>() {
+        check.bucket(input.bucket())?;
+        let objects = input.delete().map(|d| d.objects()).unwrap_or_default();
+        for (i, object) in objects.iter().enumerate() {
+            check.key(&format!("Delete.Objects[{i}].Key"), Some(object.key()))?;
+        }
+        return Ok(());
+    }
+    Err(S3Violation::UnsupportedOperation {
+        operation: operation.to_owned(),
+        reason: NOT_SCOPED,
+    })
 }
 
 impl Check<'_> {

@@ -65,6 +65,8 @@ impl<O: Objects> ObjectStore<'_, O> {
             .prefix(&prefix)
             .max_keys(page_size.clamp(1, 1000))
             .set_continuation_token(token.map(str::to_owned))
+            .customize()
+            .interceptor(self.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("ListObjectsV2", &prefix, e))?;

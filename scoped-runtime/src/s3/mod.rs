@@ -47,6 +47,15 @@ impl sealed::Sealed for S3 {
         aws_sdk_s3::Client::from_conf(builder.build())
     }
 
+    fn shared(config: &ServiceConfig<'_>) -> Self::Raw {
+        let settings = config.settings::<S3Buckets>();
+        let builder = aws_sdk_s3::config::Builder::from(config.sdk_config())
+            .interceptor(guard::RequestGuard::new(settings.cloned()))
+            .force_path_style(settings.is_some_and(S3Buckets::path_style))
+            .sign_per_request(config.request_signing());
+        aws_sdk_s3::Client::from_conf(builder.build())
+    }
+
     fn signed(config: &SdkConfig, signing: Option<RoleSigning>) -> Self::Raw {
         let mut builder = aws_sdk_s3::config::Builder::from(config);
         if let Some(signing) = signing {

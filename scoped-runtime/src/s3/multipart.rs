@@ -40,6 +40,8 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
             .bucket(self.bucket()?)
             .key(key.as_str())
             .set_content_type(content_type.map(str::to_owned))
+            .customize()
+            .interceptor(self.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("CreateMultipartUpload", key.as_str(), e))?;
@@ -90,6 +92,8 @@ impl<O: Objects> MultipartUpload<'_, '_, O> {
             .upload_id(&self.upload_id)
             .part_number(part)
             .body(body.into())
+            .customize()
+            .interceptor(self.store.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("UploadPart", self.key.as_str(), e))?;
@@ -120,6 +124,8 @@ impl<O: Objects> MultipartUpload<'_, '_, O> {
                     .set_parts(Some(self.parts))
                     .build(),
             )
+            .customize()
+            .interceptor(self.store.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("CompleteMultipartUpload", self.key.as_str(), e))?;
@@ -138,6 +144,8 @@ impl<O: Objects> MultipartUpload<'_, '_, O> {
             .bucket(self.store.bucket()?)
             .key(self.key.as_str())
             .upload_id(&self.upload_id)
+            .customize()
+            .interceptor(self.store.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("AbortMultipartUpload", self.key.as_str(), e))?;

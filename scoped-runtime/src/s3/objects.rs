@@ -109,6 +109,10 @@ objects_scope_check! {
     note = "use the client of `{Self}`'s own scope: `factory.capsule_s3(&capsule)` for capsule objects, `factory.tenant_s3(&tenant)` for tenant objects",
 }
 
+/// Bytes reserved per id when an object key is written from an object's fields (ids are
+/// usually ids, file names or timestamps: a longer one grows the key once).
+const ID_LEN_GUESS: usize = 24;
+
 /// The key of one object of type `O` in one scope: built only from a scope and ids, so always
 /// under the scope's prefix and in normal form.
 pub struct ObjectKey<O: ?Sized> {
@@ -123,7 +127,7 @@ impl<O: Objects + ?Sized> ObjectKey<O> {
     ///
     /// [`S3Error::ObjectKey`] if an id is empty or the key exceeds 1,024 bytes.
     pub fn new(scope: &O::Scope, ids: &[&str]) -> Result<Self, S3Error> {
-        let key = naming::object_key(&scope.any_scope(), O::COLLECTION, ids).map_err(|rule| {
+        let key = naming::object_key(scope.scope_ref(), O::COLLECTION, ids).map_err(|rule| {
             S3Error::ObjectKey {
                 collection: O::COLLECTION,
                 ids: ids.iter().map(|id| (*id).to_owned()).collect(),
@@ -142,10 +146,33 @@ impl<O: Objects + ?Sized> ObjectKey<O> {
     ///
     /// As [`Self::new`].
     pub fn of(scope: &O::Scope, object: &O) -> Result<Self, S3Error> {
-        let mut ids: Vec<String> = Vec::with_capacity(O::ID_COUNT);
-        object.visit_ids(&mut |segment| ids.push(segment.as_str().to_owned()));
-        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        Self::new(scope, &ids)
+        // Written straight into the key: no id is collected unless the key is refused.
+        let built = naming::object_key_with(
+            scope.scope_ref(),
+            O::COLLECTION,
+            ID_LEN_GUESS * O::ID_COUNT,
+            |write| {
+                let mut written = Ok(());
+                object.visit_ids(&mut |segment| {
+                    if written.is_ok() {
+                        written = write(segment.as_str());
+                    }
+                });
+                written
+            },
+        );
+        match built {
+            Ok(key) => Ok(Self {
+                key,
+                _object: PhantomData,
+            }),
+            Err(_) => {
+                let mut ids: Vec<String> = Vec::with_capacity(O::ID_COUNT);
+                object.visit_ids(&mut |segment| ids.push(segment.as_str().to_owned()));
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                Self::new(scope, &ids)
+            }
+        }
     }
 
     /// A key read back from a listing of `scope`'s collection, if it is one of `O`'s: the ids

@@ -121,6 +121,31 @@ impl Intercept for SnsGuard {
     }
 }
 
+/// The interceptor of the SNS shared client: checks each request against the names of the
+/// scope a typed operation stamped on it, and rejects a request without one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RequestGuard;
+
+impl Intercept for RequestGuard {
+    fn name(&self) -> &'static str {
+        "scoped_runtime::SnsRequestGuard"
+    }
+
+    fn read_before_serialization(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let cfg: &ConfigBag = cfg;
+        let operation = || cfg.load::<Metadata>().map_or("unknown", Metadata::name);
+        let scope = crate::client::request_scope(cfg, || SnsViolation::Unscoped {
+            operation: operation().to_owned(),
+        })?;
+        check_request(&ScopeNames::of(scope), context.input(), operation).map_err(BoxError::from)
+    }
+}
+
 /// Checks one request's input against the scope's names.
 pub(crate) fn check_request<'a>(
     names: &ScopeNames,

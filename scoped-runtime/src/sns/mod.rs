@@ -59,6 +59,13 @@ impl sealed::Sealed for Sns {
         aws_sdk_sns::Client::from_conf(builder.build())
     }
 
+    fn shared(config: &ServiceConfig<'_>) -> Self::Raw {
+        let builder = aws_sdk_sns::config::Builder::from(config.sdk_config())
+            .interceptor(guard::RequestGuard)
+            .sign_per_request(config.request_signing());
+        aws_sdk_sns::Client::from_conf(builder.build())
+    }
+
     fn signed(config: &SdkConfig, signing: Option<RoleSigning>) -> Self::Raw {
         let mut builder = aws_sdk_sns::config::Builder::from(config);
         if let Some(signing) = signing {

@@ -6,6 +6,16 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SnsViolation {
+    /// A request reached the shared client's guard without the scope a typed operation
+    /// stamps on it: a bug in this crate, rejected rather than sent unchecked.
+    #[error(
+        "SNS {operation} rejected: the request carries no scope to check it against \
+         (every typed operation stamps one; please report this as a bug in scoped-runtime)"
+    )]
+    Unscoped {
+        /// The SNS operation.
+        operation: String,
+    },
     /// The operation is not on the guard's allow-list.
     #[error(
         "SNS {operation} is not allowed through a scoped client: the guard allows only \

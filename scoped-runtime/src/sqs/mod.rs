@@ -67,6 +67,13 @@ impl sealed::Sealed for Sqs {
         aws_sdk_sqs::Client::from_conf(builder.build())
     }
 
+    fn shared(config: &ServiceConfig<'_>) -> Self::Raw {
+        let builder = aws_sdk_sqs::config::Builder::from(config.sdk_config())
+            .interceptor(guard::RequestGuard)
+            .sign_per_request(config.request_signing());
+        aws_sdk_sqs::Client::from_conf(builder.build())
+    }
+
     fn signed(config: &SdkConfig, signing: Option<RoleSigning>) -> Self::Raw {
         let mut builder = aws_sdk_sqs::config::Builder::from(config);
         if let Some(signing) = signing {

@@ -673,4 +673,5 @@ fn a_load_dropped_with_its_runtime_is_started_again() {
 }
 
 mod fleet;
+mod idle;
 mod throttling;

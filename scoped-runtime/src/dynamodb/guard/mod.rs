@@ -71,6 +71,7 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use crate::dynamodb::schema::{self, DeclarationsRead};
 use crate::dynamodb::schema::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
 use crate::error::IsolationViolation;
+use crate::scope::{AnyScope, Platform};
 use keys::{Table, missing_partition_key};
 
 pub(crate) use scope::GuardedScope;
@@ -115,6 +116,37 @@ impl<S: GuardedScope> Intercept for IsolationGuard<S> {
     ) -> Result<(), BoxError> {
         let operation = || cfg.load::<Metadata>().map_or("unknown", Metadata::name);
         check_request(&self.scope, context.input(), operation).map_err(BoxError::from)
+    }
+}
+
+/// The interceptor of the service's shared client: checks each request against the scope a
+/// typed operation stamped on it (`client::StampScope`), and rejects a request without one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RequestGuard;
+
+impl Intercept for RequestGuard {
+    fn name(&self) -> &'static str {
+        "scoped_runtime::RequestGuard"
+    }
+
+    fn read_before_serialization(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let cfg: &ConfigBag = cfg;
+        let operation = || cfg.load::<Metadata>().map_or("unknown", Metadata::name);
+        let scope = crate::client::request_scope(cfg, || IsolationViolation::Unscoped {
+            operation: operation().to_owned(),
+        })?;
+        let input = context.input();
+        match scope {
+            AnyScope::Platform => check_request(&Platform::new(), input, operation),
+            AnyScope::Tenant(tenant) => check_request(tenant, input, operation),
+            AnyScope::Capsule(capsule) => check_request(capsule, input, operation),
+        }
+        .map_err(BoxError::from)
     }
 }
 

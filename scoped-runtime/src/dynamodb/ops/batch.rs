@@ -64,9 +64,12 @@ impl<E: Entity> Items<E> {
                         .build()
                         .map_err(|err| build_error("BatchGetItem", self.table.as_str(), err))?;
                     let output = self
-                        .client
+                        .sender
+                        .client()
                         .batch_get_item()
                         .request_items(self.table.as_str(), request)
+                        .customize()
+                        .interceptor(self.sender.stamp())
                         .send()
                         .await
                         .map_err(|err| {
@@ -155,9 +158,12 @@ impl<E: Entity> Items<E> {
             let chunk: Vec<WriteRequest> = writes.by_ref().take(WRITE_CHUNK).collect();
             self.until_processed("BatchWriteItem", chunk, |pending| async move {
                 let output = self
-                    .client
+                    .sender
+                    .client()
                     .batch_write_item()
                     .request_items(self.table.as_str(), pending)
+                    .customize()
+                    .interceptor(self.sender.stamp())
                     .send()
                     .await
                     .map_err(|err| {

@@ -227,7 +227,7 @@ impl<C: Collection> CollectionQuery<C> {
 
     fn plan(&self) -> Result<Plan, Error> {
         Ok(Plan {
-            client: self.items.client.clone(),
+            sender: self.items.sender.clone(),
             table: self.items.table.to_string(),
             partition: self.partition.clone()?,
             condition: None,

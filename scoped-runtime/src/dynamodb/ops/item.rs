@@ -72,11 +72,14 @@ impl<E: Entity> Items<E> {
             };
         }
         let sent = self
-            .client
+            .sender
+            .client()
             .put_item()
             .table_name(self.table.as_str())
             .set_item(Some(attributes))
             .set_condition_expression(condition.map(str::to_owned))
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await;
         match sent {
@@ -109,11 +112,14 @@ impl<E: Entity> Items<E> {
     {
         let key = self.item_key(ids)?;
         let output = self
-            .client
+            .sender
+            .client()
             .get_item()
             .table_name(self.table.as_str())
             .set_key(Some(item_key_map(&key)))
             .consistent_read(self.consistent)
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| {
@@ -143,10 +149,13 @@ impl<E: Entity> Items<E> {
                 .replace_claiming(&key, &write, &[], None, |_| Ok(()))
                 .await;
         }
-        self.client
+        self.sender
+            .client()
             .delete_item()
             .table_name(self.table.as_str())
             .set_key(Some(item_key_map(&key)))
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| {
@@ -244,7 +253,8 @@ impl<E: Entity> Items<E> {
         };
         let key_attributes = item_key_map(&key);
         let sent = self
-            .client
+            .sender
+            .client()
             .update_item()
             .table_name(table)
             .set_key(Some(key_attributes.clone()))
@@ -254,6 +264,8 @@ impl<E: Entity> Items<E> {
             .set_condition_expression(expression.condition)
             .return_values(ReturnValue::AllNew)
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await;
         match sent {
@@ -283,11 +295,14 @@ impl<E: Entity> Items<E> {
         key: &str,
     ) -> Result<Option<Item>, Error> {
         let output = self
-            .client
+            .sender
+            .client()
             .get_item()
             .table_name(self.table.as_str())
             .set_key(Some(key_attributes))
             .consistent_read(true)
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| request_error("GetItem", self.table.as_str(), Some(key), err))?;

@@ -41,6 +41,8 @@ use std::marker::PhantomData;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::DeserializeOwned;
 
+use crate::client::Sender;
+use crate::dynamodb::DynamoDb;
 use crate::dynamodb::entity::{Entity, ItemKey, PartitionKey};
 use crate::dynamodb::error::Error;
 use crate::error::KeyError;
@@ -97,7 +99,7 @@ pub(crate) use crate::dynamodb::schema::{PARTITION_KEY_ATTRIBUTE, SORT_KEY_ATTRI
 /// ```
 pub struct Items<E: Entity> {
     scope: E::Scope,
-    client: aws_sdk_dynamodb::Client,
+    sender: Sender<DynamoDb>,
     table: TableName,
     consistent: bool,
     page_size: Option<i32>,
@@ -107,11 +109,11 @@ pub struct Items<E: Entity> {
 }
 
 impl<E: Entity> Items<E> {
-    pub(crate) fn new(scope: E::Scope, client: aws_sdk_dynamodb::Client) -> Self {
+    pub(crate) fn new(scope: E::Scope, sender: Sender<DynamoDb>) -> Self {
         Self {
             table: E::table_name(&scope),
             scope,
-            client,
+            sender,
             consistent: false,
             page_size: None,
             segments: 1,
@@ -163,7 +165,7 @@ impl<E: Entity> Items<E> {
     /// The guarded SDK client the operations use.
     #[must_use]
     pub fn raw(&self) -> &aws_sdk_dynamodb::Client {
-        &self.client
+        self.sender.raw()
     }
 
     /// Creates the entity's table in this scope if it does not exist, keyed as its declaration
@@ -183,7 +185,7 @@ impl<E: Entity> Items<E> {
     /// in the table.
     pub async fn provision(&self) -> Result<(), Error> {
         crate::dynamodb::tags::claim::<E>()?;
-        provision_table(&self.client, self.table.as_str(), E::schema()).await
+        provision_table(self.sender.raw(), self.table.as_str(), E::schema()).await
     }
 
     /// The entity in `item`, an item read through the SDK client ([`raw`](Self::raw)): an
@@ -268,7 +270,7 @@ impl<E: Entity> Clone for Items<E> {
     fn clone(&self) -> Self {
         Self {
             scope: self.scope.clone(),
-            client: self.client.clone(),
+            sender: self.sender.clone(),
             table: self.table.clone(),
             consistent: self.consistent,
             page_size: self.page_size,

@@ -5,6 +5,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::convert::{Item, request_error};
 use super::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
+use crate::client::Sender;
+use crate::dynamodb::DynamoDb;
 use crate::dynamodb::cursor::{Cursor, CursorError, Direction, QueryFingerprint, QueryTarget};
 use crate::dynamodb::error::Error;
 use crate::dynamodb::range::{SortCondition, SortRange};
@@ -14,7 +16,7 @@ use crate::scope::Scope;
 /// One query's requests.
 #[derive(Clone)]
 pub(crate) struct Plan {
-    pub(crate) client: aws_sdk_dynamodb::Client,
+    pub(crate) sender: Sender<DynamoDb>,
     pub(crate) table: String,
     pub(crate) partition: String,
     /// The condition on `sk`; `None` in a table keyed by `pk` alone, or for every item of
@@ -140,7 +142,8 @@ impl Plan {
         start: Option<Item>,
     ) -> Result<(Vec<Item>, Option<Item>), Error> {
         let mut request = self
-            .client
+            .sender
+            .client()
             .query()
             .table_name(&self.table)
             .set_index_name(self.index.map(|index| index.name.to_owned()))
@@ -175,6 +178,8 @@ impl Plan {
         }
         let output = request
             .key_condition_expression(expression)
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| request_error("Query", &self.table, Some(&self.partition), err))?;

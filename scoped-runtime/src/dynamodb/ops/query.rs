@@ -257,7 +257,7 @@ impl<E: Entity, P> Query<E, P> {
         };
         let limit = request_limit(self.items.page_size, self.limit);
         Ok(Some(Plan {
-            client: self.items.client.clone(),
+            sender: self.items.sender.clone(),
             table: self.items.table.to_string(),
             partition,
             condition,

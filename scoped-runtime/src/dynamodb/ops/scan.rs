@@ -8,6 +8,8 @@ use serde::de::DeserializeOwned;
 use super::convert::{Item, request_error};
 use super::stream::{ItemStream, follow_pages};
 use super::{Items, PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
+use crate::client::Sender;
+use crate::dynamodb::DynamoDb;
 use crate::dynamodb::entity::{Entity, Table};
 use crate::dynamodb::error::Error;
 use crate::scope::{Platform, Scope, Tenant};
@@ -207,7 +209,7 @@ impl<E: Entity> Items<E> {
         let total = self.segments;
         (0..total)
             .map(|segment| ScanSegment {
-                client: self.client.clone(),
+                sender: self.sender.clone(),
                 table: self.table.to_string(),
                 filter: filter.clone(),
                 // Both are at most `MAX_SEGMENTS`, well inside `i32`.
@@ -227,7 +229,7 @@ impl<E: Entity> Items<E> {
 /// What each page request of one scan segment needs.
 #[derive(Clone)]
 struct ScanSegment {
-    client: aws_sdk_dynamodb::Client,
+    sender: Sender<DynamoDb>,
     table: String,
     filter: EntityFilter,
     /// `(Segment, TotalSegments)` of a parallel scan.
@@ -245,7 +247,8 @@ struct ScanPage {
 impl ScanSegment {
     async fn fetch(&self, start: Option<Item>) -> Result<ScanPage, Error> {
         let mut request = self
-            .client
+            .sender
+            .client()
             .scan()
             .table_name(&self.table)
             .filter_expression(self.filter.expression)
@@ -261,6 +264,8 @@ impl ScanSegment {
             request = request.expression_attribute_values(*placeholder, value.clone());
         }
         let output = request
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| request_error("Scan", &self.table, None, err))?;

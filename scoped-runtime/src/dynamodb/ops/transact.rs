@@ -14,6 +14,8 @@ use super::convert::{Item, build_error, item_key_map, request_error, to_item};
 use super::item::ABSENT;
 use super::unique;
 use super::update::{UpdateExpression, upsert_ids};
+use crate::client::Sender;
+use crate::dynamodb::DynamoDb;
 use crate::dynamodb::entity::EntityInScope;
 use crate::dynamodb::entity::{Entity, ItemKey, Table};
 use crate::dynamodb::error::{CancellationReason, Duplicate, Error};
@@ -63,7 +65,7 @@ const TRANSACT: &str = "TransactWriteItems";
 #[must_use = "a transaction does nothing until it is sent"]
 pub struct Transaction<S> {
     scope: S,
-    client: aws_sdk_dynamodb::Client,
+    sender: Sender<DynamoDb>,
     items: Vec<TransactWriteItem>,
     /// What each of `items` writes, to name it in a cancellation.
     writes: Vec<Write>,
@@ -73,10 +75,10 @@ pub struct Transaction<S> {
 }
 
 impl<S: Scope> Transaction<S> {
-    pub(crate) fn new(scope: S, client: aws_sdk_dynamodb::Client) -> Self {
+    pub(crate) fn new(scope: S, sender: Sender<DynamoDb>) -> Self {
         Self {
             scope,
-            client,
+            sender,
             items: Vec::new(),
             writes: Vec::new(),
             tables: Vec::new(),
@@ -213,9 +215,12 @@ impl<S: Scope> Transaction<S> {
         }
         let tables = self.tables.join(", ");
         let sent = self
-            .client
+            .sender
+            .client()
             .transact_write_items()
             .set_transact_items(Some(self.items))
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await;
         match sent {

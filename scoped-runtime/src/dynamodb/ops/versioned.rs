@@ -108,7 +108,8 @@ impl<E: Entity> Items<E> {
             return Ok(next);
         }
         let sent = self
-            .client
+            .sender
+            .client()
             .put_item()
             .table_name(table)
             .set_item(Some(attributes))
@@ -116,6 +117,8 @@ impl<E: Entity> Items<E> {
             .expression_attribute_names("#v", attribute)
             .expression_attribute_values(":v", AttributeValue::N(expected.to_string()))
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await;
         match sent {

@@ -468,7 +468,7 @@ impl<E: IndexedBy<I>, I: Index, P> IndexQuery<E, I, P> {
             .into_iter()
             .map(|(shard, partition)| {
                 let plan = Plan {
-                    client: self.items.client.clone(),
+                    sender: self.items.sender.clone(),
                     table: self.items.table.to_string(),
                     partition,
                     condition: condition.clone(),

@@ -432,9 +432,12 @@ impl<E: Entity> Items<E> {
             roles.push(Role::Release(claim.clone()));
         }
         let sent = self
-            .client
+            .sender
+            .client()
             .transact_write_items()
             .set_transact_items(Some(items))
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await;
         let err = match sent {
