@@ -224,6 +224,8 @@ mod iam;
 mod ident;
 mod key;
 mod kind;
+#[cfg(any(feature = "sqs", feature = "sns"))]
+mod messaging;
 mod naming;
 mod role;
 #[cfg(feature = "s3")]

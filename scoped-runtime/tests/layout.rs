@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 const SERVICES: [&str; 4] = ["dynamodb", "s3", "sqs", "sns"];
 
 /// The core's modules: files and directories directly under `src/`.
-const CORE: [&str; 10] = [
+const CORE: [&str; 11] = [
     "scope.rs",
     "ident.rs",
     "key.rs",
@@ -33,6 +33,7 @@ const CORE: [&str; 10] = [
     "role.rs",
     "error",
     "naming",
+    "messaging",
     "iam",
 ];
 

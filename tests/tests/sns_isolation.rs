@@ -12,13 +12,14 @@
 
 use std::time::Duration;
 
-use aws_sdk_sns::types::MessageAttributeValue;
 use scoped_runtime::{
     AwsClientFactory, Capsule, SnsError, SnsViolation, Tenant, capsule_queue, capsule_topic,
     tenant_queue, tenant_topic,
 };
-use scoped_tests::messaging::{MessagingTap, tapped_factory, unguarded_sqs};
-use scoped_tests::{lone_code, unique};
+use scoped_tests::messaging::{
+    MessagingTap, assert_rejected, attempt, sibling_scopes, sns_label, tapped_factory,
+    unguarded_sqs,
+};
 
 /// A tenant's event, published to its topic.
 #[tenant_topic("events")]
@@ -66,42 +67,18 @@ struct Cell {
 
 async fn world() -> (AwsClientFactory, MessagingTap, [Tenant; 2], [Capsule; 4]) {
     let (factory, tap) = tapped_factory().await;
-    let t1 = format!("t1-{}", unique());
-    let t10 = format!("{t1}0");
-    let code = lone_code("N");
-    let capsule = |tenant: &str, id: &str| Capsule::new(tenant, id, &code).unwrap();
-    (
-        factory,
-        tap,
-        [
-            Tenant::new(&t1, "One").unwrap(),
-            Tenant::new(&t10, "Ten").unwrap(),
-        ],
-        [
-            capsule(&t1, "caps-1"),
-            capsule(&t1, "caps-10"),
-            capsule(&t10, "caps-1"),
-            capsule(&t10, "caps-10"),
-        ],
-    )
+    let (tenants, capsules) = sibling_scopes("N");
+    (factory, tap, tenants, capsules)
 }
 
-fn label(value: &str) -> MessageAttributeValue {
-    MessageAttributeValue::builder()
-        .data_type("String")
-        .string_value(value)
-        .build()
-        .unwrap()
+/// The violation a request naming another scope's topic gets.
+fn foreign_topic(violation: &SnsViolation) -> bool {
+    matches!(violation, SnsViolation::ForeignTopic { .. })
 }
 
-fn violation<T: std::fmt::Debug, E: std::error::Error + 'static>(
-    what: &str,
-    result: Result<T, E>,
-) -> SnsViolation {
-    let err = result.expect_err(what);
-    SnsViolation::find_in(&err)
-        .unwrap_or_else(|| panic!("{what}: not a guard rejection: {err:?}"))
-        .clone()
+/// The violation a subscription of another scope's queue (or any other endpoint) gets.
+fn foreign_subscriber(violation: &SnsViolation) -> bool {
+    matches!(violation, SnsViolation::ForeignSubscriber { .. })
 }
 
 /// The matrix: each scope's topic delivers to its own queue only; each scope's guarded client
@@ -155,121 +132,100 @@ async fn every_scope_publishes_only_to_its_own_topic() {
     }
 
     let before = tap.requests();
+    let mut checked = 0;
     for own in &cells {
         for other in cells.iter().filter(|c| c.name != own.name) {
-            let what = |op: &str| format!("{} {op} on {}'s", own.name, other.name);
             let raw = &own.raw;
-            assert!(matches!(
-                violation(
-                    &what("Publish"),
-                    raw.publish()
-                        .topic_arn(&other.topic_arn)
-                        .message("{}")
-                        .message_attributes("scoped.scope", label(&own.label))
-                        .send()
-                        .await
-                ),
-                SnsViolation::ForeignTopic { .. }
-            ));
-            assert!(matches!(
-                violation(
-                    &what("Publish by TargetArn"),
-                    raw.publish()
-                        .target_arn(&other.topic_arn)
-                        .message("{}")
-                        .message_attributes("scoped.scope", label(&own.label))
-                        .send()
-                        .await
-                ),
-                SnsViolation::ForeignTopic { .. }
-            ));
-            assert!(matches!(
-                violation(
-                    &what("PublishBatch"),
-                    raw.publish_batch()
-                        .topic_arn(&other.topic_arn)
-                        .publish_batch_request_entries(
-                            aws_sdk_sns::types::PublishBatchRequestEntry::builder()
-                                .id("0")
-                                .message("{}")
-                                .message_attributes("scoped.scope", label(&own.label))
-                                .build()
-                                .unwrap()
-                        )
-                        .send()
-                        .await
-                ),
-                SnsViolation::ForeignTopic { .. }
-            ));
-            // Their topic with my queue, and my topic with their queue.
-            assert!(matches!(
-                violation(
-                    &what("Subscribe to topic"),
-                    raw.subscribe()
-                        .topic_arn(&other.topic_arn)
-                        .protocol("sqs")
-                        .endpoint(&own.queue_arn)
-                        .send()
-                        .await
-                ),
-                SnsViolation::ForeignTopic { .. }
-            ));
-            assert!(matches!(
-                violation(
-                    &what("Subscribe queue"),
-                    raw.subscribe()
-                        .topic_arn(&own.topic_arn)
-                        .protocol("sqs")
-                        .endpoint(&other.queue_arn)
-                        .send()
-                        .await
-                ),
-                SnsViolation::ForeignSubscriber { .. }
-            ));
-            assert!(matches!(
-                violation(
-                    &what("CreateTopic"),
-                    raw.create_topic().name(&other.topic_name).send().await
-                ),
-                SnsViolation::ForeignTopic { .. }
-            ));
-            for result in [
-                raw.delete_topic()
-                    .topic_arn(&other.topic_arn)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_sdk_sns::Error::from),
-                raw.get_topic_attributes()
-                    .topic_arn(&other.topic_arn)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_sdk_sns::Error::from),
-                raw.list_subscriptions_by_topic()
-                    .topic_arn(&other.topic_arn)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_sdk_sns::Error::from),
-            ] {
-                assert!(matches!(
-                    violation(&what("topic operation"), result),
-                    SnsViolation::ForeignTopic { .. }
-                ));
-            }
-            assert!(matches!(
-                violation(
-                    &what("Unsubscribe"),
-                    raw.unsubscribe()
-                        .subscription_arn(&other.subscription)
-                        .send()
-                        .await
-                ),
-                SnsViolation::ForeignTopic { .. }
-            ));
+            let topic = &other.topic_arn;
+            let entry = aws_sdk_sns::types::PublishBatchRequestEntry::builder()
+                .id("0")
+                .message("{}")
+                .message_attributes("scoped.scope", sns_label(&own.label))
+                .build()
+                .unwrap();
+            checked += assert_rejected(
+                &format!("{} on {}'s", own.name, other.name),
+                SnsViolation::find_in,
+                vec![
+                    attempt(
+                        "Publish",
+                        foreign_topic,
+                        raw.publish()
+                            .topic_arn(topic)
+                            .message("{}")
+                            .message_attributes("scoped.scope", sns_label(&own.label))
+                            .send(),
+                    ),
+                    attempt(
+                        "Publish by TargetArn",
+                        foreign_topic,
+                        raw.publish()
+                            .target_arn(topic)
+                            .message("{}")
+                            .message_attributes("scoped.scope", sns_label(&own.label))
+                            .send(),
+                    ),
+                    attempt(
+                        "PublishBatch",
+                        foreign_topic,
+                        raw.publish_batch()
+                            .topic_arn(topic)
+                            .publish_batch_request_entries(entry)
+                            .send(),
+                    ),
+                    // Their topic with my queue, and my topic with their queue.
+                    attempt(
+                        "Subscribe to topic",
+                        foreign_topic,
+                        raw.subscribe()
+                            .topic_arn(topic)
+                            .protocol("sqs")
+                            .endpoint(&own.queue_arn)
+                            .send(),
+                    ),
+                    attempt(
+                        "Subscribe queue",
+                        foreign_subscriber,
+                        raw.subscribe()
+                            .topic_arn(&own.topic_arn)
+                            .protocol("sqs")
+                            .endpoint(&other.queue_arn)
+                            .send(),
+                    ),
+                    attempt(
+                        "CreateTopic",
+                        foreign_topic,
+                        raw.create_topic().name(&other.topic_name).send(),
+                    ),
+                    attempt(
+                        "DeleteTopic",
+                        foreign_topic,
+                        raw.delete_topic().topic_arn(topic).send(),
+                    ),
+                    attempt(
+                        "GetTopicAttributes",
+                        foreign_topic,
+                        raw.get_topic_attributes().topic_arn(topic).send(),
+                    ),
+                    attempt(
+                        "ListSubscriptionsByTopic",
+                        foreign_topic,
+                        raw.list_subscriptions_by_topic().topic_arn(topic).send(),
+                    ),
+                    attempt(
+                        "Unsubscribe",
+                        foreign_topic,
+                        raw.unsubscribe()
+                            .subscription_arn(&other.subscription)
+                            .send(),
+                    ),
+                ],
+            )
+            .await;
         }
     }
+    // 6 scopes, each against the 5 others, 10 operations each: no row lost.
+    assert_eq!(checked, cells.len() * (cells.len() - 1) * 10);
     assert_eq!(
         tap.requests(),
         before,
@@ -375,40 +331,41 @@ async fn typed_subscribe_and_batches() {
     // Raw: no label, SMS, a non-SQS subscriber, a list of every topic.
     let raw = topic.raw();
     let arn = topic.arn().await.unwrap().to_owned();
-    assert!(matches!(
-        violation(
-            "unlabelled",
-            raw.publish().topic_arn(&arn).message("{}").send().await
-        ),
-        SnsViolation::ScopeAttribute { found: None, .. }
-    ));
-    assert!(matches!(
-        violation(
-            "sms",
-            raw.publish()
-                .phone_number("+15555550100")
-                .message("hi")
-                .send()
-                .await
-        ),
-        SnsViolation::Outside { .. }
-    ));
-    assert!(matches!(
-        violation(
-            "https subscriber",
-            raw.subscribe()
-                .topic_arn(&arn)
-                .protocol("https")
-                .endpoint("https://example.com/hook")
-                .send()
-                .await
-        ),
-        SnsViolation::ForeignSubscriber { .. }
-    ));
-    assert!(matches!(
-        violation("list topics", raw.list_topics().send().await),
-        SnsViolation::UnsupportedOperation { .. }
-    ));
+    let checked = assert_rejected(
+        "a tenant's own client",
+        SnsViolation::find_in,
+        vec![
+            attempt(
+                "unlabelled Publish",
+                |v| matches!(v, SnsViolation::ScopeAttribute { found: None, .. }),
+                raw.publish().topic_arn(&arn).message("{}").send(),
+            ),
+            attempt(
+                "SMS",
+                |v| matches!(v, SnsViolation::Outside { .. }),
+                raw.publish()
+                    .phone_number("+15555550100")
+                    .message("hi")
+                    .send(),
+            ),
+            attempt(
+                "https subscriber",
+                foreign_subscriber,
+                raw.subscribe()
+                    .topic_arn(&arn)
+                    .protocol("https")
+                    .endpoint("https://example.com/hook")
+                    .send(),
+            ),
+            attempt(
+                "ListTopics",
+                |v| matches!(v, SnsViolation::UnsupportedOperation { .. }),
+                raw.list_topics().send(),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(checked, 4);
     assert_eq!(tap.requests(), before, "{:?}", &tap.operations()[before..]);
 
     topic.subscribe_queue(&own_arn).await.unwrap();

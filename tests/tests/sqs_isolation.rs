@@ -13,13 +13,14 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use aws_sdk_sqs::types::{MessageAttributeValue, QueueAttributeName};
+use aws_sdk_sqs::types::QueueAttributeName;
 use scoped_runtime::{
     AwsClientFactory, Capsule, RefusedReason, Sqs, SqsError, SqsViolation, Tenant, capsule_queue,
     tenant_queue,
 };
-use scoped_tests::messaging::{tapped_factory, unguarded_sqs};
-use scoped_tests::{lone_code, unique};
+use scoped_tests::messaging::{
+    assert_rejected, attempt, sibling_scopes, sqs_label, tapped_factory, unguarded_sqs,
+};
 
 /// A note on a tenant's queue.
 #[tenant_queue("iso")]
@@ -57,23 +58,12 @@ struct World {
 
 async fn world() -> World {
     let (factory, tap) = tapped_factory().await;
-    let t1 = format!("t1-{}", unique());
-    let t10 = format!("{t1}0");
-    let code = lone_code("Q");
-    let capsule = |tenant: &str, id: &str| Capsule::new(tenant, id, &code).unwrap();
+    let (tenants, capsules) = sibling_scopes("Q");
     World {
-        tenants: [
-            Tenant::new(&t1, "One").unwrap(),
-            Tenant::new(&t10, "Ten").unwrap(),
-        ],
-        capsules: [
-            capsule(&t1, "caps-1"),
-            capsule(&t1, "caps-10"),
-            capsule(&t10, "caps-1"),
-            capsule(&t10, "caps-10"),
-        ],
         factory,
         tap,
+        tenants,
+        capsules,
     }
 }
 
@@ -117,27 +107,9 @@ impl World {
     }
 }
 
-fn label(value: &str) -> MessageAttributeValue {
-    MessageAttributeValue::builder()
-        .data_type("String")
-        .string_value(value)
-        .build()
-        .unwrap()
-}
-
-/// `result`'s error is a guard rejection of a foreign queue.
-fn assert_foreign<T: std::fmt::Debug, E: std::error::Error + 'static>(
-    what: &str,
-    result: Result<T, E>,
-) {
-    let err = result.expect_err(what);
-    assert!(
-        matches!(
-            SqsViolation::find_in(&err),
-            Some(SqsViolation::ForeignQueue { .. })
-        ),
-        "{what}: {err:?}"
-    );
+/// The violation a request naming another scope's queue gets.
+fn foreign(violation: &SqsViolation) -> bool {
+    matches!(violation, SqsViolation::ForeignQueue { .. })
 }
 
 /// The matrix: each scope's guarded client is refused every other scope's queue, by URL and by
@@ -158,86 +130,92 @@ async fn every_scope_reaches_only_its_own_queue() {
     );
 
     let before = world.tap.requests();
+    let mut checked = 0;
     for own in &cells {
         for other in cells.iter().filter(|c| c.name != own.name) {
-            let what = |op: &str| format!("{} {op} on {}'s queue", own.name, other.name);
             let raw = &own.raw;
-            assert_foreign(
-                &what("SendMessage"),
-                raw.send_message()
-                    .queue_url(&other.url)
-                    .message_body("{}")
-                    .message_attributes("scoped.scope", label(&own.label))
-                    .send()
-                    .await,
-            );
-            assert_foreign(
-                &what("ReceiveMessage"),
-                raw.receive_message().queue_url(&other.url).send().await,
-            );
-            assert_foreign(
-                &what("SendMessageBatch"),
-                raw.send_message_batch()
-                    .queue_url(&other.url)
-                    .entries(
-                        aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
-                            .id("0")
+            let entry = aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+                .id("0")
+                .message_body("{}")
+                .message_attributes("scoped.scope", sqs_label(&own.label))
+                .build()
+                .unwrap();
+            let (url, name) = (&other.url, &other.queue_name);
+            checked += assert_rejected(
+                &format!("{} on {}'s queue", own.name, other.name),
+                SqsViolation::find_in,
+                vec![
+                    attempt(
+                        "SendMessage",
+                        foreign,
+                        raw.send_message()
+                            .queue_url(url)
                             .message_body("{}")
-                            .message_attributes("scoped.scope", label(&own.label))
-                            .build()
-                            .unwrap(),
-                    )
-                    .send()
-                    .await,
-            );
-            assert_foreign(
-                &what("DeleteMessage"),
-                raw.delete_message()
-                    .queue_url(&other.url)
-                    .receipt_handle("x")
-                    .send()
-                    .await,
-            );
-            assert_foreign(
-                &what("ChangeMessageVisibility"),
-                raw.change_message_visibility()
-                    .queue_url(&other.url)
-                    .receipt_handle("x")
-                    .visibility_timeout(0)
-                    .send()
-                    .await,
-            );
-            assert_foreign(
-                &what("GetQueueUrl"),
-                raw.get_queue_url()
-                    .queue_name(&other.queue_name)
-                    .send()
-                    .await,
-            );
-            assert_foreign(
-                &what("GetQueueAttributes"),
-                raw.get_queue_attributes()
-                    .queue_url(&other.url)
-                    .send()
-                    .await,
-            );
-            assert_foreign(
-                &what("PurgeQueue"),
-                raw.purge_queue().queue_url(&other.url).send().await,
-            );
-            assert_foreign(
-                &what("DeleteQueue"),
-                raw.delete_queue().queue_url(&other.url).send().await,
-            );
-            assert_foreign(
-                &what("CreateQueue"),
-                raw.create_queue()
-                    .queue_name(&other.queue_name)
-                    .send()
-                    .await,
-            );
+                            .message_attributes("scoped.scope", sqs_label(&own.label))
+                            .send(),
+                    ),
+                    attempt(
+                        "ReceiveMessage",
+                        foreign,
+                        raw.receive_message().queue_url(url).send(),
+                    ),
+                    attempt(
+                        "SendMessageBatch",
+                        foreign,
+                        raw.send_message_batch()
+                            .queue_url(url)
+                            .entries(entry)
+                            .send(),
+                    ),
+                    attempt(
+                        "DeleteMessage",
+                        foreign,
+                        raw.delete_message()
+                            .queue_url(url)
+                            .receipt_handle("x")
+                            .send(),
+                    ),
+                    attempt(
+                        "ChangeMessageVisibility",
+                        foreign,
+                        raw.change_message_visibility()
+                            .queue_url(url)
+                            .receipt_handle("x")
+                            .visibility_timeout(0)
+                            .send(),
+                    ),
+                    attempt(
+                        "GetQueueUrl",
+                        foreign,
+                        raw.get_queue_url().queue_name(name).send(),
+                    ),
+                    attempt(
+                        "GetQueueAttributes",
+                        foreign,
+                        raw.get_queue_attributes().queue_url(url).send(),
+                    ),
+                    attempt(
+                        "PurgeQueue",
+                        foreign,
+                        raw.purge_queue().queue_url(url).send(),
+                    ),
+                    attempt(
+                        "DeleteQueue",
+                        foreign,
+                        raw.delete_queue().queue_url(url).send(),
+                    ),
+                    attempt(
+                        "CreateQueue",
+                        foreign,
+                        raw.create_queue().queue_name(name).send(),
+                    ),
+                ],
+            )
+            .await;
         }
     }
+    // 6 scopes, each against the 5 others, 10 operations each: no row lost.
+    assert_eq!(checked, cells.len() * (cells.len() - 1) * 10);
     assert_eq!(
         world.tap.requests(),
         before,
@@ -318,7 +296,7 @@ async fn forged_scope_attributes_are_dead_lettered() {
             .queue_url(&provisioned.url)
             .message_body(body);
         if let Some(scope) = scope {
-            request = request.message_attributes("scoped.scope", label(scope));
+            request = request.message_attributes("scoped.scope", sqs_label(scope));
         }
         request.send()
     };
@@ -558,78 +536,76 @@ async fn the_guard_rejects_what_it_cannot_check() {
         .queue::<TenantNote>();
     let before = world.tap.requests();
 
-    let err = raw
-        .send_message()
-        .queue_url(&provisioned.url)
-        .message_body("{}")
-        .send()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        SqsViolation::find_in(&err),
-        Some(SqsViolation::ScopeAttribute { found: None, .. })
-    ));
-    let err = raw
-        .send_message()
-        .queue_url(&provisioned.url)
-        .message_body("{}")
-        .message_attributes("scoped.scope", label(sibling.scope_label()))
-        .send()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        SqsViolation::find_in(&err),
-        Some(SqsViolation::ScopeAttribute { found: Some(_), .. })
-    ));
-    let err = raw
-        .add_permission()
-        .queue_url(&provisioned.url)
-        .label("all")
-        .aws_account_ids("999999999999")
-        .actions("SendMessage")
-        .send()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        SqsViolation::find_in(&err),
-        Some(SqsViolation::UnsupportedOperation { .. })
-    ));
-    let err = raw.list_queues().send().await.unwrap_err();
-    assert!(matches!(
-        SqsViolation::find_in(&err),
-        Some(SqsViolation::ListPrefix { .. })
-    ));
-    let err = raw
-        .set_queue_attributes()
-        .queue_url(&provisioned.url)
-        .attributes(QueueAttributeName::Policy, "{}")
-        .send()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        SqsViolation::find_in(&err),
-        Some(SqsViolation::QueueAttribute { .. })
-    ));
     let foreign_dlq = provisioned
         .dead_letter_arn
         .replace(queue.dead_letter_name(), sibling.dead_letter_name());
-    let err = raw
-        .set_queue_attributes()
-        .queue_url(&provisioned.url)
-        .attributes(
-            QueueAttributeName::RedrivePolicy,
-            format!(r#"{{"deadLetterTargetArn":"{foreign_dlq}","maxReceiveCount":1}}"#),
-        )
-        .send()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        SqsViolation::find_in(&err),
-        Some(SqsViolation::ForeignQueue {
-            field: "RedrivePolicy.deadLetterTargetArn",
-            ..
-        })
-    ));
+    let checked = assert_rejected(
+        "a tenant's own client",
+        SqsViolation::find_in,
+        vec![
+            attempt(
+                "SendMessage without a scope",
+                |v| matches!(v, SqsViolation::ScopeAttribute { found: None, .. }),
+                raw.send_message()
+                    .queue_url(&provisioned.url)
+                    .message_body("{}")
+                    .send(),
+            ),
+            attempt(
+                "SendMessage with the sibling's scope",
+                |v| matches!(v, SqsViolation::ScopeAttribute { found: Some(_), .. }),
+                raw.send_message()
+                    .queue_url(&provisioned.url)
+                    .message_body("{}")
+                    .message_attributes("scoped.scope", sqs_label(sibling.scope_label()))
+                    .send(),
+            ),
+            attempt(
+                "AddPermission",
+                |v| matches!(v, SqsViolation::UnsupportedOperation { .. }),
+                raw.add_permission()
+                    .queue_url(&provisioned.url)
+                    .label("all")
+                    .aws_account_ids("999999999999")
+                    .actions("SendMessage")
+                    .send(),
+            ),
+            attempt(
+                "ListQueues without a prefix",
+                |v| matches!(v, SqsViolation::ListPrefix { .. }),
+                raw.list_queues().send(),
+            ),
+            attempt(
+                "SetQueueAttributes Policy",
+                |v| matches!(v, SqsViolation::QueueAttribute { .. }),
+                raw.set_queue_attributes()
+                    .queue_url(&provisioned.url)
+                    .attributes(QueueAttributeName::Policy, "{}")
+                    .send(),
+            ),
+            attempt(
+                "SetQueueAttributes RedrivePolicy into the sibling's dead-letter queue",
+                |v| {
+                    matches!(
+                        v,
+                        SqsViolation::ForeignQueue {
+                            field: "RedrivePolicy.deadLetterTargetArn",
+                            ..
+                        }
+                    )
+                },
+                raw.set_queue_attributes()
+                    .queue_url(&provisioned.url)
+                    .attributes(
+                        QueueAttributeName::RedrivePolicy,
+                        format!(r#"{{"deadLetterTargetArn":"{foreign_dlq}","maxReceiveCount":1}}"#),
+                    )
+                    .send(),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(checked, 6);
     assert_eq!(world.tap.requests(), before, "{:?}", world.tap.operations());
 
     // Listing under the scope's own prefix is allowed, and finds only its queues.

@@ -305,11 +305,10 @@ async fn transactions_take_conditions_versions_and_upserts() {
     assert_eq!(tickets.get("t1").await.unwrap().unwrap().version, 2);
 }
 
-#[tokio::test]
-async fn versions_let_exactly_one_of_two_concurrent_writers_win() {
-    let setup = setup().await;
+/// Creates ticket `t1` with a versioned upsert (expected version 0, which an item without the
+/// attribute matches) and checks version 1 is stored.
+async fn versioned_ticket(setup: &Setup) {
     let tickets = setup.tickets();
-    // The first versioned write expects 0, which an item without the attribute matches.
     let created = tickets
         .upsert(
             "t1",
@@ -326,37 +325,18 @@ async fn versions_let_exactly_one_of_two_concurrent_writers_win() {
         .await
         .unwrap();
     assert_eq!(stored["version"], AttributeValue::N("1".into()));
+}
 
-    for round in 1..=5_u64 {
-        let write = |writer: &'static str| {
-            tickets.update(
-                "t1",
-                Update::new()
-                    .append("history", [format!("{writer} in round {round}")])
-                    .expect_version("version", round),
-            )
-        };
-        let (a, b) = tokio::join!(write("a"), write("b"));
-        let (won, lost) = match (a, b) {
-            (Ok(won), Err(lost)) | (Err(lost), Ok(won)) => (won, lost),
-            (a, b) => panic!("round {round}: expected one winner, got {a:?} and {b:?}"),
-        };
-        assert_eq!(won.version, round + 1);
-        match &lost {
-            Error::VersionConflict {
-                attribute,
-                expected,
-                found,
-                ..
-            } => {
-                assert_eq!(attribute, "version");
-                assert_eq!(*expected, round);
-                assert_eq!(*found, Some(round + 1), "{lost}");
-            }
-            other => panic!("round {round}: expected a version conflict, got {other:?}"),
-        }
-        assert!(lost.to_string().contains("retry"), "{lost}");
-    }
+/// Writer `writer`'s update in round `round`: appends to the history, expecting version
+/// `round`.
+fn round_write(writer: &str, round: u64) -> Update {
+    Update::new()
+        .append("history", [format!("{writer} in round {round}")])
+        .expect_version("version", round)
+}
+
+/// After five rounds from version 1: version 6, and one history entry per round.
+async fn assert_one_write_per_round(tickets: &Items<Ticket>) {
     let last = tickets.get("t1").await.unwrap().unwrap();
     assert_eq!(last.version, 6);
     assert_eq!(
@@ -365,6 +345,43 @@ async fn versions_let_exactly_one_of_two_concurrent_writers_win() {
         "one write per round: {:?}",
         last.history
     );
+}
+
+/// Checks the loser of a round of two writers expecting `round`: a version conflict that names
+/// the version found and says to retry.
+fn assert_lost_round(round: u64, lost: &Error) {
+    match lost {
+        Error::VersionConflict {
+            attribute,
+            expected,
+            found,
+            ..
+        } => {
+            assert_eq!(attribute, "version");
+            assert_eq!(*expected, round);
+            assert_eq!(*found, Some(round + 1), "{lost}");
+        }
+        other => panic!("round {round}: expected a version conflict, got {other:?}"),
+    }
+    assert!(lost.to_string().contains("retry"), "{lost}");
+}
+
+/// Two writers expecting the same version, one after the other: the first wins, the second
+/// gets a conflict naming the version found; stale and current versions after that. Runs on
+/// every backend (the concurrent form below needs one that serialises conditional writes).
+#[tokio::test]
+async fn versions_let_the_first_of_two_writers_win_and_refuse_stale_ones() {
+    let setup = setup().await;
+    versioned_ticket(&setup).await;
+    let tickets = setup.tickets();
+    for round in 1..=5_u64 {
+        let write = |writer: &'static str| tickets.update("t1", round_write(writer, round));
+        let won = write("a").await.unwrap();
+        assert_eq!(won.version, round + 1);
+        let lost = write("b").await.unwrap_err();
+        assert_lost_round(round, &lost);
+    }
+    assert_one_write_per_round(&tickets).await;
 
     // A stale version after a read is a conflict; the current one applies.
     let err = tickets
@@ -406,6 +423,27 @@ async fn versions_let_exactly_one_of_two_concurrent_writers_win() {
         matches!(err, Error::VersionConflict { found: Some(7), .. }),
         "{err}"
     );
+}
+
+/// Two writers expecting the same version at the same time: exactly one wins, in each of five
+/// rounds. Needs a backend that applies conditional writes one at a time (not moto).
+#[tokio::test]
+async fn versions_let_exactly_one_of_two_concurrent_writers_win() {
+    scoped_tests::needs!(SerialConditionalWrites);
+    let setup = setup().await;
+    versioned_ticket(&setup).await;
+    let tickets = setup.tickets();
+    for round in 1..=5_u64 {
+        let write = |writer: &'static str| tickets.update("t1", round_write(writer, round));
+        let (a, b) = tokio::join!(write("a"), write("b"));
+        let (won, lost) = match (a, b) {
+            (Ok(won), Err(lost)) | (Err(lost), Ok(won)) => (won, lost),
+            (a, b) => panic!("round {round}: expected one winner, got {a:?} and {b:?}"),
+        };
+        assert_eq!(won.version, round + 1);
+        assert_lost_round(round, &lost);
+    }
+    assert_one_write_per_round(&tickets).await;
 }
 
 #[tokio::test]

@@ -46,6 +46,12 @@ pub(crate) fn is_own_topic_name(prefix: &str, name: &str) -> bool {
 /// of a subscription ARN, `…:{name}:{subscription id}` (`subscription` true), if `arn` has
 /// exactly that shape.
 pub(crate) fn topic_name_from_arn(arn: &str, subscription: bool) -> Option<&str> {
+    topic_arn_parts(arn, subscription).map(|(_, name)| name)
+}
+
+/// The account and the topic name of a topic or subscription ARN of the shape
+/// [`topic_name_from_arn`] reads: `("123456789012", "t_t1_webhooks")`.
+pub(crate) fn topic_arn_parts(arn: &str, subscription: bool) -> Option<(&str, &str)> {
     let mut parts = arn.split(':');
     let (Some("arn"), Some(partition), Some("sns"), Some(region), Some(account), Some(name)) = (
         parts.next(),
@@ -65,7 +71,7 @@ pub(crate) fn topic_name_from_arn(arn: &str, subscription: bool) -> Option<&str>
     let parts_ok = [partition, region, account, name]
         .iter()
         .all(|part| !part.is_empty());
-    (parts_ok && id_ok && parts.next().is_none()).then_some(name)
+    (parts_ok && id_ok && parts.next().is_none()).then_some((account, name))
 }
 
 #[cfg(test)]
@@ -103,6 +109,10 @@ mod tests {
         assert_eq!(
             topic_name_from_arn("arn:aws:sns:us-east-1:123456789012:t_t1_webhooks:abc", true),
             Some("t_t1_webhooks")
+        );
+        assert_eq!(
+            topic_arn_parts("arn:aws:sns:us-east-1:999999999999:t_t1_webhooks:abc", true),
+            Some(("999999999999", "t_t1_webhooks"))
         );
         assert_eq!(
             topic_name_from_arn(

@@ -225,10 +225,11 @@ pub(crate) fn is_own_queue_name(prefix: &str, name: &str) -> bool {
     scoped_rules::check_queue_base(base).is_ok()
 }
 
-/// The queue name at the end of a queue URL, `https://sqs.{region}.amazonaws.com/{account}/{name}`
-/// (or an emulator's `http://127.0.0.1:5000/{account}/{name}`), if `url` has exactly that
-/// shape: a scheme, a host, and a path of two non-empty segments, without query or fragment.
-pub(crate) fn queue_name_from_url(url: &str) -> Option<&str> {
+/// The account and the queue name at the end of a queue URL,
+/// `https://sqs.{region}.amazonaws.com/{account}/{name}` (or an emulator's
+/// `http://127.0.0.1:5000/{account}/{name}`), if `url` has exactly that shape: a scheme, a
+/// host, and a path of two non-empty segments, without query or fragment.
+pub(crate) fn queue_url_parts(url: &str) -> Option<(&str, &str)> {
     let (_, rest) = url.split_once("://")?;
     let (host, path) = rest.split_once('/')?;
     if host.is_empty() || path.contains(['?', '#', '%']) {
@@ -238,12 +239,17 @@ pub(crate) fn queue_name_from_url(url: &str) -> Option<&str> {
     if account.is_empty() || name.is_empty() || name.contains('/') {
         return None;
     }
-    Some(name)
+    Some((account, name))
 }
 
 /// The queue name of an SQS queue ARN, `arn:{partition}:sqs:{region}:{account}:{name}`, if
 /// `arn` has exactly that shape.
 pub(crate) fn queue_name_from_arn(arn: &str) -> Option<&str> {
+    queue_arn_parts(arn).map(|(_, name)| name)
+}
+
+/// The account and the queue name of a queue ARN of the shape [`queue_name_from_arn`] reads.
+pub(crate) fn queue_arn_parts(arn: &str) -> Option<(&str, &str)> {
     let mut parts = arn.split(':');
     let (Some("arn"), Some(partition), Some("sqs"), Some(region), Some(account), Some(name)) = (
         parts.next(),
@@ -258,7 +264,7 @@ pub(crate) fn queue_name_from_arn(arn: &str) -> Option<&str> {
     let parts_ok = [partition, region, account, name]
         .iter()
         .all(|part| !part.is_empty());
-    (parts_ok && parts.next().is_none()).then_some(name)
+    (parts_ok && parts.next().is_none()).then_some((account, name))
 }
 
 #[cfg(test)]
@@ -269,6 +275,10 @@ mod tests {
 
     use super::*;
     use crate::scope::{Capsule, Tenant};
+
+    fn queue_name_from_url(url: &str) -> Option<&str> {
+        queue_url_parts(url).map(|(_, name)| name)
+    }
 
     fn tenant(id: &str) -> AnyScope {
         AnyScope::Tenant(Tenant::new(id, "T").unwrap())
@@ -314,6 +324,11 @@ mod tests {
     fn urls_and_arns() {
         let url = "https://sqs.us-east-1.amazonaws.com/123456789012/t_t1_hooks";
         assert_eq!(queue_name_from_url(url), Some("t_t1_hooks"));
+        assert_eq!(queue_url_parts(url), Some(("123456789012", "t_t1_hooks")));
+        assert_eq!(
+            queue_arn_parts("arn:aws:sqs:us-east-1:999999999999:t_t1_hooks"),
+            Some(("999999999999", "t_t1_hooks"))
+        );
         assert_eq!(
             queue_name_from_url("http://127.0.0.1:5000/123456789012/t_t1_hooks"),
             Some("t_t1_hooks")

@@ -39,14 +39,6 @@ impl<Sc: Scope> ScopedClient<Sc, S3> {
     pub fn object_prefix(&self) -> String {
         naming::scope_prefix(&self.scope().any_scope())
     }
-
-    fn store<O: Objects<Scope = Sc>>(&self) -> ObjectStore<'_, O> {
-        ObjectStore {
-            client: self,
-            sender: self.sender(),
-            _objects: PhantomData,
-        }
-    }
 }
 
 impl ScopedClient<Capsule, S3> {
@@ -57,9 +49,9 @@ impl ScopedClient<Capsule, S3> {
     #[must_use]
     pub fn objects<O>(&self) -> ObjectStore<'_, O>
     where
-        O: Objects<Scope = Capsule> + CapsuleObjects<<O as Objects>::Scope>,
+        O: CapsuleObjects<<O as Objects>::Scope>,
     {
-        self.store()
+        ObjectStore::new(O::client_of(self))
     }
 }
 
@@ -69,9 +61,9 @@ impl ScopedClient<Tenant, S3> {
     #[must_use]
     pub fn objects<O>(&self) -> ObjectStore<'_, O>
     where
-        O: Objects<Scope = Tenant> + TenantObjects<<O as Objects>::Scope>,
+        O: TenantObjects<<O as Objects>::Scope>,
     {
-        self.store()
+        ObjectStore::new(O::client_of(self))
     }
 }
 
@@ -81,9 +73,9 @@ impl ScopedClient<Platform, S3> {
     #[must_use]
     pub fn objects<O>(&self) -> ObjectStore<'_, O>
     where
-        O: Objects<Scope = Platform> + PlatformObjects<<O as Objects>::Scope>,
+        O: PlatformObjects<<O as Objects>::Scope>,
     {
-        self.store()
+        ObjectStore::new(O::client_of(self))
     }
 }
 
@@ -95,6 +87,16 @@ pub struct ObjectStore<'c, O: Objects> {
     pub(super) client: &'c ScopedClient<O::Scope, S3>,
     sender: Sender<S3>,
     _objects: PhantomData<fn() -> O>,
+}
+
+impl<'c, O: Objects> ObjectStore<'c, O> {
+    fn new(client: &'c ScopedClient<O::Scope, S3>) -> Self {
+        Self {
+            client,
+            sender: client.sender(),
+            _objects: PhantomData,
+        }
+    }
 }
 
 impl<O: Objects> std::fmt::Debug for ObjectStore<'_, O> {

@@ -9,7 +9,9 @@ use crate::scope::sealed::Sealed as _;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
 use crate::segment::Segment;
 
+use super::S3;
 use super::error::S3Error;
+use crate::client::ScopedClient;
 
 /// A struct whose values name objects of one collection in one scope: the object key is the
 /// scope's prefix, the collection, then the struct's `#[scoped(id)]` fields, each escaped into
@@ -44,23 +46,45 @@ pub(crate) mod seal {
         note = "remove the impl and bind `{Self}` with `#[capsule_objects(\"…\")]`, `#[tenant_objects(\"…\")]` or `#[platform_objects(\"…\")]`: the attribute checks the collection name and fixes the scope"
     )]
     pub trait DeclaredObjects {}
+
+    /// `ClientScope` and `ObjectScope` are the same scope: the seal of the per-scope checks
+    /// ([`TenantObjects`](super::TenantObjects)…), implemented only here.
+    #[diagnostic::on_unimplemented(
+        message = "scope checks cannot be implemented by hand: `{Self}` is a `{ObjectScope}` object type, not a `{ClientScope}` one",
+        label = "hand-written scope check",
+        note = "`scoped_runtime` implements the object scope checks for exactly the object types of each scope; remove this impl and reach `{Self}` through a client of its own scope, or bind it to a `{ClientScope}` collection with that scope's objects attribute"
+    )]
+    pub trait InScope<ClientScope, ObjectScope> {}
+
+    impl<O: super::Objects<Scope = S> + ?Sized, S: crate::scope::Scope> InScope<S, S> for O {}
 }
 
 /// Defines the trait a scoped S3 client's `objects::<O>()` requires: implemented exactly for
-/// the object types of that client's scope, with an error naming the right client.
+/// the object types of that client's scope, with an error naming both scopes and the right
+/// client. `objects` bounds `O` by this trait alone (no `Objects<Scope = …>` equality, which
+/// would fail first with a bare type mismatch), and gets its client as `O`'s scope's through
+/// it.
 macro_rules! objects_scope_check {
     ($(#[$doc:meta])* $trait:ident, $scope:ident, message = $message:literal, note = $note:literal $(,)?) => {
         $(#[$doc])*
         ///
-        /// Implemented by the runtime for exactly the object types of this scope.
+        /// Sealed: implemented by the runtime for exactly the object types of this scope.
         #[diagnostic::on_unimplemented(
             message = $message,
             label = "`{Self}` objects belong to the `{ObjectScope}` scope",
             note = $note
         )]
-        pub trait $trait<ObjectScope>: Objects {}
+        pub trait $trait<ObjectScope>: Objects + seal::InScope<$scope, ObjectScope> {
+            /// The client, as the client of `Self`'s scope, which it is.
+            #[doc(hidden)]
+            fn client_of(client: &ScopedClient<$scope, S3>) -> &ScopedClient<Self::Scope, S3>;
+        }
 
-        impl<O: Objects<Scope = $scope> + ?Sized> $trait<$scope> for O {}
+        impl<O: Objects<Scope = $scope> + ?Sized> $trait<$scope> for O {
+            fn client_of(client: &ScopedClient<$scope, S3>) -> &ScopedClient<$scope, S3> {
+                client
+            }
+        }
     };
 }
 

@@ -10,15 +10,17 @@ use tokio::sync::OnceCell;
 use super::topic::{CapsuleNotification, PlatformNotification, TenantNotification, Topic};
 use super::{Sns, SnsError};
 use crate::client::ScopedClient;
+use crate::messaging::attribute::{self, SCOPE_ATTRIBUTE};
+use crate::messaging::batch;
 use crate::naming::sns as naming;
-use crate::naming::sqs::{self as queues, SCOPE_ATTRIBUTE};
+use crate::naming::sqs as queues;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
 
 /// SNS's limit on one message, body and attributes together, and on a batch in all: 256 KiB.
 pub const MAX_PUBLISH_BYTES: usize = 262_144;
 
 /// SNS's limit on the messages of one batch.
-pub const MAX_PUBLISH_BATCH: usize = 10;
+pub const MAX_PUBLISH_BATCH: usize = batch::MAX_ENTRIES;
 
 macro_rules! topic_accessor {
     ($scope:ident, $check:ident, $ctor:literal) => {
@@ -147,19 +149,21 @@ impl<Sc: Scope, T: Topic> ScopedTopic<Sc, T> {
 
     fn scope_value(&self) -> Result<MessageAttributeValue, SnsError> {
         MessageAttributeValue::builder()
-            .data_type("String")
+            .data_type(attribute::DATA_TYPE)
             .string_value(&self.inner.label)
             .build()
             .map_err(|err| SnsError::sdk("Publish", &self.inner.name, err))
     }
 
     fn encode(&self, notification: &T, index: usize) -> Result<String, SnsError> {
-        let body = serde_json::to_string(notification).map_err(|source| SnsError::Encode {
-            topic: self.inner.name.clone(),
-            message: std::any::type_name::<T>(),
-            source,
-        })?;
-        let bytes = self.size(&body);
+        let (body, bytes) =
+            attribute::encode(notification, &self.inner.label).map_err(|source| {
+                SnsError::Encode {
+                    topic: self.inner.name.clone(),
+                    message: std::any::type_name::<T>(),
+                    source,
+                }
+            })?;
         if bytes > MAX_PUBLISH_BYTES {
             return Err(SnsError::MessageTooLarge {
                 topic: self.inner.name.clone(),
@@ -169,10 +173,6 @@ impl<Sc: Scope, T: Topic> ScopedTopic<Sc, T> {
             });
         }
         Ok(body)
-    }
-
-    fn size(&self, body: &str) -> usize {
-        body.len() + SCOPE_ATTRIBUTE.len() + "String".len() + self.inner.label.len()
     }
 
     /// Publishes one notification; returns its SNS message id.
@@ -208,7 +208,7 @@ impl<Sc: Scope, T: Topic> ScopedTopic<Sc, T> {
     /// [`SnsError::MessageTooLarge`] or [`SnsError::BatchTooLarge`] over 256 KiB, and as
     /// [`Self::publish`].
     pub async fn publish_batch(&self, notifications: &[T]) -> Result<BatchPublished, SnsError> {
-        if notifications.is_empty() || notifications.len() > MAX_PUBLISH_BATCH {
+        if !batch::is_valid_size(notifications.len()) {
             return Err(SnsError::BatchSize {
                 topic: self.inner.name.clone(),
                 count: notifications.len(),
@@ -218,7 +218,7 @@ impl<Sc: Scope, T: Topic> ScopedTopic<Sc, T> {
         let mut total = 0;
         for (index, notification) in notifications.iter().enumerate() {
             let body = self.encode(notification, index)?;
-            total += self.size(&body);
+            total += attribute::message_bytes(&body, &self.inner.label);
             let entry = PublishBatchRequestEntry::builder()
                 .id(index.to_string())
                 .message(body)
@@ -243,30 +243,17 @@ impl<Sc: Scope, T: Topic> ScopedTopic<Sc, T> {
             .send()
             .await
             .map_err(|err| SnsError::sdk("PublishBatch", &self.inner.name, err))?;
-        let position = |id: &str| id.parse::<usize>().unwrap_or(usize::MAX);
-        let mut published: Vec<(usize, String)> = out
-            .successful()
-            .iter()
-            .map(|entry| {
-                (
-                    position(entry.id().unwrap_or_default()),
-                    entry.message_id().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
-        published.sort();
-        let mut failed: Vec<(usize, String)> = out
-            .failed()
-            .iter()
-            .map(|entry| {
-                let detail = match entry.message() {
-                    Some(message) => format!("{}: {message}", entry.code()),
-                    None => entry.code().to_owned(),
-                };
-                (position(entry.id()), detail)
-            })
-            .collect();
-        failed.sort();
+        let published = batch::by_position(out.successful().iter().map(|entry| {
+            (
+                entry.id().unwrap_or_default(),
+                entry.message_id().unwrap_or_default().to_owned(),
+            )
+        }));
+        let failed = batch::by_position(
+            out.failed()
+                .iter()
+                .map(|entry| (entry.id(), batch::failure(entry.code(), entry.message()))),
+        );
         Ok(BatchPublished { published, failed })
     }
 
@@ -279,7 +266,9 @@ impl<Sc: Scope, T: Topic> ScopedTopic<Sc, T> {
     /// # Errors
     ///
     /// [`SnsError::ForeignSubscriber`] for any other endpoint (before sending),
-    /// [`SnsError::Sdk`] if SNS refuses it.
+    /// [`SnsError::Sdk`] if SNS refuses it, or with an
+    /// [`SnsViolation::ForeignAccount`](crate::SnsViolation::ForeignAccount) inside if the queue
+    /// is in another account than the topic (the guard's check, before sending).
     pub async fn subscribe_queue(&self, queue_arn: &str) -> Result<String, SnsError> {
         let own = queues::queue_name_from_arn(queue_arn)
             .is_some_and(|name| queues::is_own_queue_name(&self.inner.queue_prefix, name));

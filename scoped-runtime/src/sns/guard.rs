@@ -13,6 +13,15 @@
 //! | `Unsubscribe`, `GetSubscriptionAttributes` | the subscription ARN's topic is the scope's |
 //! | `SetSubscriptionAttributes` | as above, and the attribute is on [`SUBSCRIPTION_ATTRIBUTES`] |
 //! | anything else (SMS, mobile push, permissions, `ListTopics`…) | never |
+//!
+//! **Accounts.** Every topic and subscription ARN's account must be the scope's when the guard
+//! knows it: the account of the role a role-carrying scope signs as
+//! ([`crate::messaging::scope_account`]). A scope signing with the factory's own credentials
+//! has no account the guard can know when its client is built (only STS knows the caller's
+//! account), so its `TopicArn`'s account is not checked. Whatever the scope, a subscribed
+//! queue must be in the account of the topic it subscribes to, so a topic of the scope never
+//! delivers into another account's queue of the same name. Regions are not checked: requests
+//! go to the client's regional endpoint, which refuses another region's topic ARN.
 
 use std::collections::HashMap;
 
@@ -35,8 +44,9 @@ use aws_smithy_runtime_api::client::interceptors::context::Input;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 
 use super::SnsViolation;
+use crate::messaging::attribute::{self, SCOPE_ATTRIBUTE};
 use crate::naming::sns as naming;
-use crate::naming::sqs::{self as queues, SCOPE_ATTRIBUTE};
+use crate::naming::sqs as queues;
 use crate::scope::AnyScope;
 
 /// The subscription attributes a scoped client may set: raw delivery (which carries the scope
@@ -66,6 +76,8 @@ pub(crate) struct ScopeNames {
     pub(crate) queues: String,
     /// The label every notification carries.
     pub(crate) label: String,
+    /// The account of the scope's topics and queues, if known (its role's).
+    pub(crate) account: Option<String>,
 }
 
 impl ScopeNames {
@@ -74,6 +86,7 @@ impl ScopeNames {
             topics: naming::topic_prefix(scope),
             queues: queues::queue_prefix(scope),
             label: queues::scope_label(scope),
+            account: crate::messaging::scope_account(scope),
         }
     }
 }
@@ -186,15 +199,24 @@ pub(crate) fn check_request<'a>(
         topic_arn(names, "TopicArn", topic)?;
         let protocol = input.protocol().unwrap_or_default();
         let endpoint = input.endpoint().unwrap_or_default();
-        let own_queue = protocol == "sqs"
-            && queues::queue_name_from_arn(endpoint)
-                .is_some_and(|queue| queues::is_own_queue_name(&names.queues, queue));
-        if !own_queue {
+        let queue = queues::queue_arn_parts(endpoint).filter(|(_, queue)| {
+            protocol == "sqs" && queues::is_own_queue_name(&names.queues, queue)
+        });
+        let Some((queue_account, _)) = queue else {
             return Err(SnsViolation::ForeignSubscriber {
                 protocol: protocol.to_owned(),
                 endpoint: endpoint.to_owned(),
                 prefix: names.queues.clone(),
             });
+        };
+        if let Some((topic_account, _)) = naming::topic_arn_parts(topic, false) {
+            in_account(
+                Some(topic_account),
+                "Endpoint",
+                endpoint,
+                queue_account,
+                "the account of the topic it subscribes to",
+            )?;
         }
         for name in input.attributes().into_iter().flat_map(HashMap::keys) {
             allowed(name, &SUBSCRIPTION_ATTRIBUTES)?;
@@ -283,17 +305,48 @@ fn foreign(names: &ScopeNames, field: &'static str, value: &str) -> SnsViolation
 }
 
 fn topic_arn(names: &ScopeNames, field: &'static str, arn: &str) -> Result<(), SnsViolation> {
-    match naming::topic_name_from_arn(arn, false) {
-        Some(name) if naming::is_own_topic_name(&names.topics, name) => Ok(()),
+    own_arn(names, field, arn, false)
+}
+
+fn subscription_arn(names: &ScopeNames, arn: &str) -> Result<(), SnsViolation> {
+    own_arn(names, "SubscriptionArn", arn, true)
+}
+
+/// A topic ARN (or a subscription ARN's topic) of the scope, in the scope's account if known.
+fn own_arn(
+    names: &ScopeNames,
+    field: &'static str,
+    arn: &str,
+    subscription: bool,
+) -> Result<(), SnsViolation> {
+    match naming::topic_arn_parts(arn, subscription) {
+        Some((account, name)) if naming::is_own_topic_name(&names.topics, name) => in_account(
+            names.account.as_deref(),
+            field,
+            arn,
+            account,
+            "the account of the role the scope signs as",
+        ),
         _ => Err(foreign(names, field, arn)),
     }
 }
 
-fn subscription_arn(names: &ScopeNames, arn: &str) -> Result<(), SnsViolation> {
-    match naming::topic_name_from_arn(arn, true) {
-        Some(name) if naming::is_own_topic_name(&names.topics, name) => Ok(()),
-        _ => Err(foreign(names, "SubscriptionArn", arn)),
-    }
+fn in_account(
+    expected: Option<&str>,
+    field: &'static str,
+    value: &str,
+    account: &str,
+    why: &'static str,
+) -> Result<(), SnsViolation> {
+    crate::messaging::check_account(expected, account).map_err(|(account, expected)| {
+        SnsViolation::ForeignAccount {
+            field,
+            value: value.to_owned(),
+            account,
+            expected,
+            why,
+        }
+    })
 }
 
 fn allowed(name: &str, list: &[&str]) -> Result<(), SnsViolation> {
@@ -315,14 +368,10 @@ fn scope_attribute(
 ) -> Result<(), SnsViolation> {
     let found = attributes
         .and_then(|attributes| attributes.get(SCOPE_ATTRIBUTE))
-        .filter(|value| value.data_type() == "String")
-        .and_then(MessageAttributeValue::string_value);
-    if found == Some(names.label.as_str()) {
-        return Ok(());
-    }
-    Err(SnsViolation::ScopeAttribute {
+        .and_then(|value| attribute::carried(value.data_type(), value.string_value()));
+    attribute::check(found, &names.label).map_err(|found| SnsViolation::ScopeAttribute {
         topic: topic.to_owned(),
-        found: found.map(str::to_owned),
+        found,
         expected: names.label.clone(),
     })
 }
@@ -421,6 +470,57 @@ mod tests {
                 "{protocol} {endpoint}"
             );
         }
+    }
+
+    #[test]
+    fn accounts_of_topics_and_subscribed_queues() {
+        let subscribe = |topic: &str, queue: &str| {
+            SubscribeInput::builder()
+                .topic_arn(topic)
+                .protocol("sqs")
+                .endpoint(queue)
+                .build()
+                .unwrap()
+        };
+        // Whatever the scope, the queue is in the topic's account.
+        assert!(matches!(
+            check(
+                &t1(),
+                subscribe(T1, "arn:aws:sqs:us-east-1:999999999999:t_t1_hooks")
+            ),
+            Err(SnsViolation::ForeignAccount { .. })
+        ));
+        let role = ScopeNames::of(&AnyScope::Tenant(
+            Tenant::new("t1", "T")
+                .unwrap()
+                .with_role_arn("arn:aws:iam::111111111111:role/t1")
+                .unwrap(),
+        ));
+        let own = "arn:aws:sns:us-east-1:111111111111:t_t1_hooks";
+        let other = "arn:aws:sns:us-east-1:999999999999:t_t1_hooks";
+        let publish = |arn: &str| {
+            PublishInput::builder()
+                .topic_arn(arn)
+                .message("{}")
+                .message_attributes(SCOPE_ATTRIBUTE, label("tenant/t1"))
+                .build()
+                .unwrap()
+        };
+        assert_eq!(check(&role, publish(own)), Ok(()));
+        assert!(matches!(
+            check(&role, publish(other)),
+            Err(SnsViolation::ForeignAccount { .. })
+        ));
+        // Without a role the topic's account is unknown.
+        assert_eq!(check(&t1(), publish(other)), Ok(()));
+        let unsubscribe = UnsubscribeInput::builder()
+            .subscription_arn(format!("{other}:abc"))
+            .build()
+            .unwrap();
+        assert!(matches!(
+            check(&role, unsubscribe),
+            Err(SnsViolation::ForeignAccount { .. })
+        ));
     }
 
     #[test]

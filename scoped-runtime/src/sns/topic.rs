@@ -1,54 +1,16 @@
 //! Typed notifications: a serde struct bound to one scope's topic by `#[tenant_topic("…")]`,
 //! `#[capsule_topic("…")]` or `#[platform_topic("…")]`.
 
-use std::fmt;
-
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::scope::sealed::Sealed as _;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
 
-/// A topic's base name: `webhooks` in `t_tenant-123_webhooks`. 1–64 of `a-z 0-9 -`, starting
-/// with a letter or digit ([`scoped_rules::check_topic_base`]).
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct TopicBase(&'static str);
-
-impl TopicBase {
-    /// A base checked at compile time (in a `const`): the topic attributes build theirs so.
-    ///
-    /// # Panics
-    ///
-    /// If `value` breaks the rule (at compile time in a `const`).
-    #[must_use]
-    #[allow(
-        clippy::panic,
-        reason = "a const's compile-time error; the attributes check the base before they reach it"
-    )]
-    pub const fn from_static(value: &'static str) -> Self {
-        match scoped_rules::check_topic_base(value) {
-            Ok(()) => Self(value),
-            Err(rule) => panic!("{}", rule.summary()),
-        }
-    }
-
-    /// The base as a string.
-    #[must_use]
-    pub const fn as_str(&self) -> &'static str {
-        self.0
-    }
-}
-
-impl fmt::Debug for TopicBase {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.0, f)
-    }
-}
-
-impl fmt::Display for TopicBase {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
-    }
+crate::messaging::base_name! {
+    /// A topic's base name: `webhooks` in `t_tenant-123_webhooks`. 1–64 of `a-z 0-9 -`,
+    /// starting with a letter or digit ([`scoped_rules::check_topic_base`]).
+    TopicBase, check = scoped_rules::check_topic_base, by = "topic attributes",
 }
 
 /// A notification type bound to one scope's topic by a topic attribute:
@@ -85,54 +47,27 @@ pub(crate) mod seal {
         note = "remove the impl and bind `{Self}` with `#[capsule_topic(\"…\")]`, `#[tenant_topic(\"…\")]` or `#[platform_topic(\"…\")]`: the attribute checks the base name and fixes the scope"
     )]
     pub trait BoundTopic {}
-
-    /// `ClientScope` and `TopicScope` are the same scope.
-    pub trait InScope<ClientScope, TopicScope> {}
-
-    impl<T: super::Topic<Scope = S>, S: crate::scope::Scope> InScope<S, S> for T {}
 }
 
-/// Defines the trait a scoped SNS client's `topic::<T>()` requires: implemented exactly for
-/// the notification types of that client's scope, with an error naming the client to use.
-macro_rules! topic_scope_check {
-    (
-        $(#[$doc:meta])*
-        $trait:ident, $scope:ident,
-        message = $message:literal,
-        note = $note:literal $(,)?
-    ) => {
-        $(#[$doc])*
-        ///
-        /// Sealed: implemented by the runtime for exactly the notification types of this scope.
-        #[diagnostic::on_unimplemented(
-            message = $message,
-            label = "`{Self}` is a notification of a `{TopicScope}` topic",
-            note = $note,
-            note = "in generic code over a notification type `T`, bound its scope: `T: Topic<Scope = {TopicScope}>`"
-        )]
-        pub trait $trait<TopicScope>: Topic + seal::InScope<$scope, TopicScope> {}
+crate::messaging::scope_checks! {
+    bound = Topic,
+    param = TopicScope,
+    label = "`{Self}` is a notification of a `{TopicScope}` topic",
+    generic_note = "in generic code over a notification type `T`, bound its scope: `T: Topic<Scope = {TopicScope}>`",
+    sealed = "Sealed: implemented by the runtime for exactly the notification types of this scope.";
 
-        impl<T: Topic<Scope = $scope>> $trait<$scope> for T {}
-    };
-}
-
-topic_scope_check! {
     /// Implemented by the platform notification types (`#[platform_topic]`).
     PlatformNotification, Platform,
     message = "`{Self}` is a `{TopicScope}` notification, but `factory.platform_sns()` reaches only platform topics",
-    note = "publish it through the client of its own scope: `factory.tenant_sns(&tenant)` for a tenant notification, `factory.capsule_sns(&capsule)` for a capsule notification",
-}
+    note = "publish it through the client of its own scope: `factory.tenant_sns(&tenant)` for a tenant notification, `factory.capsule_sns(&capsule)` for a capsule notification";
 
-topic_scope_check! {
     /// Implemented by the tenant notification types (`#[tenant_topic]`).
     TenantNotification, Tenant,
     message = "`{Self}` is a `{TopicScope}` notification, but `factory.tenant_sns(&tenant)` reaches only tenant topics",
-    note = "publish it through the client of its own scope: `factory.capsule_sns(&capsule)` for a capsule notification, `factory.platform_sns()` for a platform notification",
-}
+    note = "publish it through the client of its own scope: `factory.capsule_sns(&capsule)` for a capsule notification, `factory.platform_sns()` for a platform notification";
 
-topic_scope_check! {
     /// Implemented by the capsule notification types (`#[capsule_topic]`).
     CapsuleNotification, Capsule,
     message = "`{Self}` is a `{TopicScope}` notification, but `factory.capsule_sns(&capsule)` reaches only capsule topics",
-    note = "publish it through the client of its own scope: `factory.tenant_sns(&tenant)` for a tenant notification, `factory.platform_sns()` for a platform notification",
+    note = "publish it through the client of its own scope: `factory.tenant_sns(&tenant)` for a tenant notification, `factory.platform_sns()` for a platform notification";
 }

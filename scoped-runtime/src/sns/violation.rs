@@ -40,6 +40,23 @@ pub enum SnsViolation {
         /// The scope's topic-name prefix.
         prefix: String,
     },
+    /// A topic, subscription or subscribed queue ARN of this scope's name in another account.
+    #[error(
+        "{field} {value:?} is in account {account}, but this request may reach only account \
+         {expected} ({why})"
+    )]
+    ForeignAccount {
+        /// `TopicArn`, `TargetArn`, `SubscriptionArn`, `Endpoint`.
+        field: &'static str,
+        /// The field's value.
+        value: String,
+        /// The account it names.
+        account: String,
+        /// The account allowed.
+        expected: String,
+        /// Where that account comes from: the scope's role, or the topic subscribed to.
+        why: &'static str,
+    },
     /// A subscription endpoint that is not an SQS queue of the scope.
     #[error(
         "subscription of {protocol} endpoint {endpoint:?}: only SQS queues of this scope \
@@ -101,13 +118,6 @@ impl SnsViolation {
     /// if one is there.
     #[must_use]
     pub fn find_in<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a Self> {
-        let mut next = Some(error);
-        while let Some(error) = next {
-            if let Some(violation) = error.downcast_ref::<Self>() {
-                return Some(violation);
-            }
-            next = error.source();
-        }
-        None
+        crate::messaging::find_in(error)
     }
 }

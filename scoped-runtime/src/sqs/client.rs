@@ -11,7 +11,9 @@ use tokio::sync::OnceCell;
 use super::message::{CapsuleMessage, PlatformMessage, Queue, TenantMessage};
 use super::{Sqs, SqsError};
 use crate::client::ScopedClient;
-use crate::naming::sqs::{self as naming, SCOPE_ATTRIBUTE};
+use crate::messaging::attribute::{self, SCOPE_ATTRIBUTE};
+use crate::messaging::batch;
+use crate::naming::sqs as naming;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
 
 /// SQS's limit on one message, body and attributes together, and on a batch in all: 256 KiB,
@@ -19,7 +21,7 @@ use crate::scope::{Capsule, Platform, Scope, Tenant};
 pub const MAX_MESSAGE_BYTES: usize = 262_144;
 
 /// SQS's limit on the messages of one batch, and of one receive.
-pub const MAX_BATCH: usize = 10;
+pub const MAX_BATCH: usize = batch::MAX_ENTRIES;
 
 /// How many receives a message may have before SQS moves it to the dead-letter queue
 /// `provision` creates.
@@ -305,12 +307,12 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
     }
 
     fn encode(&self, message: &M, index: usize) -> Result<String, SqsError> {
-        let body = serde_json::to_string(message).map_err(|source| SqsError::Encode {
-            queue: self.inner.name.clone(),
-            message: std::any::type_name::<M>(),
-            source,
-        })?;
-        let bytes = body.len() + SCOPE_ATTRIBUTE.len() + "String".len() + self.inner.label.len();
+        let (body, bytes) =
+            attribute::encode(message, &self.inner.label).map_err(|source| SqsError::Encode {
+                queue: self.inner.name.clone(),
+                message: std::any::type_name::<M>(),
+                source,
+            })?;
         if bytes > MAX_MESSAGE_BYTES {
             return Err(SqsError::MessageTooLarge {
                 queue: self.inner.name.clone(),
@@ -356,7 +358,7 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
     /// [`SqsError::MessageTooLarge`] or [`SqsError::BatchTooLarge`] over 256 KiB, and as
     /// [`Self::send`].
     pub async fn send_batch(&self, messages: &[M]) -> Result<BatchSent, SqsError> {
-        if messages.is_empty() || messages.len() > MAX_BATCH {
+        if !batch::is_valid_size(messages.len()) {
             return Err(SqsError::BatchSize {
                 queue: self.inner.name.clone(),
                 count: messages.len(),
@@ -366,7 +368,7 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
         let mut total = 0;
         for (index, message) in messages.iter().enumerate() {
             let body = self.encode(message, index)?;
-            total += body.len() + SCOPE_ATTRIBUTE.len() + "String".len() + self.inner.label.len();
+            total += attribute::message_bytes(&body, &self.inner.label);
             let entry = SendMessageBatchRequestEntry::builder()
                 .id(index.to_string())
                 .message_body(body)
@@ -391,25 +393,16 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
             .send()
             .await
             .map_err(|err| SqsError::sdk("SendMessageBatch", &self.inner.name, err))?;
-        let position = |id: &str| id.parse::<usize>().unwrap_or(usize::MAX);
-        let mut sent: Vec<(usize, String)> = out
-            .successful
-            .iter()
-            .map(|entry| (position(entry.id()), entry.message_id().to_owned()))
-            .collect();
-        sent.sort();
-        let mut failed: Vec<(usize, String)> = out
-            .failed
-            .iter()
-            .map(|entry| {
-                let detail = match entry.message() {
-                    Some(message) => format!("{}: {message}", entry.code()),
-                    None => entry.code().to_owned(),
-                };
-                (position(entry.id()), detail)
-            })
-            .collect();
-        failed.sort();
+        let sent = batch::by_position(
+            out.successful
+                .iter()
+                .map(|entry| (entry.id(), entry.message_id().to_owned())),
+        );
+        let failed = batch::by_position(
+            out.failed
+                .iter()
+                .map(|entry| (entry.id(), batch::failure(entry.code(), entry.message()))),
+        );
         Ok(BatchSent { sent, failed })
     }
 
@@ -467,15 +460,14 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
             let found = message
                 .message_attributes()
                 .and_then(|attributes| attributes.get(SCOPE_ATTRIBUTE))
-                .filter(|value| value.data_type() == "String")
-                .and_then(MessageAttributeValue::string_value);
-            let decoded = match found {
-                None => Err(RefusedReason::MissingScope),
-                Some(found) if found != self.inner.label => Err(RefusedReason::ForeignScope {
-                    found: found.to_owned(),
+                .and_then(|value| attribute::carried(value.data_type(), value.string_value()));
+            let decoded = match attribute::check(found, &self.inner.label) {
+                Err(None) => Err(RefusedReason::MissingScope),
+                Err(Some(found)) => Err(RefusedReason::ForeignScope {
+                    found,
                     expected: self.inner.label.clone(),
                 }),
-                Some(_) => {
+                Ok(()) => {
                     serde_json::from_str::<M>(body).map_err(|err| RefusedReason::Undecodable {
                         error: err.to_string(),
                     })
@@ -586,7 +578,7 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
 /// is unreachable; it is still reported rather than unwrapped.
 fn string_attribute(queue: &str, value: &str) -> Result<MessageAttributeValue, SqsError> {
     MessageAttributeValue::builder()
-        .data_type("String")
+        .data_type(attribute::DATA_TYPE)
         .string_value(value)
         .build()
         .map_err(|err| SqsError::sdk("SendMessage", queue, err))

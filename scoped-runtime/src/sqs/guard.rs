@@ -13,8 +13,18 @@
 //!
 //! A queue is the scope's when its name is `{scope part}_{base}` or `{scope part}_{base}_dlq`
 //! for the scope's part and a valid base ([`crate::naming::sqs`]); a URL's queue name is its
-//! last path segment, and a URL of any other shape is rejected. The account in a URL is not
-//! checked: against another account's queue of the same name, only credentials help.
+//! last path segment, and a URL of any other shape is rejected.
+//!
+//! **Accounts.** A URL's or ARN's account (`https://…/{account}/{name}`,
+//! `arn:…:sqs:{region}:{account}:{name}`) must be the scope's when the guard knows it: the
+//! account of the role a role-carrying scope signs as ([`crate::messaging::scope_account`]).
+//! A scope signing with the factory's own credentials has no account the guard can know when
+//! its client is built (only STS knows the caller's account), so its `QueueUrl`'s account is
+//! not checked, and a same-named queue of another account that lets the factory's principal in
+//! by its queue policy is reachable through its raw client; what is checked for it regardless:
+//! a `RedrivePolicy` of `SetQueueAttributes` must dead-letter into the account of the queue it
+//! is set on. Regions are not checked: requests go to the client's regional endpoint, where a
+//! queue of another region does not exist.
 
 use aws_sdk_sqs::config::interceptors::BeforeSerializationInterceptorContextRef;
 use aws_sdk_sqs::config::{ConfigBag, Intercept, RuntimeComponents};
@@ -39,7 +49,8 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use std::collections::HashMap;
 
 use super::SqsViolation;
-use crate::naming::sqs::{self as naming, SCOPE_ATTRIBUTE};
+use crate::messaging::attribute::{self, SCOPE_ATTRIBUTE};
+use crate::naming::sqs as naming;
 use crate::scope::AnyScope;
 
 /// The operations the guard allows (each with its checks, above); `policy::tests` checks the
@@ -88,6 +99,8 @@ pub(crate) struct ScopeNames {
     pub(crate) prefix: String,
     /// The label every message carries.
     pub(crate) label: String,
+    /// The account of the scope's queues, if known (its role's).
+    pub(crate) account: Option<String>,
 }
 
 impl ScopeNames {
@@ -95,6 +108,7 @@ impl ScopeNames {
         Self {
             prefix: naming::queue_prefix(scope),
             label: naming::scope_label(scope),
+            account: crate::messaging::scope_account(scope),
         }
     }
 }
@@ -202,11 +216,15 @@ pub(crate) fn check_request<'a>(
     }
     if let Some(input) = input.downcast_ref::<CreateQueueInput>() {
         queue_name(names, "CreateQueue", "QueueName", input.queue_name())?;
-        return queue_attributes(names, input.attributes());
+        return queue_attributes(names, None, input.attributes());
     }
     if let Some(input) = input.downcast_ref::<SetQueueAttributesInput>() {
         url("SetQueueAttributes", input.queue_url())?;
-        return queue_attributes(names, input.attributes());
+        let account = input
+            .queue_url()
+            .and_then(naming::queue_url_parts)
+            .map(|(account, _)| account);
+        return queue_attributes(names, account, input.attributes());
     }
     if let Some(input) = input.downcast_ref::<PurgeQueueInput>() {
         return url("PurgeQueue", input.queue_url());
@@ -237,12 +255,13 @@ fn queue_url(
         operation,
         field: "QueueUrl",
     })?;
-    let name = naming::queue_name_from_url(url).ok_or_else(|| SqsViolation::Malformed {
+    let (account, name) = naming::queue_url_parts(url).ok_or_else(|| SqsViolation::Malformed {
         field: "QueueUrl",
         value: url.to_owned(),
         kind: "URL",
         expected: "`{scheme}://{host}/{account}/{queue name}`",
     })?;
+    in_account(names.account.as_deref(), "QueueUrl", url, account, ROLE)?;
     owned(names, "QueueUrl", url, name)
 }
 
@@ -274,6 +293,27 @@ fn owned(
     }
 }
 
+/// Where the account a role-carrying scope's queues must be in comes from.
+const ROLE: &str = "the account of the role the scope signs as";
+
+fn in_account(
+    expected: Option<&str>,
+    field: &'static str,
+    value: &str,
+    account: &str,
+    why: &'static str,
+) -> Result<(), SqsViolation> {
+    crate::messaging::check_account(expected, account).map_err(|(account, expected)| {
+        SqsViolation::ForeignAccount {
+            field,
+            value: value.to_owned(),
+            account,
+            expected,
+            why,
+        }
+    })
+}
+
 fn scope_attribute(
     names: &ScopeNames,
     queue: Option<&str>,
@@ -281,20 +321,18 @@ fn scope_attribute(
 ) -> Result<(), SqsViolation> {
     let found = attributes
         .and_then(|attributes| attributes.get(SCOPE_ATTRIBUTE))
-        .filter(|value| value.data_type() == "String")
-        .and_then(MessageAttributeValue::string_value);
-    if found == Some(names.label.as_str()) {
-        return Ok(());
-    }
-    Err(SqsViolation::ScopeAttribute {
+        .and_then(|value| attribute::carried(value.data_type(), value.string_value()));
+    attribute::check(found, &names.label).map_err(|found| SqsViolation::ScopeAttribute {
         queue: queue.unwrap_or_default().to_owned(),
-        found: found.map(str::to_owned),
+        found,
         expected: names.label.clone(),
     })
 }
 
+/// `queue_account`: the account of the queue the attributes are set on, if known (from its URL).
 fn queue_attributes(
     names: &ScopeNames,
+    queue_account: Option<&str>,
     attributes: Option<&HashMap<QueueAttributeName, String>>,
 ) -> Result<(), SqsViolation> {
     for (name, value) in attributes.into_iter().flatten() {
@@ -308,14 +346,18 @@ fn queue_attributes(
             });
         }
         if name == "RedrivePolicy" {
-            redrive_policy(names, value)?;
+            redrive_policy(names, queue_account, value)?;
         }
     }
     Ok(())
 }
 
 /// A redrive policy must name a dead-letter queue of the scope.
-fn redrive_policy(names: &ScopeNames, value: &str) -> Result<(), SqsViolation> {
+fn redrive_policy(
+    names: &ScopeNames,
+    queue_account: Option<&str>,
+    value: &str,
+) -> Result<(), SqsViolation> {
     let invalid = |rule| SqsViolation::QueueAttribute {
         name: "RedrivePolicy".to_owned(),
         value: value.to_owned(),
@@ -327,13 +369,22 @@ fn redrive_policy(names: &ScopeNames, value: &str) -> Result<(), SqsViolation> {
         .get("deadLetterTargetArn")
         .and_then(serde_json::Value::as_str)
         .ok_or_else(|| invalid("a redrive policy names its deadLetterTargetArn as a string"))?;
-    let name = naming::queue_name_from_arn(arn).ok_or_else(|| SqsViolation::Malformed {
+    let (account, name) = naming::queue_arn_parts(arn).ok_or_else(|| SqsViolation::Malformed {
         field: "RedrivePolicy.deadLetterTargetArn",
         value: arn.to_owned(),
         kind: "ARN",
         expected: "`arn:{partition}:sqs:{region}:{account}:{queue name}`",
     })?;
-    owned(names, "RedrivePolicy.deadLetterTargetArn", arn, name)
+    let field = "RedrivePolicy.deadLetterTargetArn";
+    in_account(names.account.as_deref(), field, arn, account, ROLE)?;
+    in_account(
+        queue_account,
+        field,
+        arn,
+        account,
+        "the account of the queue the policy is set on",
+    )?;
+    owned(names, field, arn, name)
 }
 
 #[cfg(test)]
@@ -480,6 +531,54 @@ mod tests {
         assert_eq!(check(&capsule, list(Some("c_PRODUS_t1_caps-1_"))), Ok(()));
         assert!(check(&capsule, list(Some("c_PRODUS_t1_caps-1"))).is_err());
         assert!(check(&capsule, list(None)).is_err());
+    }
+
+    #[test]
+    fn accounts_of_urls_and_dead_letter_arns() {
+        let role = names(&AnyScope::Tenant(
+            Tenant::new("t1", "T")
+                .unwrap()
+                .with_role_arn("arn:aws:iam::111111111111:role/t1")
+                .unwrap(),
+        ));
+        let receive = |url: &str| {
+            ReceiveMessageInput::builder()
+                .queue_url(url)
+                .build()
+                .unwrap()
+        };
+        let own = "https://sqs.us-east-1.amazonaws.com/111111111111/t_t1_hooks";
+        let other = "https://sqs.us-east-1.amazonaws.com/999999999999/t_t1_hooks";
+        assert_eq!(check(&role, receive(own)), Ok(()));
+        assert!(matches!(
+            check(&role, receive(other)),
+            Err(SqsViolation::ForeignAccount { .. })
+        ));
+        // Without a role the account is unknown: any account's URL of the scope's name passes…
+        let plain = names(&AnyScope::Tenant(Tenant::new("t1", "T").unwrap()));
+        assert_eq!(check(&plain, receive(other)), Ok(()));
+        // …but a redrive policy must stay in the account of the queue it is set on.
+        let redrive = |url: &str, dlq_account: &str| {
+            SetQueueAttributesInput::builder()
+                .queue_url(url)
+                .attributes(
+                    QueueAttributeName::RedrivePolicy,
+                    format!(
+                        r#"{{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:{dlq_account}:t_t1_hooks_dlq","maxReceiveCount":5}}"#
+                    ),
+                )
+                .build()
+                .unwrap()
+        };
+        assert_eq!(check(&plain, redrive(T1, "1")), Ok(()));
+        assert!(matches!(
+            check(&plain, redrive(T1, "999999999999")),
+            Err(SqsViolation::ForeignAccount { .. })
+        ));
+        assert!(matches!(
+            check(&role, redrive(own, "999999999999")),
+            Err(SqsViolation::ForeignAccount { .. })
+        ));
     }
 
     #[test]

@@ -1,54 +1,16 @@
 //! Typed messages: a serde struct bound to one scope's queue by `#[tenant_queue("…")]`,
 //! `#[capsule_queue("…")]` or `#[platform_queue("…")]`.
 
-use std::fmt;
-
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::scope::sealed::Sealed as _;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
 
-/// A queue's base name: `notifications` in `t_tenant-123_notifications`. 1–32 of
-/// `a-z 0-9 -`, starting with a letter or digit ([`scoped_rules::check_queue_base`]).
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct QueueBase(&'static str);
-
-impl QueueBase {
-    /// A base checked at compile time (in a `const`): the queue attributes build theirs so.
-    ///
-    /// # Panics
-    ///
-    /// If `value` breaks the rule (at compile time in a `const`).
-    #[must_use]
-    #[allow(
-        clippy::panic,
-        reason = "a const's compile-time error; the attributes check the base before they reach it"
-    )]
-    pub const fn from_static(value: &'static str) -> Self {
-        match scoped_rules::check_queue_base(value) {
-            Ok(()) => Self(value),
-            Err(rule) => panic!("{}", rule.summary()),
-        }
-    }
-
-    /// The base as a string.
-    #[must_use]
-    pub const fn as_str(&self) -> &'static str {
-        self.0
-    }
-}
-
-impl fmt::Debug for QueueBase {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.0, f)
-    }
-}
-
-impl fmt::Display for QueueBase {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
-    }
+crate::messaging::base_name! {
+    /// A queue's base name: `notifications` in `t_tenant-123_notifications`. 1–32 of
+    /// `a-z 0-9 -`, starting with a letter or digit ([`scoped_rules::check_queue_base`]).
+    QueueBase, check = scoped_rules::check_queue_base, by = "queue attributes",
 }
 
 /// A message type bound to one scope's queue by a queue attribute:
@@ -85,58 +47,30 @@ pub(crate) mod seal {
         note = "remove the impl and bind `{Self}` with `#[capsule_queue(\"…\")]`, `#[tenant_queue(\"…\")]` or `#[platform_queue(\"…\")]`: the attribute checks the base name and fixes the scope"
     )]
     pub trait BoundQueue {}
-
-    /// `ClientScope` and `MessageScope` are the same scope.
-    pub trait InScope<ClientScope, MessageScope> {}
-
-    impl<M: super::Queue<Scope = S>, S: crate::scope::Scope> InScope<S, S> for M {}
 }
 
-/// Defines the trait a scoped SQS client's `queue::<M>()` requires: implemented exactly for
-/// the message types of that client's scope, with an error naming the message's scope and
-/// the client to use.
-macro_rules! message_scope_check {
-    (
-        $(#[$doc:meta])*
-        $trait:ident, $scope:ident,
-        message = $message:literal,
-        note = $note:literal $(,)?
-    ) => {
-        $(#[$doc])*
-        ///
-        /// Sealed: implemented by the runtime for exactly the message types of this scope.
-        #[diagnostic::on_unimplemented(
-            message = $message,
-            label = "`{Self}` is a message of a `{MessageScope}` queue",
-            note = $note,
-            note = "in generic code over a message type `M`, bound its scope: `M: Queue<Scope = {MessageScope}>`"
-        )]
-        pub trait $trait<MessageScope>: Queue + seal::InScope<$scope, MessageScope> {}
+crate::messaging::scope_checks! {
+    bound = Queue,
+    param = MessageScope,
+    label = "`{Self}` is a message of a `{MessageScope}` queue",
+    generic_note = "in generic code over a message type `M`, bound its scope: `M: Queue<Scope = {MessageScope}>`",
+    sealed = "Sealed: implemented by the runtime for exactly the message types of this scope.";
 
-        impl<M: Queue<Scope = $scope>> $trait<$scope> for M {}
-    };
-}
-
-message_scope_check! {
     /// Implemented by the platform message types (`#[platform_queue]`): the only ones a
     /// platform SQS client reaches.
     PlatformMessage, Platform,
     message = "`{Self}` is a `{MessageScope}` message, but `factory.platform_sqs()` reaches only platform queues",
-    note = "send and receive it through the client of its own scope: `factory.tenant_sqs(&tenant)` for a tenant message, `factory.capsule_sqs(&capsule)` for a capsule message",
-}
+    note = "send and receive it through the client of its own scope: `factory.tenant_sqs(&tenant)` for a tenant message, `factory.capsule_sqs(&capsule)` for a capsule message";
 
-message_scope_check! {
     /// Implemented by the tenant message types (`#[tenant_queue]`): the only ones a tenant
     /// SQS client reaches.
     TenantMessage, Tenant,
     message = "`{Self}` is a `{MessageScope}` message, but `factory.tenant_sqs(&tenant)` reaches only tenant queues",
-    note = "send and receive it through the client of its own scope: `factory.capsule_sqs(&capsule)` for a capsule message, `factory.platform_sqs()` for a platform message",
-}
+    note = "send and receive it through the client of its own scope: `factory.capsule_sqs(&capsule)` for a capsule message, `factory.platform_sqs()` for a platform message";
 
-message_scope_check! {
     /// Implemented by the capsule message types (`#[capsule_queue]`): the only ones a capsule
     /// SQS client reaches.
     CapsuleMessage, Capsule,
     message = "`{Self}` is a `{MessageScope}` message, but `factory.capsule_sqs(&capsule)` reaches only capsule queues",
-    note = "send and receive it through the client of its own scope: `factory.tenant_sqs(&tenant)` for a tenant message, `factory.platform_sqs()` for a platform message",
+    note = "send and receive it through the client of its own scope: `factory.tenant_sqs(&tenant)` for a tenant message, `factory.platform_sqs()` for a platform message";
 }

@@ -42,6 +42,23 @@ pub enum SqsViolation {
         /// The scope's queue-name prefix.
         prefix: String,
     },
+    /// A queue URL or ARN names a queue of this scope's name in another account.
+    #[error(
+        "{field} {value:?} names a queue in account {account}, but this request may reach only \
+         queues in account {expected} ({why})"
+    )]
+    ForeignAccount {
+        /// The request field: `QueueUrl`, `RedrivePolicy.deadLetterTargetArn`.
+        field: &'static str,
+        /// The field's value.
+        value: String,
+        /// The account it names.
+        account: String,
+        /// The account allowed.
+        expected: String,
+        /// Where that account comes from: the scope's role, or the queue the request is for.
+        why: &'static str,
+    },
     /// A queue URL or ARN does not have the shape the guard reads queue names from.
     #[error("{field} {value:?} is not a queue {kind}: expected {expected}")]
     Malformed {
@@ -116,13 +133,6 @@ impl SqsViolation {
     /// ```
     #[must_use]
     pub fn find_in<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a Self> {
-        let mut next = Some(error);
-        while let Some(error) = next {
-            if let Some(violation) = error.downcast_ref::<Self>() {
-                return Some(violation);
-            }
-            next = error.source();
-        }
-        None
+        crate::messaging::find_in(error)
     }
 }
