@@ -96,19 +96,6 @@ impl AnyScope {
     }
 }
 
-/// The scope of one request sent through a service's shared SDK client, stamped into the
-/// request's config bag by the typed operation that sends it ([`crate::client`]'s
-/// `StampScope`). The shared client's isolation guard checks the request against it and its
-/// identity cache signs as its role; a request without one is rejected.
-///
-/// Only this crate can build one, so only this crate's operations can stamp a scope.
-#[derive(Debug, Clone)]
-pub(crate) struct RequestScope(pub(crate) AnyScope);
-
-impl aws_smithy_types::config_bag::Storable for RequestScope {
-    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
-}
-
 /// A data scope: it names tables and prefixes partition keys. Implemented by [`Platform`],
 /// [`Tenant`] and [`Capsule`] only.
 pub trait Scope: sealed::Sealed + Clone + fmt::Debug + Send + Sync + 'static {

@@ -163,7 +163,10 @@ impl<Sc: Scope, Svc: Service> ScopedClient<Sc, Svc> {
     /// `raw().config().to_builder()` can rebuild it without interceptors. Against such code
     /// only a role's session policy helps (docs/guard.md, "Threat model").
     ///
-    /// Built once per scope and service and cached by the factory, on the first call.
+    /// Built once per scope and service and cached by the factory (up to 10,000), on the
+    /// first call. The typed operations do not use it: they send through the service's one
+    /// shared client, the scope stamped on each request, so a process serving many scopes
+    /// builds no client per scope unless it asks for this one.
     #[must_use]
     pub fn raw(&self) -> &Svc::Client {
         self.raw

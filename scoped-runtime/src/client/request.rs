@@ -20,7 +20,8 @@ use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationIn
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::{GuardedClients, Service};
-use crate::scope::{AnyScope, RequestScope};
+use crate::credentials::RequestScope;
+use crate::scope::AnyScope;
 
 /// The interceptor a typed operation adds to each request it sends through a shared client:
 /// stamps the request with its scope.

@@ -60,7 +60,7 @@ mod sts;
 pub(crate) use cache::RoleCache;
 pub use cache::{CredentialCacheConfig, CredentialStats};
 pub(crate) use provider::{RoleSigning, SignAs, impl_sign_as};
-pub(crate) use request::RequestSigning;
+pub(crate) use request::{RequestScope, RequestSigning};
 pub(crate) use sts::StsLoader;
 
 #[cfg(test)]

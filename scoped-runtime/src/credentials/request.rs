@@ -20,7 +20,20 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::cache::RoleCache;
-use crate::scope::RequestScope;
+use crate::scope::AnyScope;
+
+/// The scope of one request sent through a service's shared SDK client, stamped into the
+/// request's config bag by the typed operation that sends it (`client::StampScope`). The
+/// shared client's isolation guard checks the request against it and its identity cache signs
+/// as its role; a request without one is rejected.
+///
+/// Only this crate can build one, so only this crate's operations can stamp a scope.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestScope(pub(crate) AnyScope);
+
+impl aws_smithy_types::config_bag::Storable for RequestScope {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
+}
 
 /// The credentials provider and identity cache of a shared client.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use tokio::sync::OnceCell;
 
 use super::topic::{CapsuleNotification, PlatformNotification, TenantNotification, Topic};
 use super::{Sns, SnsError};
-use crate::client::ScopedClient;
+use crate::client::{ScopedClient, Sender};
 use crate::messaging::attribute::{self, SCOPE_ATTRIBUTE};
 use crate::messaging::batch;
 use crate::naming::sns as naming;
@@ -55,6 +55,9 @@ topic_accessor!(
 /// where a scoped queue's `receive` checks it.
 pub struct ScopedTopic<Sc: Scope, T> {
     client: ScopedClient<Sc, Sns>,
+    /// What the typed operations send through: the SNS shared client, the scope stamped on
+    /// each request.
+    sender: Sender<Sns>,
     inner: Arc<TopicNames>,
     notification: PhantomData<fn() -> T>,
 }
@@ -86,6 +89,7 @@ impl<Sc: Scope, T: Topic> ScopedTopic<Sc, T> {
                 queue_prefix: queues::queue_prefix(&scope),
                 arn: OnceCell::new(),
             }),
+            sender: client.sender(),
             client,
             notification: PhantomData,
         }
@@ -103,7 +107,9 @@ impl<Sc: Scope, T: Topic> ScopedTopic<Sc, T> {
         &self.inner.label
     }
 
-    /// The guarded SDK client underneath.
+    /// The scope's own guarded SDK client, for operations the typed API does not wrap (the
+    /// typed operations send through the service's shared client, the scope stamped on each
+    /// request). Built on first use.
     #[must_use]
     pub fn raw(&self) -> &aws_sdk_sns::Client {
         self.client.raw()
@@ -131,9 +137,12 @@ impl<Sc: Scope, T: Topic> ScopedTopic<Sc, T> {
             .arn
             .get_or_try_init(|| async {
                 let out = self
-                    .raw()
+                    .sender
+                    .client()
                     .create_topic()
                     .name(&self.inner.name)
+                    .customize()
+                    .interceptor(self.sender.stamp())
                     .send()
                     .await
                     .map_err(|err| SnsError::sdk("CreateTopic", &self.inner.name, err))?;
@@ -185,11 +194,14 @@ impl<Sc: Scope, T: Topic> ScopedTopic<Sc, T> {
         let body = self.encode(notification, 0)?;
         let arn = self.arn().await?;
         let out = self
-            .raw()
+            .sender
+            .client()
             .publish()
             .topic_arn(arn)
             .message(body)
             .message_attributes(SCOPE_ATTRIBUTE, self.scope_value()?)
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| SnsError::sdk("Publish", &self.inner.name, err))?;
@@ -236,10 +248,13 @@ impl<Sc: Scope, T: Topic> ScopedTopic<Sc, T> {
         }
         let arn = self.arn().await?;
         let out = self
-            .raw()
+            .sender
+            .client()
             .publish_batch()
             .topic_arn(arn)
             .set_publish_batch_request_entries(Some(entries))
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| SnsError::sdk("PublishBatch", &self.inner.name, err))?;
@@ -281,13 +296,16 @@ impl<Sc: Scope, T: Topic> ScopedTopic<Sc, T> {
         }
         let arn = self.arn().await?;
         let out = self
-            .raw()
+            .sender
+            .client()
             .subscribe()
             .topic_arn(arn)
             .protocol("sqs")
             .endpoint(queue_arn)
             .attributes("RawMessageDelivery", "true")
             .return_subscription_arn(true)
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| SnsError::sdk("Subscribe", &self.inner.name, err))?;
@@ -303,6 +321,7 @@ impl<Sc: Scope, T> Clone for ScopedTopic<Sc, T> {
     fn clone(&self) -> Self {
         Self {
             client: self.client.clone(),
+            sender: self.sender.clone(),
             inner: Arc::clone(&self.inner),
             notification: PhantomData,
         }

@@ -10,7 +10,7 @@ use tokio::sync::OnceCell;
 
 use super::message::{CapsuleMessage, PlatformMessage, Queue, TenantMessage};
 use super::{Sqs, SqsError};
-use crate::client::ScopedClient;
+use crate::client::{ScopedClient, Sender};
 use crate::messaging::attribute::{self, SCOPE_ATTRIBUTE};
 use crate::messaging::batch;
 use crate::naming::sqs as naming;
@@ -59,6 +59,9 @@ queue_accessor!(Capsule, CapsuleMessage, "factory.capsule_sqs(&capsule)");
 /// other is moved to the queue's dead-letter queue and counted in [`Received::refused`].
 pub struct MessageQueue<Sc: Scope, M> {
     client: ScopedClient<Sc, Sqs>,
+    /// What the typed operations send through: the SQS shared client, the scope stamped on
+    /// each request.
+    sender: Sender<Sqs>,
     inner: Arc<QueueNames>,
     message: PhantomData<fn() -> M>,
 }
@@ -172,6 +175,7 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
                 url: OnceCell::new(),
                 dead_letter_url: OnceCell::new(),
             }),
+            sender: client.sender(),
             client,
             message: PhantomData,
         }
@@ -195,7 +199,9 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
         &self.inner.label
     }
 
-    /// The guarded SDK client underneath.
+    /// The scope's own guarded SDK client, for operations the typed API does not wrap (the
+    /// typed operations send through the service's shared client, the scope stamped on each
+    /// request). Built on first use.
     #[must_use]
     pub fn raw(&self) -> &aws_sdk_sqs::Client {
         self.client.raw()
@@ -223,9 +229,12 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
         let url = cell
             .get_or_try_init(|| async {
                 let out = self
-                    .raw()
+                    .sender
+                    .client()
                     .get_queue_url()
                     .queue_name(name)
+                    .customize()
+                    .interceptor(self.sender.stamp())
                     .send()
                     .await
                     .map_err(|err| SqsError::sdk("GetQueueUrl", name, err))?;
@@ -270,11 +279,13 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
         name: &str,
         redrive: Option<String>,
     ) -> Result<(String, String), SqsError> {
-        let mut request = self.raw().create_queue().queue_name(name);
+        let mut request = self.sender.client().create_queue().queue_name(name);
         if let Some(redrive) = redrive {
             request = request.attributes(QueueAttributeName::RedrivePolicy, redrive);
         }
         let url = request
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| SqsError::sdk("CreateQueue", name, err))?
@@ -285,10 +296,13 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
                 field: "QueueUrl",
             })?;
         let arn = self
-            .raw()
+            .sender
+            .client()
             .get_queue_attributes()
             .queue_url(&url)
             .attribute_names(QueueAttributeName::QueueArn)
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| SqsError::sdk("GetQueueAttributes", name, err))?
@@ -334,11 +348,14 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
         let body = self.encode(message, 0)?;
         let url = self.url().await?;
         let out = self
-            .raw()
+            .sender
+            .client()
             .send_message()
             .queue_url(url)
             .message_body(body)
             .message_attributes(SCOPE_ATTRIBUTE, self.scope_value()?)
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| SqsError::sdk("SendMessage", &self.inner.name, err))?;
@@ -386,10 +403,13 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
         }
         let url = self.url().await?;
         let out = self
-            .raw()
+            .sender
+            .client()
             .send_message_batch()
             .queue_url(url)
             .set_entries(Some(entries))
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| SqsError::sdk("SendMessageBatch", &self.inner.name, err))?;
@@ -434,12 +454,15 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
         }
         let url = self.url().await?;
         let out = self
-            .raw()
+            .sender
+            .client()
             .receive_message()
             .queue_url(url)
             .max_number_of_messages(i32::from(max_messages))
             .wait_time_seconds(i32::try_from(wait.as_secs()).unwrap_or(20))
             .message_attribute_names(SCOPE_ATTRIBUTE)
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| SqsError::sdk("ReceiveMessage", &self.inner.name, err))?;
@@ -497,7 +520,8 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
         receipt: &str,
     ) -> Result<(), SqsError> {
         let dead_letter_url = self.dead_letter_url().await?;
-        self.raw()
+        self.sender
+            .client()
             .send_message()
             .queue_url(dead_letter_url)
             .message_body(if body.is_empty() { " " } else { body })
@@ -506,14 +530,19 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
                 REFUSED_ATTRIBUTE,
                 string_attribute(&self.inner.dead_letter, &reason.to_string())?,
             )
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| SqsError::sdk("SendMessage", &self.inner.dead_letter, err))?;
         let url = self.url().await?;
-        self.raw()
+        self.sender
+            .client()
             .delete_message()
             .queue_url(url)
             .receipt_handle(receipt)
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| SqsError::sdk("DeleteMessage", &self.inner.name, err))?;
@@ -527,10 +556,13 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
     /// [`SqsError::Sdk`] if SQS refuses it.
     pub async fn delete(&self, receipt: &Receipt) -> Result<(), SqsError> {
         let url = self.url().await?;
-        self.raw()
+        self.sender
+            .client()
             .delete_message()
             .queue_url(url)
             .receipt_handle(receipt.as_str())
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| SqsError::sdk("DeleteMessage", &self.inner.name, err))?;
@@ -555,11 +587,14 @@ impl<Sc: Scope, M: Queue> MessageQueue<Sc, M> {
             return Err(self.visibility_error(seconds));
         }
         let url = self.url().await?;
-        self.raw()
+        self.sender
+            .client()
             .change_message_visibility()
             .queue_url(url)
             .receipt_handle(receipt.as_str())
             .visibility_timeout(seconds_i32)
+            .customize()
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|err| SqsError::sdk("ChangeMessageVisibility", &self.inner.name, err))?;
@@ -588,6 +623,7 @@ impl<Sc: Scope, M> Clone for MessageQueue<Sc, M> {
     fn clone(&self) -> Self {
         Self {
             client: self.client.clone(),
+            sender: self.sender.clone(),
             inner: Arc::clone(&self.inner),
             message: PhantomData,
         }

@@ -162,7 +162,9 @@ impl<E: Entity> Items<E> {
         E::item_key(&self.scope, ids)
     }
 
-    /// The guarded SDK client the operations use.
+    /// The scope's own guarded SDK client, for operations the typed API does not wrap (the
+    /// typed operations send through DynamoDB's shared client, the scope stamped on each
+    /// request). Built on first use.
     #[must_use]
     pub fn raw(&self) -> &aws_sdk_dynamodb::Client {
         self.sender.raw()
