@@ -10,15 +10,17 @@
 //! Each service module adds its own methods (`impl<Sc> ScopedClient<Sc, DynamoDb>` in
 //! `dynamodb/client.rs`, …); this module knows no service.
 
+mod guard;
 mod guarded;
 mod request;
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
+pub(crate) use guard::{CheckRequest, Guard};
 pub use guarded::ClientStats;
 pub(crate) use guarded::{GuardedClients, ServiceConfig, ServiceSettings};
-pub(crate) use request::{Sender, StampScope, request_scope};
+pub(crate) use request::Sender;
 
 use crate::role::OperatorRole;
 use crate::scope::{Capsule, Platform, Scope, Tenant};

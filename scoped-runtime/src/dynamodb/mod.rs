@@ -18,7 +18,7 @@ pub(crate) mod tags;
 
 use aws_config::SdkConfig;
 
-use crate::client::{Service, ServiceConfig, sealed};
+use crate::client::{Guard, Service, ServiceConfig, sealed};
 use crate::credentials::{RoleSigning, SignAs};
 use crate::scope::AnyScope;
 
@@ -32,18 +32,8 @@ impl sealed::Sealed for DynamoDb {
     type Raw = aws_sdk_dynamodb::Client;
 
     fn guarded(config: &ServiceConfig<'_>, scope: &AnyScope) -> Self::Raw {
-        let builder = aws_sdk_dynamodb::config::Builder::from(config.sdk_config());
-        let mut builder = match scope {
-            AnyScope::Platform => {
-                builder.interceptor(guard::IsolationGuard::new(crate::scope::Platform::new()))
-            }
-            AnyScope::Tenant(tenant) => {
-                builder.interceptor(guard::IsolationGuard::new(tenant.clone()))
-            }
-            AnyScope::Capsule(capsule) => {
-                builder.interceptor(guard::IsolationGuard::new(capsule.clone()))
-            }
-        };
+        let mut builder = aws_sdk_dynamodb::config::Builder::from(config.sdk_config())
+            .interceptor(Guard::of_scope(&guard::DynamoDbCheck, scope));
         if let Some(signing) = config.signing(scope) {
             builder = builder.sign_as(signing);
         }
@@ -52,7 +42,7 @@ impl sealed::Sealed for DynamoDb {
 
     fn shared(config: &ServiceConfig<'_>) -> Self::Raw {
         let builder = aws_sdk_dynamodb::config::Builder::from(config.sdk_config())
-            .interceptor(guard::RequestGuard)
+            .interceptor(Guard::per_request(guard::DynamoDbCheck))
             .sign_per_request(config.request_signing());
         aws_sdk_dynamodb::Client::from_conf(builder.build())
     }

@@ -10,7 +10,7 @@ use super::S3;
 use super::error::S3Error;
 use super::objects::{CapsuleObjects, ObjectKey, Objects, PlatformObjects, TenantObjects};
 use super::settings::S3Buckets;
-use crate::client::{ScopedClient, Sender, StampScope};
+use crate::client::{ScopedClient, Sender};
 use crate::naming::s3 as naming;
 use crate::scope::{Capsule, Platform, Scope, Tenant};
 
@@ -85,7 +85,7 @@ impl ScopedClient<Platform, S3> {
 /// through the client's guarded SDK client.
 pub struct ObjectStore<'c, O: Objects> {
     pub(super) client: &'c ScopedClient<O::Scope, S3>,
-    sender: Sender<S3>,
+    pub(super) sender: Sender<S3>,
     _objects: PhantomData<fn() -> O>,
 }
 
@@ -141,11 +141,6 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
         self.sender.client()
     }
 
-    /// Stamps a request with the client's scope, for the shared client's guard.
-    pub(super) fn stamp(&self) -> StampScope {
-        self.sender.stamp()
-    }
-
     /// Uploads `body` (anything a [`ByteStream`] is made from: bytes, a file, a stream) as
     /// `object`, with an optional `Content-Type`.
     ///
@@ -166,7 +161,7 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
             .body(body.into())
             .set_content_type(content_type.map(str::to_owned))
             .customize()
-            .interceptor(self.stamp())
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("PutObject", key.as_str(), e))?;
@@ -186,7 +181,7 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
             .bucket(self.bucket()?)
             .key(key.as_str())
             .customize()
-            .interceptor(self.stamp())
+            .interceptor(self.sender.stamp())
             .send()
             .await;
         match result {
@@ -219,7 +214,7 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
             .bucket(self.bucket()?)
             .key(key.as_str())
             .customize()
-            .interceptor(self.stamp())
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("DeleteObject", key.as_str(), e))?;
@@ -242,7 +237,7 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
             .key(target.as_str())
             .copy_source(super::guard::encode_copy_source(bucket, source.as_str()))
             .customize()
-            .interceptor(self.stamp())
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("CopyObject", target.as_str(), e))?;
@@ -267,7 +262,7 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
             .bucket(self.bucket()?)
             .key(key.as_str())
             .customize()
-            .interceptor(self.stamp())
+            .interceptor(self.sender.stamp())
             .presigned(config)
             .await
             .map_err(|e| S3Error::sdk("GetObject", key.as_str(), e))
@@ -294,7 +289,7 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
             .key(key.as_str())
             .set_content_type(content_type.map(str::to_owned))
             .customize()
-            .interceptor(self.stamp())
+            .interceptor(self.sender.stamp())
             .presigned(config)
             .await
             .map_err(|e| S3Error::sdk("PutObject", key.as_str(), e))

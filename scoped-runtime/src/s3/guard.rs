@@ -15,10 +15,6 @@
 //! client, proxy or CDN on the way may resolve `tenant/t1/../t2/x` into tenant `t2`'s key.
 //! Every key the library builds is in normal form.
 
-use std::fmt;
-
-use aws_sdk_s3::config::interceptors::BeforeSerializationInterceptorContextRef;
-use aws_sdk_s3::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_s3::operation::abort_multipart_upload::AbortMultipartUploadInput;
 use aws_sdk_s3::operation::complete_multipart_upload::CompleteMultipartUploadInput;
 use aws_sdk_s3::operation::copy_object::CopyObjectInput;
@@ -32,102 +28,74 @@ use aws_sdk_s3::operation::list_parts::ListPartsInput;
 use aws_sdk_s3::operation::put_object::PutObjectInput;
 use aws_sdk_s3::operation::upload_part::UploadPartInput;
 use aws_sdk_s3::operation::upload_part_copy::UploadPartCopyInput;
-use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::Input;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
 
 use super::error::S3Violation;
 use super::settings::S3Buckets;
+use crate::client::CheckRequest;
 use crate::naming::s3::{self as naming, KeyRule};
+use crate::scope::AnyScope;
 
 const NOT_SCOPED: &str = "the guard allows only object operations whose bucket and keys it can \
     check against the scope's prefix; bucket-level work belongs to an operator client or an \
     unscoped SDK client";
 
-/// The interceptor, holding its scope's bucket and prefix.
-pub(crate) struct S3Guard {
-    /// `None` when the factory has no `S3Buckets`: every request is rejected.
-    bucket: Option<String>,
-    prefix: String,
-}
-
-impl S3Guard {
-    pub(crate) fn new(bucket: Option<String>, prefix: String) -> Self {
-        Self { bucket, prefix }
-    }
-}
-
-impl fmt::Debug for S3Guard {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("S3Guard")
-            .field("bucket", &self.bucket)
-            .field("prefix", &self.prefix)
-            .finish()
-    }
-}
-
-impl Intercept for S3Guard {
-    fn name(&self) -> &'static str {
-        "scoped_runtime::S3Guard"
-    }
-
-    fn read_before_serialization(
-        &self,
-        context: &BeforeSerializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let operation = cfg.load::<Metadata>().map_or("unknown", Metadata::name);
-        self.check(operation, context.input())
-            .map_err(BoxError::from)
-    }
-}
-
-/// The interceptor of the S3 shared client: checks each request against the bucket and prefix
-/// of the scope a typed operation stamped on it, and rejects a request without one.
-pub(crate) struct RequestGuard {
+/// S3's check ([`CheckRequest`]): the request against the scope's bucket and key prefix.
+#[derive(Debug, Clone)]
+pub(crate) struct S3Check {
     /// `None` when the factory has no `S3Buckets`: every request is rejected.
     buckets: Option<S3Buckets>,
 }
 
-impl RequestGuard {
+impl S3Check {
     pub(crate) fn new(buckets: Option<S3Buckets>) -> Self {
         Self { buckets }
     }
 }
 
-impl fmt::Debug for RequestGuard {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RequestGuard")
-            .field("buckets", &self.buckets)
-            .finish()
+/// A scope's bucket and key prefix, as the check reads them.
+#[derive(Debug, Clone)]
+pub(crate) struct ScopeObjects {
+    /// `None` when the factory has no `S3Buckets`: every request is rejected.
+    bucket: Option<String>,
+    prefix: String,
+}
+
+#[cfg(test)]
+impl ScopeObjects {
+    pub(crate) fn new(bucket: Option<String>, prefix: String) -> Self {
+        Self { bucket, prefix }
+    }
+
+    /// Checks one request's input, as the guard does.
+    pub(crate) fn check(&self, operation: &str, input: &Input) -> Result<(), S3Violation> {
+        S3Check::check(self, operation, input)
     }
 }
 
-impl Intercept for RequestGuard {
-    fn name(&self) -> &'static str {
-        "scoped_runtime::S3RequestGuard"
+impl CheckRequest for S3Check {
+    type Scoped = ScopeObjects;
+    type Violation = S3Violation;
+    const NAME: &'static str = "scoped_runtime::S3Guard";
+
+    fn scoped(&self, scope: &AnyScope) -> ScopeObjects {
+        ScopeObjects {
+            bucket: self
+                .buckets
+                .as_ref()
+                .map(|buckets| buckets.bucket_of(scope).to_owned()),
+            prefix: naming::scope_prefix(scope),
+        }
     }
 
-    fn read_before_serialization(
-        &self,
-        context: &BeforeSerializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let cfg: &ConfigBag = cfg;
-        let operation = cfg.load::<Metadata>().map_or("unknown", Metadata::name);
-        let scope = crate::client::request_scope(cfg, || S3Violation::Unscoped {
+    fn check(scope: &ScopeObjects, operation: &str, input: &Input) -> Result<(), S3Violation> {
+        check_input(scope.bucket.as_deref(), &scope.prefix, operation, input)
+    }
+
+    fn unscoped(operation: &str) -> S3Violation {
+        S3Violation::Unscoped {
             operation: operation.to_owned(),
-        })?;
-        let bucket = self.buckets.as_ref().map(|b| b.bucket_of(scope));
-        check_input(
-            bucket,
-            &naming::scope_prefix(scope),
-            operation,
-            context.input(),
-        )
-        .map_err(BoxError::from)
+        }
     }
 }
 
@@ -136,13 +104,6 @@ struct Check<'a> {
     bucket: &'a str,
     prefix: &'a str,
     operation: &'a str,
-}
-
-impl S3Guard {
-    /// Checks one request's input.
-    pub(crate) fn check(&self, operation: &str, input: &Input) -> Result<(), S3Violation> {
-        check_input(self.bucket.as_deref(), &self.prefix, operation, input)
-    }
 }
 
 /// Checks one request's input against the scope's `bucket` (`None`: the factory has no

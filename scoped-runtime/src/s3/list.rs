@@ -66,7 +66,7 @@ impl<O: Objects> ObjectStore<'_, O> {
             .max_keys(page_size.clamp(1, 1000))
             .set_continuation_token(token.map(str::to_owned))
             .customize()
-            .interceptor(self.stamp())
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("ListObjectsV2", &prefix, e))?;

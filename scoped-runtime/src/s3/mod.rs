@@ -18,10 +18,11 @@ pub use list::{ObjectPage, ObjectSummary};
 pub use multipart::MultipartUpload;
 pub use settings::S3Buckets;
 
-use crate::client::{CapsuleClient, PlatformClient, Service, ServiceConfig, TenantClient, sealed};
+use crate::client::{
+    CapsuleClient, Guard, PlatformClient, Service, ServiceConfig, TenantClient, sealed,
+};
 use crate::credentials::{RoleSigning, SignAs};
 use crate::factory::{AwsClientFactory, FactoryBuilder};
-use crate::naming::s3 as naming;
 use crate::scope::{AnyScope, Capsule, Platform, Tenant};
 
 crate::credentials::impl_sign_as!(aws_sdk_s3::config::Builder);
@@ -36,10 +37,9 @@ impl sealed::Sealed for S3 {
 
     fn guarded(config: &ServiceConfig<'_>, scope: &AnyScope) -> Self::Raw {
         let settings = config.settings::<S3Buckets>();
-        let bucket = settings.map(|buckets| buckets.bucket_of(scope).to_owned());
-        let guard = guard::S3Guard::new(bucket, naming::scope_prefix(scope));
+        let check = guard::S3Check::new(settings.cloned());
         let mut builder = aws_sdk_s3::config::Builder::from(config.sdk_config())
-            .interceptor(guard)
+            .interceptor(Guard::of_scope(&check, scope))
             .force_path_style(settings.is_some_and(S3Buckets::path_style));
         if let Some(signing) = config.signing(scope) {
             builder = builder.sign_as(signing);
@@ -50,7 +50,7 @@ impl sealed::Sealed for S3 {
     fn shared(config: &ServiceConfig<'_>) -> Self::Raw {
         let settings = config.settings::<S3Buckets>();
         let builder = aws_sdk_s3::config::Builder::from(config.sdk_config())
-            .interceptor(guard::RequestGuard::new(settings.cloned()))
+            .interceptor(Guard::per_request(guard::S3Check::new(settings.cloned())))
             .force_path_style(settings.is_some_and(S3Buckets::path_style))
             .sign_per_request(config.request_signing());
         aws_sdk_s3::Client::from_conf(builder.build())

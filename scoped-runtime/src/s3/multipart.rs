@@ -41,7 +41,7 @@ impl<'c, O: Objects> ObjectStore<'c, O> {
             .key(key.as_str())
             .set_content_type(content_type.map(str::to_owned))
             .customize()
-            .interceptor(self.stamp())
+            .interceptor(self.sender.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("CreateMultipartUpload", key.as_str(), e))?;
@@ -93,7 +93,7 @@ impl<O: Objects> MultipartUpload<'_, '_, O> {
             .part_number(part)
             .body(body.into())
             .customize()
-            .interceptor(self.store.stamp())
+            .interceptor(self.store.sender.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("UploadPart", self.key.as_str(), e))?;
@@ -125,7 +125,7 @@ impl<O: Objects> MultipartUpload<'_, '_, O> {
                     .build(),
             )
             .customize()
-            .interceptor(self.store.stamp())
+            .interceptor(self.store.sender.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("CompleteMultipartUpload", self.key.as_str(), e))?;
@@ -145,7 +145,7 @@ impl<O: Objects> MultipartUpload<'_, '_, O> {
             .key(self.key.as_str())
             .upload_id(&self.upload_id)
             .customize()
-            .interceptor(self.store.stamp())
+            .interceptor(self.store.sender.stamp())
             .send()
             .await
             .map_err(|e| S3Error::sdk("AbortMultipartUpload", self.key.as_str(), e))?;

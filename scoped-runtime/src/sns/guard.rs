@@ -25,8 +25,6 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_sns::config::interceptors::BeforeSerializationInterceptorContextRef;
-use aws_sdk_sns::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_sns::operation::create_topic::CreateTopicInput;
 use aws_sdk_sns::operation::delete_topic::DeleteTopicInput;
 use aws_sdk_sns::operation::get_subscription_attributes::GetSubscriptionAttributesInput;
@@ -39,11 +37,10 @@ use aws_sdk_sns::operation::set_topic_attributes::SetTopicAttributesInput;
 use aws_sdk_sns::operation::subscribe::SubscribeInput;
 use aws_sdk_sns::operation::unsubscribe::UnsubscribeInput;
 use aws_sdk_sns::types::MessageAttributeValue;
-use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::Input;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
 
 use super::SnsViolation;
+use crate::client::CheckRequest;
 use crate::messaging::attribute::{self, SCOPE_ATTRIBUTE};
 use crate::naming::sns as naming;
 use crate::naming::sqs as queues;
@@ -91,58 +88,27 @@ impl ScopeNames {
     }
 }
 
-/// The interceptor, holding its client's scope names.
-#[derive(Debug)]
-pub(crate) struct SnsGuard {
-    names: ScopeNames,
-}
-
-impl SnsGuard {
-    pub(crate) fn new(scope: &AnyScope) -> Self {
-        Self {
-            names: ScopeNames::of(scope),
-        }
-    }
-}
-
-impl Intercept for SnsGuard {
-    fn name(&self) -> &'static str {
-        "scoped_runtime::SnsGuard"
-    }
-
-    fn read_before_serialization(
-        &self,
-        context: &BeforeSerializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let operation = || cfg.load::<Metadata>().map_or("unknown", Metadata::name);
-        check_request(&self.names, context.input(), operation).map_err(BoxError::from)
-    }
-}
-
-/// The interceptor of the SNS shared client: checks each request against the names of the
-/// scope a typed operation stamped on it, and rejects a request without one.
+/// SNS's check ([`CheckRequest`]): the request against the scope's names.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct RequestGuard;
+pub(crate) struct SnsCheck;
 
-impl Intercept for RequestGuard {
-    fn name(&self) -> &'static str {
-        "scoped_runtime::SnsRequestGuard"
+impl CheckRequest for SnsCheck {
+    type Scoped = ScopeNames;
+    type Violation = SnsViolation;
+    const NAME: &'static str = "scoped_runtime::SnsGuard";
+
+    fn scoped(&self, scope: &AnyScope) -> ScopeNames {
+        ScopeNames::of(scope)
     }
 
-    fn read_before_serialization(
-        &self,
-        context: &BeforeSerializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let cfg: &ConfigBag = cfg;
-        let operation = || cfg.load::<Metadata>().map_or("unknown", Metadata::name);
-        let scope = crate::client::request_scope(cfg, || SnsViolation::Unscoped {
-            operation: operation().to_owned(),
-        })?;
-        check_request(&ScopeNames::of(scope), context.input(), operation).map_err(BoxError::from)
+    fn check(names: &ScopeNames, operation: &str, input: &Input) -> Result<(), SnsViolation> {
+        check_request(names, input, || operation)
+    }
+
+    fn unscoped(operation: &str) -> SnsViolation {
+        SnsViolation::Unscoped {
+            operation: operation.to_owned(),
+        }
     }
 }
 

@@ -35,7 +35,9 @@ pub use error::SnsError;
 pub use topic::{CapsuleNotification, PlatformNotification, TenantNotification, Topic, TopicBase};
 pub use violation::SnsViolation;
 
-use crate::client::{CapsuleClient, PlatformClient, Service, ServiceConfig, TenantClient, sealed};
+use crate::client::{
+    CapsuleClient, Guard, PlatformClient, Service, ServiceConfig, TenantClient, sealed,
+};
 use crate::credentials::{RoleSigning, SignAs};
 use crate::factory::AwsClientFactory;
 use crate::scope::{AnyScope, Capsule, Platform, Tenant};
@@ -52,7 +54,7 @@ impl sealed::Sealed for Sns {
 
     fn guarded(config: &ServiceConfig<'_>, scope: &AnyScope) -> Self::Raw {
         let mut builder = aws_sdk_sns::config::Builder::from(config.sdk_config())
-            .interceptor(guard::SnsGuard::new(scope));
+            .interceptor(Guard::of_scope(&guard::SnsCheck, scope));
         if let Some(signing) = config.signing(scope) {
             builder = builder.sign_as(signing);
         }
@@ -61,7 +63,7 @@ impl sealed::Sealed for Sns {
 
     fn shared(config: &ServiceConfig<'_>) -> Self::Raw {
         let builder = aws_sdk_sns::config::Builder::from(config.sdk_config())
-            .interceptor(guard::RequestGuard)
+            .interceptor(Guard::per_request(guard::SnsCheck))
             .sign_per_request(config.request_signing());
         aws_sdk_sns::Client::from_conf(builder.build())
     }

@@ -26,8 +26,6 @@
 //! is set on. Regions are not checked: requests go to the client's regional endpoint, where a
 //! queue of another region does not exist.
 
-use aws_sdk_sqs::config::interceptors::BeforeSerializationInterceptorContextRef;
-use aws_sdk_sqs::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_sqs::operation::change_message_visibility::ChangeMessageVisibilityInput;
 use aws_sdk_sqs::operation::change_message_visibility_batch::ChangeMessageVisibilityBatchInput;
 use aws_sdk_sqs::operation::create_queue::CreateQueueInput;
@@ -43,12 +41,11 @@ use aws_sdk_sqs::operation::send_message::SendMessageInput;
 use aws_sdk_sqs::operation::send_message_batch::SendMessageBatchInput;
 use aws_sdk_sqs::operation::set_queue_attributes::SetQueueAttributesInput;
 use aws_sdk_sqs::types::{MessageAttributeValue, QueueAttributeName};
-use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::Input;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use std::collections::HashMap;
 
 use super::SqsViolation;
+use crate::client::CheckRequest;
 use crate::messaging::attribute::{self, SCOPE_ATTRIBUTE};
 use crate::naming::sqs as naming;
 use crate::scope::AnyScope;
@@ -113,58 +110,27 @@ impl ScopeNames {
     }
 }
 
-/// The interceptor, holding its client's scope names.
-#[derive(Debug)]
-pub(crate) struct SqsGuard {
-    names: ScopeNames,
-}
-
-impl SqsGuard {
-    pub(crate) fn new(scope: &AnyScope) -> Self {
-        Self {
-            names: ScopeNames::of(scope),
-        }
-    }
-}
-
-impl Intercept for SqsGuard {
-    fn name(&self) -> &'static str {
-        "scoped_runtime::SqsGuard"
-    }
-
-    fn read_before_serialization(
-        &self,
-        context: &BeforeSerializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let operation = || cfg.load::<Metadata>().map_or("unknown", Metadata::name);
-        check_request(&self.names, context.input(), operation).map_err(BoxError::from)
-    }
-}
-
-/// The interceptor of the SQS shared client: checks each request against the names of the
-/// scope a typed operation stamped on it, and rejects a request without one.
+/// SQS's check ([`CheckRequest`]): the request against the scope's names.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct RequestGuard;
+pub(crate) struct SqsCheck;
 
-impl Intercept for RequestGuard {
-    fn name(&self) -> &'static str {
-        "scoped_runtime::SqsRequestGuard"
+impl CheckRequest for SqsCheck {
+    type Scoped = ScopeNames;
+    type Violation = SqsViolation;
+    const NAME: &'static str = "scoped_runtime::SqsGuard";
+
+    fn scoped(&self, scope: &AnyScope) -> ScopeNames {
+        ScopeNames::of(scope)
     }
 
-    fn read_before_serialization(
-        &self,
-        context: &BeforeSerializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let cfg: &ConfigBag = cfg;
-        let operation = || cfg.load::<Metadata>().map_or("unknown", Metadata::name);
-        let scope = crate::client::request_scope(cfg, || SqsViolation::Unscoped {
-            operation: operation().to_owned(),
-        })?;
-        check_request(&ScopeNames::of(scope), context.input(), operation).map_err(BoxError::from)
+    fn check(names: &ScopeNames, operation: &str, input: &Input) -> Result<(), SqsViolation> {
+        check_request(names, input, || operation)
+    }
+
+    fn unscoped(operation: &str) -> SqsViolation {
+        SqsViolation::Unscoped {
+            operation: operation.to_owned(),
+        }
     }
 }
 

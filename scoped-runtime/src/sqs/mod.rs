@@ -43,7 +43,9 @@ pub use error::SqsError;
 pub use message::{CapsuleMessage, PlatformMessage, Queue, QueueBase, TenantMessage};
 pub use violation::SqsViolation;
 
-use crate::client::{CapsuleClient, PlatformClient, Service, ServiceConfig, TenantClient, sealed};
+use crate::client::{
+    CapsuleClient, Guard, PlatformClient, Service, ServiceConfig, TenantClient, sealed,
+};
 use crate::credentials::{RoleSigning, SignAs};
 use crate::factory::AwsClientFactory;
 use crate::scope::{AnyScope, Capsule, Platform, Tenant};
@@ -60,7 +62,7 @@ impl sealed::Sealed for Sqs {
 
     fn guarded(config: &ServiceConfig<'_>, scope: &AnyScope) -> Self::Raw {
         let mut builder = aws_sdk_sqs::config::Builder::from(config.sdk_config())
-            .interceptor(guard::SqsGuard::new(scope));
+            .interceptor(Guard::of_scope(&guard::SqsCheck, scope));
         if let Some(signing) = config.signing(scope) {
             builder = builder.sign_as(signing);
         }
@@ -69,7 +71,7 @@ impl sealed::Sealed for Sqs {
 
     fn shared(config: &ServiceConfig<'_>) -> Self::Raw {
         let builder = aws_sdk_sqs::config::Builder::from(config.sdk_config())
-            .interceptor(guard::RequestGuard)
+            .interceptor(Guard::per_request(guard::SqsCheck))
             .sign_per_request(config.request_signing());
         aws_sdk_sqs::Client::from_conf(builder.build())
     }

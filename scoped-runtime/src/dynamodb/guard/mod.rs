@@ -43,10 +43,7 @@ mod update;
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
-use std::fmt;
 
-use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
-use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::operation::batch_get_item::BatchGetItemInput;
 use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemInput;
 use aws_sdk_dynamodb::operation::create_table::CreateTableInput;
@@ -64,10 +61,9 @@ use aws_sdk_dynamodb::operation::update_item::UpdateItemInput;
 use aws_sdk_dynamodb::operation::update_table::UpdateTableInput;
 use aws_sdk_dynamodb::operation::update_time_to_live::UpdateTimeToLiveInput;
 use aws_sdk_dynamodb::types::{AttributeValue, AttributeValueUpdate};
-use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::Input;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
 
+use crate::client::CheckRequest;
 use crate::dynamodb::schema::{self, DeclarationsRead};
 use crate::dynamodb::schema::{PARTITION_KEY_ATTRIBUTE as PK, SORT_KEY_ATTRIBUTE as SK};
 use crate::error::IsolationViolation;
@@ -84,69 +80,31 @@ const NOT_SCOPED: &str = "the guard allows only operations whose tables and keys
 const PARTIQL: &str = "PartiQL statements carry their table and key inside statement text, which \
     the guard does not parse; use the item operations, queries and transactions instead";
 
-/// The interceptor. One per scoped SDK client, holding that client's scope.
-pub(crate) struct IsolationGuard<S> {
-    scope: S,
-}
-
-impl<S: GuardedScope> IsolationGuard<S> {
-    pub(crate) fn new(scope: S) -> Self {
-        Self { scope }
-    }
-}
-
-impl<S: fmt::Debug> fmt::Debug for IsolationGuard<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IsolationGuard")
-            .field("scope", &self.scope)
-            .finish()
-    }
-}
-
-impl<S: GuardedScope> Intercept for IsolationGuard<S> {
-    fn name(&self) -> &'static str {
-        "scoped_runtime::IsolationGuard"
-    }
-
-    fn read_before_serialization(
-        &self,
-        context: &BeforeSerializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let operation = || cfg.load::<Metadata>().map_or("unknown", Metadata::name);
-        check_request(&self.scope, context.input(), operation).map_err(BoxError::from)
-    }
-}
-
-/// The interceptor of the service's shared client: checks each request against the scope a
-/// typed operation stamped on it (`client::StampScope`), and rejects a request without one.
+/// DynamoDB's check ([`CheckRequest`]): the request against the scope's tables and keys.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct RequestGuard;
+pub(crate) struct DynamoDbCheck;
 
-impl Intercept for RequestGuard {
-    fn name(&self) -> &'static str {
-        "scoped_runtime::RequestGuard"
+impl CheckRequest for DynamoDbCheck {
+    type Scoped = AnyScope;
+    type Violation = IsolationViolation;
+    const NAME: &'static str = "scoped_runtime::IsolationGuard";
+
+    fn scoped(&self, scope: &AnyScope) -> AnyScope {
+        scope.clone()
     }
 
-    fn read_before_serialization(
-        &self,
-        context: &BeforeSerializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let cfg: &ConfigBag = cfg;
-        let operation = || cfg.load::<Metadata>().map_or("unknown", Metadata::name);
-        let scope = crate::client::request_scope(cfg, || IsolationViolation::Unscoped {
-            operation: operation().to_owned(),
-        })?;
-        let input = context.input();
+    fn check(scope: &AnyScope, operation: &str, input: &Input) -> Result<(), IsolationViolation> {
         match scope {
-            AnyScope::Platform => check_request(&Platform::new(), input, operation),
-            AnyScope::Tenant(tenant) => check_request(tenant, input, operation),
-            AnyScope::Capsule(capsule) => check_request(capsule, input, operation),
+            AnyScope::Platform => check_request(&Platform::new(), input, || operation),
+            AnyScope::Tenant(tenant) => check_request(tenant, input, || operation),
+            AnyScope::Capsule(capsule) => check_request(capsule, input, || operation),
         }
-        .map_err(BoxError::from)
+    }
+
+    fn unscoped(operation: &str) -> IsolationViolation {
+        IsolationViolation::Unscoped {
+            operation: operation.to_owned(),
+        }
     }
 }
 

@@ -35,7 +35,7 @@ fn key(pk: &str) -> Key {
 
 fn check<S: GuardedScope, T>(scope: &S, input: T) -> Result<(), IsolationViolation>
 where
-    T: fmt::Debug + Send + Sync + 'static,
+    T: std::fmt::Debug + Send + Sync + 'static,
 {
     check_request(scope, &Input::erase(input), || "TheOperation")
 }

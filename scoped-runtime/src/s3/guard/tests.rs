@@ -7,8 +7,8 @@ use super::*;
 const BUCKET: &str = "acme-data";
 const PREFIX: &str = "tenant/t1/";
 
-fn guard() -> S3Guard {
-    S3Guard::new(Some(BUCKET.into()), PREFIX.into())
+fn guard() -> ScopeObjects {
+    ScopeObjects::new(Some(BUCKET.into()), PREFIX.into())
 }
 
 fn get(bucket: &str, key: &str) -> Input {
@@ -178,7 +178,7 @@ fn bucket_operations_and_unconfigured_buckets_are_rejected() {
         guard().check("DeleteBucket", &input),
         Err(S3Violation::UnsupportedOperation { .. })
     ));
-    let unconfigured = S3Guard::new(None, PREFIX.into());
+    let unconfigured = ScopeObjects::new(None, PREFIX.into());
     assert!(matches!(
         unconfigured.check("GetObject", &get(BUCKET, "tenant/t1/a")),
         Err(S3Violation::NoBuckets { .. })
