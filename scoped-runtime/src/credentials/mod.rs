@@ -1,9 +1,12 @@
 //! The STS credential cache behind role-signed clients.
 //!
-//! Every role-signed SDK client (a tenant with a role, an operator role) is built once per role
-//! with this cache in place of the SDK's identity cache: per request the SDK asks it for the
-//! role's identity, which it builds once per load, so a request neither goes through the SDK's
-//! cache nor makes the SDK convert `Credentials` into an `Identity`.
+//! Role-signed SDK clients use this cache in place of the SDK's identity cache: a role's own
+//! client (`raw()` of a tenant with a role, an operator role's client) reads its role's entry;
+//! a service's shared client, through which the typed operations of every scope send, reads
+//! the entry of the role of the scope stamped on each request ([`RequestSigning`]). Per request
+//! the SDK asks for the role's identity, which the cache builds once per load, so a request
+//! neither goes through the SDK's cache nor makes the SDK convert `Credentials` into an
+//! `Identity`.
 //!
 //! - **Keyed by everything that changes permissions**: role ARN, session name, external id,
 //!   duration, session policy and policy ARNs (see `RoleSpec`). Each factory has its own
