@@ -106,3 +106,107 @@ impl<C: CheckRequest> Intercept for Guard<C> {
         checked.map_err(BoxError::from)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The guard from the side of a request that should not get through, with a check that
+    //! accepts only tenant `t1`: a shared client's request without a stamp, one stamped with
+    //! another scope, and a stamp on a scope's own client, which must not change its scope.
+
+    use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+    use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
+
+    use super::*;
+    use crate::credentials::RequestScope;
+    use crate::scope::Tenant;
+
+    #[derive(Debug, PartialEq, Eq, thiserror::Error)]
+    enum Refused {
+        #[error("no scope")]
+        Unscoped,
+        #[error("scope {0}")]
+        Foreign(String),
+    }
+
+    #[derive(Debug)]
+    struct OnlyT1;
+
+    impl CheckRequest for OnlyT1 {
+        type Scoped = AnyScope;
+        type Violation = Refused;
+        const NAME: &'static str = "OnlyT1";
+
+        fn scoped(&self, scope: &AnyScope) -> AnyScope {
+            scope.clone()
+        }
+
+        fn check(scope: &AnyScope, _operation: &str, _input: &Input) -> Result<(), Refused> {
+            match scope {
+                AnyScope::Tenant(tenant) if tenant.id().as_str() == "t1" => Ok(()),
+                other => Err(Refused::Foreign(format!("{other:?}"))),
+            }
+        }
+
+        fn unscoped(_operation: &str) -> Refused {
+            Refused::Unscoped
+        }
+    }
+
+    fn tenant(id: &str) -> AnyScope {
+        match Tenant::new(id, "Acme") {
+            Ok(tenant) => AnyScope::Tenant(tenant),
+            Err(err) => panic!("{err}"),
+        }
+    }
+
+    /// What `guard` answers a request stamped with `stamp` (or not stamped).
+    fn run(guard: &Guard<OnlyT1>, stamp: Option<AnyScope>) -> Result<(), Refused> {
+        let context = InterceptorContext::new(Input::erase(()));
+        let components = match RuntimeComponentsBuilder::for_tests().build() {
+            Ok(components) => components,
+            Err(err) => panic!("{err}"),
+        };
+        let mut cfg = ConfigBag::base();
+        if let Some(scope) = stamp {
+            cfg.interceptor_state().store_put(RequestScope(scope));
+        }
+        let context = BeforeSerializationInterceptorContextRef::from(&context);
+        match guard.read_before_serialization(&context, &components, &mut cfg) {
+            Ok(()) => Ok(()),
+            Err(err) => match err.downcast::<Refused>() {
+                Ok(refused) => Err(*refused),
+                Err(other) => panic!("not the check's error: {other}"),
+            },
+        }
+    }
+
+    #[test]
+    fn a_shared_client_rejects_a_request_without_a_stamp() {
+        assert_eq!(
+            run(&Guard::per_request(OnlyT1), None),
+            Err(Refused::Unscoped)
+        );
+    }
+
+    #[test]
+    fn a_shared_client_checks_the_stamped_scope() {
+        let guard = Guard::per_request(OnlyT1);
+        assert_eq!(run(&guard, Some(tenant("t1"))), Ok(()));
+        assert!(matches!(
+            run(&guard, Some(tenant("t10"))),
+            Err(Refused::Foreign(_))
+        ));
+    }
+
+    #[test]
+    fn a_stamp_does_not_change_a_scope_bound_guard() {
+        let bound_to_t10 = Guard::of_scope(&OnlyT1, &tenant("t10"));
+        assert!(matches!(
+            run(&bound_to_t10, Some(tenant("t1"))),
+            Err(Refused::Foreign(_))
+        ));
+        assert!(matches!(run(&bound_to_t10, None), Err(Refused::Foreign(_))));
+        let bound_to_t1 = Guard::of_scope(&OnlyT1, &tenant("t1"));
+        assert_eq!(run(&bound_to_t1, Some(tenant("t10"))), Ok(()));
+    }
+}
