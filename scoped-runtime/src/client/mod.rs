@@ -110,9 +110,6 @@ pub struct ScopedClient<Sc, Svc: Service> {
     /// The scope's guarded SDK client, looked up on first use, so handing out a scoped client
     /// builds and looks up nothing.
     raw: OnceLock<Svc::Client>,
-    /// The service's shared client, which typed operations send through: looked up on first
-    /// use too.
-    shared: OnceLock<Svc::Client>,
 }
 
 impl<Sc: Scope, Svc: Service> ScopedClient<Sc, Svc> {
@@ -121,18 +118,16 @@ impl<Sc: Scope, Svc: Service> ScopedClient<Sc, Svc> {
             scope,
             clients,
             raw: OnceLock::new(),
-            shared: OnceLock::new(),
         }
     }
 
     /// What this client's typed operations send through: the service's shared client, stamped
     /// with this client's scope per request.
     pub(crate) fn sender(&self) -> Sender<Svc> {
-        let shared = self.shared.get_or_init(|| self.clients.shared::<Svc>());
         let sender = Sender::new(
             self.scope.any_scope(),
             Arc::clone(&self.clients),
-            shared.clone(),
+            self.clients.shared::<Svc>(),
         );
         if let Some(raw) = self.raw.get() {
             sender.seed_raw(raw.clone());
@@ -182,7 +177,6 @@ impl<Sc: Scope, Svc: Service> Clone for ScopedClient<Sc, Svc> {
             scope: self.scope.clone(),
             clients: Arc::clone(&self.clients),
             raw: self.raw.clone(),
-            shared: self.shared.clone(),
         }
     }
 }
