@@ -11,11 +11,11 @@ cd "$SCOPED_ROOT"
 # A CI run builds once, so incremental caches (about 1 GiB) would only fill the disk.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
-# A run from scratch fills about 4.7 GiB of target/ (every service feature). Say so up front rather than let rustc
+# A run from scratch fills about 4.8 GiB of target/ (every service feature). Say so up front rather than let rustc
 # stop halfway with "No space left on device".
 free_kib=$(df -Pk "$SCOPED_ROOT" | awk 'NR == 2 { print $4 }')
 if (( free_kib < 5 * 1024 * 1024 )); then
-    echo "warning: only $(( free_kib / 1024 )) MiB free under $SCOPED_ROOT; a build from scratch needs about 4.7 GiB" >&2
+    echo "warning: only $(( free_kib / 1024 )) MiB free under $SCOPED_ROOT; a build from scratch needs about 4.8 GiB" >&2
 fi
 
 step() { echo; echo "==> $*"; }
