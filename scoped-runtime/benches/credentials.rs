@@ -11,20 +11,18 @@
     reason = "a benchmark whose setup fails must stop with the cause"
 )]
 
-use std::time::{Duration, SystemTime};
+mod heap;
 
-use aws_credential_types::Credentials;
+use std::time::Duration;
+
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_dynamodb::config::{ConfigBag, IdentityCache, RuntimeComponentsBuilder};
 use aws_smithy_runtime_api::client::identity::{
     Identity, ResolveCachedIdentity, SharedIdentityResolver,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
+use heap::{TOKEN_LEN, heap_per_item, sts_like_credentials};
 use scoped_runtime::test_util::WarmRoles;
-
-/// Counts heap bytes in use, to measure what the registry costs per role.
-#[global_allocator]
-static ALLOCATOR: cap::Cap<std::alloc::System> = cap::Cap::new(std::alloc::System, usize::MAX);
 
 /// Resident memory of this process in bytes, from `/proc/self/statm` (Linux).
 fn resident_bytes() -> Option<i64> {
@@ -32,9 +30,6 @@ fn resident_bytes() -> Option<i64> {
     let pages: i64 = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages * 4096)
 }
-
-/// The length of a real STS session token for an assumed role (they run 600–1,100 characters).
-const TOKEN_LEN: usize = 800;
 
 /// The value of a future that is ready on its first poll.
 fn poll_once<T, E: std::fmt::Debug>(future: impl Future<Output = Result<T, E>>) -> T {
@@ -190,26 +185,6 @@ fn warm_read_threads(c: &mut Criterion) {
         });
     });
     group.finish();
-}
-
-/// Credentials shaped like those STS issues for role `n`: a 20-character key id, a
-/// 40-character secret and a session token of [`TOKEN_LEN`] bytes.
-fn sts_like_credentials(n: usize) -> Credentials {
-    Credentials::new(
-        format!("ASIA{n:016}"),
-        "s".repeat(40),
-        Some("t".repeat(TOKEN_LEN)),
-        Some(SystemTime::now() + Duration::from_secs(3600)),
-        "bench",
-    )
-}
-
-/// Heap bytes per item that `build` keeps alive, over `count` items.
-fn heap_per_item<T>(count: usize, build: impl FnOnce() -> T) -> (f64, T) {
-    let before = ALLOCATOR.allocated();
-    let kept = build();
-    let bytes = ALLOCATOR.allocated().saturating_sub(before);
-    (bytes as f64 / count as f64, kept)
 }
 
 /// 100,000 warm roles: heap bytes per role, against the same credentials held alone and held

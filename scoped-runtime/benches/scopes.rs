@@ -18,12 +18,12 @@
 
 #![allow(
     clippy::expect_used,
-    clippy::cast_precision_loss,
-    reason = "a benchmark whose setup fails must stop with the cause; byte counts far below 2^52"
+    reason = "a benchmark whose setup fails must stop with the cause"
 )]
 
 #[allow(dead_code, reason = "only the lead entity is needed here")]
 mod guard_support;
+mod heap;
 #[allow(dead_code, reason = "only the offline factory is needed here")]
 mod support;
 
@@ -32,7 +32,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
-use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_smithy_runtime_api::client::http::{
     HttpConnector, HttpConnectorFuture, SharedHttpConnector, http_client_fn,
@@ -43,21 +42,15 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::date_time::{DateTime, Format};
 use criterion::{Criterion, criterion_group, criterion_main};
 use guard_support::Lead;
+use heap::{TOKEN_LEN, heap_per_item, sts_like_credentials};
 use scoped_runtime::{
     AwsClientFactory, Capsule, CredentialCacheConfig, DynamoDb, ScopedKey, Tenant, TenantClient,
     tenant_table,
 };
 use serde::{Deserialize, Serialize};
 
-/// Counts heap bytes in use.
-#[global_allocator]
-static ALLOCATOR: cap::Cap<std::alloc::System> = cap::Cap::new(std::alloc::System, usize::MAX);
-
 /// The scopes of the memory measurement.
 const SCOPES: usize = 100_000;
-
-/// The length of a real STS session token for an assumed role (they run 600–1,100 characters).
-const TOKEN_LEN: usize = 800;
 
 /// A tenant's webhook: the entity of the role-carrying scopes.
 #[tenant_table("webhooks")]
@@ -186,14 +179,6 @@ fn first_request(c: &mut Criterion) {
     group.finish();
 }
 
-/// Heap bytes per item that `build` keeps alive, over `count` items.
-fn heap_per_item<T>(count: usize, build: impl FnOnce() -> T) -> (f64, T) {
-    let before = ALLOCATOR.allocated();
-    let kept = build();
-    let bytes = ALLOCATOR.allocated().saturating_sub(before);
-    (bytes as f64 / count as f64, kept)
-}
-
 fn memory(_: &mut Criterion) {
     let rt = runtime();
 
@@ -289,17 +274,6 @@ fn memory(_: &mut Criterion) {
          each, {per_scope_client:.0} heap bytes per scope"
     );
     drop(kept);
-}
-
-/// Credentials shaped like STS's, as the role cache holds them.
-fn sts_like_credentials(n: usize) -> Credentials {
-    Credentials::new(
-        format!("ASIA{n:016}"),
-        "s".repeat(40),
-        Some("t".repeat(TOKEN_LEN)),
-        Some(SystemTime::now() + Duration::from_secs(3600)),
-        "bench",
-    )
 }
 
 criterion_group!(benches, first_request, memory);
