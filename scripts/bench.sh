@@ -41,6 +41,11 @@ echo "==> fleet simulation (release; the credential cache on a simulated clock)"
 cargo run --release --locked -p scoped-runtime --features test-util --example fleet 2>&1 |
     tee "$out/fleet.log"
 
+echo "==> a throttling STS for 60 s with 500 warm roles (the cache's test on a simulated clock)"
+cargo test --locked -p scoped-runtime --lib --features test-util \
+    sixty_seconds_of_throttling_fail_no_request_of_500_warm_roles -- --nocapture 2>&1 |
+    tee -a "$out/bench.log"
+
 echo "==> build time and size: default features against the runtime before services, and all features"
 bash scripts/build-size.sh "${BENCH_BUILD_BASELINE:-dd51962}" | tee "$out/build-size.log"
 

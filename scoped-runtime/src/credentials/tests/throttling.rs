@@ -104,7 +104,8 @@ async fn sixty_seconds_of_throttling_fail_no_request_of_500_warm_roles() {
         read(&outcomes.failed),
     );
     eprintln!(
-        "500 warm roles, 60 s of throttling: {served} requests served, {failed} failed, \
+        "credentials/throttling: 500 warm roles, 60 s of throttling: {served} requests served, \
+         {failed} failed, \
          {waited} waited for a load ({waited_warm} once warm); {calls_throttled} AssumeRole \
          calls during the throttling; {stats:?}"
     );
